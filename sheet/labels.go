@@ -1,0 +1,51 @@
+package sheet
+
+// Labels are the words perfeval writes into result workbooks.
+type Labels struct {
+	Summary, Rates, Checks                  string // sheet names
+	Rank, Department, Total, Rate, Grade    string
+	Deductions, ScoreSuffix, RateSuffix     string
+	Weight, NotApplicable, TotalRow         string
+	TitleSuffix, RatesTitle                 string
+	Severity, Sheet, Cell, Indicator        string
+	Problem, Hint, Error, Warning, Level    string
+	Levels                                  [4]string
+	ResultSuffix, ErrorSuffix, SheetPrefix  string
+	DeductionSep, Level1Sep, DeductionItems string
+}
+
+// zh and en are the two label sets; --lang picks one.
+var (
+	zh = Labels{
+		Summary: "汇总", Rates: "得分率", Checks: "校验",
+		Rank: "排名", Department: "部门", Total: "总分", Rate: "得分率", Grade: "等级",
+		Deductions: "主要扣分项", ScoreSuffix: "得分", RateSuffix: "得分率",
+		Weight: "分值", NotApplicable: "不适用", TotalRow: "合计",
+		TitleSuffix: "部门整体支出绩效评价汇总", RatesTitle: "各级指标得分及得分率",
+		Severity: "级别", Sheet: "工作表", Cell: "单元格", Indicator: "指标",
+		Problem: "问题", Hint: "处理建议", Error: "错误", Warning: "警告", Level: "级",
+		Levels:       [4]string{"一级指标", "二级指标", "三级指标", "四级指标"},
+		ResultSuffix: "_结果", ErrorSuffix: "_错误", SheetPrefix: "工作表：",
+		DeductionSep: "、", Level1Sep: "；", DeductionItems: "：",
+	}
+	en = Labels{
+		Summary: "Summary", Rates: "Rates", Checks: "Checks",
+		Rank: "Rank", Department: "Department", Total: "Total", Rate: "Rate", Grade: "Grade",
+		Deductions: "Main deductions", ScoreSuffix: " score", RateSuffix: " rate",
+		Weight: "Weight", NotApplicable: "N/A", TotalRow: "Total",
+		TitleSuffix: "department expenditure performance evaluation: summary", RatesTitle: "Scores and rates at every level",
+		Severity: "Severity", Sheet: "Sheet", Cell: "Cell", Indicator: "Indicator",
+		Problem: "Problem", Hint: "What to do", Error: "error", Warning: "warning", Level: "",
+		Levels:       [4]string{"Level 1", "Level 2", "Level 3", "Level 4"},
+		ResultSuffix: "_result", ErrorSuffix: "_errors", SheetPrefix: "Sheet: ",
+		DeductionSep: ", ", Level1Sep: "; ", DeductionItems: ": ",
+	}
+)
+
+// LabelsFor returns the English labels for "en", else the Chinese ones.
+func LabelsFor(lang string) Labels {
+	if lang == "en" {
+		return en
+	}
+	return zh
+}

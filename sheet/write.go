@@ -1,0 +1,669 @@
+package sheet
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"perfeval/calc"
+)
+
+// Problem is one row of a 校验 / Checks sheet, in the chosen language.
+type Problem struct {
+	Error      bool // an error (else a warning)
+	Sheet      string
+	Cell       string
+	Department string
+	Indicator  string
+	Message    string
+	Hint       string
+}
+
+// Output is what a result workbook shows.
+type Output struct {
+	Lang     string
+	Settings calc.Settings
+	Results  []calc.Result
+	Problems []Problem // warnings, listed on the Checks sheet
+}
+
+// ResultName is the result workbook's file name for an input:
+// a.xlsx → a_结果.xlsx (a_result.xlsx in English); .xlsm stays .xlsm so
+// that its macros stay valid.
+func ResultName(input, lang string) string {
+	return suffixed(input, LabelsFor(lang).ResultSuffix)
+}
+
+func suffixed(input, suffix string) string {
+	ext := ".xlsx"
+	lower := strings.ToLower(input)
+	if strings.HasSuffix(lower, ".xlsm") {
+		ext = ".xlsm"
+	}
+	base := input
+	if i := strings.LastIndex(lower, "."); i > 0 {
+		base = input[:i]
+	}
+	return base + suffix + ext
+}
+
+// WriteResult adds the 汇总, 得分率 and (with problems) 校验 sheets to the
+// workbook's own sheets, 汇总 first and active, and saves it atomically at
+// path. The input file is not touched. Call it once per Book.
+func (b *Book) WriteResult(path string, out Output) error {
+	f := b.file
+	w := &writer{f: f, L: LabelsFor(out.Lang), s: out.Settings}
+	if err := w.styles(); err != nil {
+		return err
+	}
+	summary := uniqueSheetName(f, w.L.Summary)
+	if err := w.summary(summary, out.Results); err != nil {
+		return fmt.Errorf("writing %s: %w", summary, err)
+	}
+	if err := w.rates(uniqueSheetName(f, w.L.Rates), out.Results); err != nil {
+		return fmt.Errorf("writing %s: %w", w.L.Rates, err)
+	}
+	if len(out.Problems) > 0 {
+		if err := w.checks(uniqueSheetName(f, w.L.Checks), out.Problems); err != nil {
+			return fmt.Errorf("writing %s: %w", w.L.Checks, err)
+		}
+	}
+	if err := moveFirst(f, summary); err != nil {
+		return err
+	}
+	return saveAtomic(f, path)
+}
+
+// uniqueSheetName is name, or name (2), … when the input has that sheet.
+func uniqueSheetName(f *excelize.File, name string) string {
+	taken := map[string]bool{}
+	for _, s := range f.GetSheetList() {
+		taken[strings.ToLower(s)] = true
+	}
+	candidate := name
+	for i := 2; taken[strings.ToLower(candidate)]; i++ {
+		candidate = fmt.Sprintf("%s (%d)", name, i)
+	}
+	return candidate
+}
+
+// moveFirst puts sheet first and makes it the active, only selected tab,
+// keeping sheet-scoped defined names (print areas) on their sheets.
+func moveFirst(f *excelize.File, sheet string) error {
+	list := f.GetSheetList()
+	if len(list) == 0 || list[0] == sheet {
+		return nil
+	}
+	var scoped []excelize.DefinedName
+	for _, dn := range f.GetDefinedName() {
+		if dn.Scope != "Workbook" && dn.Scope != "" {
+			scoped = append(scoped, dn)
+		}
+	}
+	for i := range scoped {
+		if err := f.DeleteDefinedName(&scoped[i]); err != nil {
+			return err
+		}
+	}
+	if err := f.MoveSheet(sheet, list[0]); err != nil {
+		return err
+	}
+	for i := range scoped {
+		_ = f.SetDefinedName(&scoped[i]) // a name excelize cannot write back is dropped
+	}
+	idx, err := f.GetSheetIndex(sheet)
+	if err != nil {
+		return err
+	}
+	f.SetActiveSheet(idx)
+	return nil
+}
+
+// writer writes one result workbook.
+type writer struct {
+	f *excelize.File
+	L Labels
+	s calc.Settings
+
+	title, header, text, wrap, bold, points, boldPoints, percent, boldPercent int
+	grades                                                                    [4]int
+	widths                                                                    map[string]map[int]float64
+}
+
+func (w *writer) styles() error {
+	decimals := "0"
+	if w.s.Decimals > 0 {
+		decimals = "0." + strings.Repeat("0", int(w.s.Decimals))
+	}
+	pct := decimals + "%"
+	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
+	specs := []struct {
+		id    *int
+		style excelize.Style
+	}{
+		{&w.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
+		{&w.header, excelize.Style{Font: &excelize.Font{Bold: true}, Border: border, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}},
+		{&w.text, excelize.Style{Border: border, Alignment: &excelize.Alignment{Vertical: "center"}}},
+		{&w.wrap, excelize.Style{Border: border, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
+		{&w.bold, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "center"}}},
+		{&w.points, excelize.Style{Border: border, CustomNumFmt: &decimals}},
+		{&w.boldPoints, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, CustomNumFmt: &decimals}},
+		{&w.percent, excelize.Style{Border: border, CustomNumFmt: &pct}},
+		{&w.boldPercent, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, CustomNumFmt: &pct}},
+	}
+	gradeColors := [4][2]string{{"C6EFCE", "006100"}, {"DDEBF7", "1F4E78"}, {"FFEB9C", "9C5700"}, {"FFC7CE", "9C0006"}}
+	for i, c := range gradeColors {
+		specs = append(specs, struct {
+			id    *int
+			style excelize.Style
+		}{&w.grades[i], excelize.Style{Border: border, Font: &excelize.Font{Bold: true, Color: c[1]}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c[0]}}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}})
+	}
+	for _, sp := range specs {
+		id, err := w.f.NewStyle(&sp.style)
+		if err != nil {
+			return err
+		}
+		*sp.id = id
+	}
+	w.widths = map[string]map[int]float64{}
+	return nil
+}
+
+// gradeStyle colours grades: the best green, the lowest red, between
+// blue then yellow.
+func (w *writer) gradeStyle(index, bands int) int {
+	switch {
+	case index == 0:
+		return w.grades[0]
+	case index >= bands-1:
+		return w.grades[3]
+	case index == 1:
+		return w.grades[1]
+	default:
+		return w.grades[2]
+	}
+}
+
+func cellName(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
+}
+
+// set writes a value with a style and remembers the column's width.
+func (w *writer) set(sheet string, col, row int, v any, style int) error {
+	cell := cellName(col, row)
+	var err error
+	switch x := v.(type) {
+	case decimal.Decimal:
+		err = w.f.SetCellFloat(sheet, cell, x.InexactFloat64(), -1, 64)
+		w.fit(sheet, col, float64(len(x.StringFixed(w.s.Decimals))+2))
+	case nil:
+	default:
+		s := fmt.Sprint(x)
+		err = w.f.SetCellStr(sheet, cell, s)
+		w.fit(sheet, col, displayWidth(s))
+	}
+	if err != nil {
+		return err
+	}
+	return w.f.SetCellStyle(sheet, cell, cell, style)
+}
+
+// setPoints writes a score or weight rounded for showing.
+func (w *writer) setPoints(sheet string, col, row int, d decimal.Decimal, bold bool) error {
+	style := w.points
+	if bold {
+		style = w.boldPoints
+	}
+	return w.set(sheet, col, row, w.s.Points(d), style)
+}
+
+// setRate writes a rate as the shown percentage's fraction (88.93% is
+// stored as 0.8893) with a percent format.
+func (w *writer) setRate(sheet string, col, row int, rate decimal.Decimal, bold bool) error {
+	style := w.percent
+	if bold {
+		style = w.boldPercent
+	}
+	err := w.set(sheet, col, row, w.s.Percent(rate).Div(calc.Hundred), style)
+	w.fit(sheet, col, float64(len(w.s.FormatPercent(rate))+2))
+	return err
+}
+
+func (w *writer) fit(sheet string, col int, width float64) {
+	if w.widths[sheet] == nil {
+		w.widths[sheet] = map[int]float64{}
+	}
+	w.widths[sheet][col] = max(w.widths[sheet][col], width)
+}
+
+// applyWidths sets readable column widths: contents' width within bounds.
+func (w *writer) applyWidths(sheet string, maxWidth float64) error {
+	for col, width := range w.widths[sheet] {
+		name, _ := excelize.ColumnNumberToName(col)
+		if err := w.f.SetColWidth(sheet, name, name, min(max(width+1, 6), maxWidth)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// displayWidth counts wide (CJK) characters twice.
+func displayWidth(s string) float64 {
+	n := 0.0
+	for _, r := range s {
+		if r > 0x2E80 || unicode.Is(unicode.Han, r) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// level1Column is one level-1 indicator of the summary.
+type level1Column struct {
+	name   string
+	weight decimal.Decimal
+}
+
+// level1Columns lists the level-1 indicators of all tables by name, in
+// order of first appearance, with the weight of the first table naming
+// each.
+func level1Columns(results []calc.Result) []level1Column {
+	var out []level1Column
+	seen := map[string]bool{}
+	tables := map[*calc.Table]bool{}
+	for _, r := range results {
+		if tables[r.Table] {
+			continue
+		}
+		tables[r.Table] = true
+		for _, root := range r.Table.Roots {
+			if seen[root.Name] {
+				continue
+			}
+			seen[root.Name] = true
+			weight, _ := root.Weights()
+			out = append(out, level1Column{name: root.Name, weight: weight})
+		}
+	}
+	return out
+}
+
+// Title is the summary's title from 年度 and 评价单位.
+func Title(s calc.Settings, lang string) string {
+	L := LabelsFor(lang)
+	if lang == "en" {
+		parts := []string{}
+		for _, p := range []string{s.Evaluator, s.Year} {
+			if p != "" {
+				parts = append(parts, p)
+			}
+		}
+		t := strings.ToUpper(L.TitleSuffix[:1]) + L.TitleSuffix[1:]
+		if len(parts) > 0 {
+			return strings.Join(parts, " ") + " " + L.TitleSuffix
+		}
+		return t
+	}
+	year := s.Year
+	if year != "" && !strings.Contains(year, "年") {
+		year += "年度"
+	}
+	return year + s.Evaluator + L.TitleSuffix
+}
+
+// DeductionText is a department's main deductions for showing:
+// 管理效率：预算绩效管理 -1.77；履职效能：… (losses that show as 0 are left
+// out).
+func DeductionText(r calc.Result, s calc.Settings, lang string) string {
+	L := LabelsFor(lang)
+	var groups []string
+	var items []string
+	current := ""
+	flush := func() {
+		if len(items) > 0 {
+			groups = append(groups, current+L.DeductionItems+strings.Join(items, L.DeductionSep))
+		}
+		items = nil
+	}
+	for _, d := range r.Deductions {
+		loss := s.Points(d.Loss)
+		if loss.IsZero() {
+			continue
+		}
+		if d.Level1 != current {
+			flush()
+			current = d.Level1
+		}
+		items = append(items, d.Name+" -"+loss.StringFixed(s.Decimals))
+	}
+	flush()
+	return strings.Join(groups, L.Level1Sep)
+}
+
+func (w *writer) summary(sheet string, results []calc.Result) error {
+	if _, err := w.f.NewSheet(sheet); err != nil {
+		return err
+	}
+	L := w.L
+	l1 := level1Columns(results)
+	headers := []string{L.Rank, L.Department}
+	for _, c := range l1 {
+		headers = append(headers, c.name+L.ScoreSuffix, c.name+L.RateSuffix)
+	}
+	headers = append(headers, L.Total, L.Rate, L.Grade, L.Deductions)
+	last := len(headers)
+	totalCol := 3 + 2*len(l1)
+	dedCol := last
+
+	title := Title(w.s, langOf(L))
+	if err := w.f.SetCellStr(sheet, "A1", title); err != nil {
+		return err
+	}
+	if err := w.f.MergeCell(sheet, "A1", cellName(last, 1)); err != nil {
+		return err
+	}
+	if err := w.f.SetCellStyle(sheet, "A1", "A1", w.title); err != nil {
+		return err
+	}
+	if err := w.f.SetRowHeight(sheet, 1, 28); err != nil {
+		return err
+	}
+	for i, h := range headers {
+		if err := w.set(sheet, i+1, 2, h, w.header); err != nil {
+			return err
+		}
+	}
+	row := 3
+	for _, i := range calc.ByRank(results) {
+		r := results[i]
+		if err := w.set(sheet, 1, row, r.Rank, w.text); err != nil {
+			return err
+		}
+		if err := w.set(sheet, 2, row, r.Department, w.bold); err != nil {
+			return err
+		}
+		byName := map[string]calc.NodeResult{}
+		for _, nr := range r.Level1 {
+			byName[nr.Indicator.Name] = nr
+		}
+		for k, c := range l1 {
+			col := 3 + 2*k
+			nr, ok := byName[c.name]
+			var err error
+			switch {
+			case !ok:
+				err = w.set(sheet, col, row, "", w.text)
+			case nr.NA:
+				err = w.set(sheet, col, row, L.NotApplicable, w.text)
+			default:
+				err = w.setPoints(sheet, col, row, nr.Score, false)
+			}
+			if err != nil {
+				return err
+			}
+			if ok && nr.HasRate() {
+				err = w.setRate(sheet, col+1, row, nr.Rate(), false)
+			} else {
+				err = w.set(sheet, col+1, row, "", w.text)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if err := w.setPoints(sheet, totalCol, row, r.Total, true); err != nil {
+			return err
+		}
+		if err := w.setRate(sheet, totalCol+1, row, r.Rate, true); err != nil {
+			return err
+		}
+		if err := w.set(sheet, totalCol+2, row, r.Grade, w.gradeStyle(r.GradeIndex, len(w.s.Bands))); err != nil {
+			return err
+		}
+		if err := w.set(sheet, dedCol, row, DeductionText(r, w.s, langOf(L)), w.wrap); err != nil {
+			return err
+		}
+		row++
+	}
+	// The weights row.
+	if err := w.set(sheet, 1, row, "", w.header); err != nil {
+		return err
+	}
+	if err := w.set(sheet, 2, row, L.Weight, w.header); err != nil {
+		return err
+	}
+	for k, c := range l1 {
+		if err := w.setPoints(sheet, 3+2*k, row, c.weight, true); err != nil {
+			return err
+		}
+	}
+	if err := w.setPoints(sheet, totalCol, row, w.s.TotalPoints, true); err != nil {
+		return err
+	}
+	if err := w.f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"}); err != nil {
+		return err
+	}
+	w.fit(sheet, dedCol, 40)
+	return w.applyWidths(sheet, 60)
+}
+
+func langOf(L Labels) string {
+	if L.Summary == en.Summary {
+		return "en"
+	}
+	return "zh"
+}
+
+// sameTree reports whether two tables have the same indicators and
+// weights in the same order (per-department sheets).
+func sameTree(a, b *calc.Table) bool {
+	sig := func(t *calc.Table) string {
+		var sb strings.Builder
+		t.Walk(func(n *calc.Indicator) {
+			w, d := n.Weights()
+			fmt.Fprintf(&sb, "%d|%s|%s|%s\n", n.Level, n.Name, w, d)
+		})
+		return sb.String()
+	}
+	return sig(a) == sig(b)
+}
+
+func preorder(t *calc.Table) []*calc.Indicator {
+	var out []*calc.Indicator
+	t.Walk(func(n *calc.Indicator) { out = append(out, n) })
+	return out
+}
+
+func (w *writer) rates(sheet string, results []calc.Result) error {
+	if _, err := w.f.NewSheet(sheet); err != nil {
+		return err
+	}
+	L := w.L
+	// Group tables with the same tree; keep each group's results in order.
+	type group struct {
+		tables  []*calc.Table
+		results []calc.Result
+	}
+	var groups []*group
+	for _, r := range results {
+		var g *group
+		for _, cand := range groups {
+			if cand.tables[0] == r.Table || sameTree(cand.tables[0], r.Table) {
+				g = cand
+			}
+		}
+		if g == nil {
+			g = &group{}
+			groups = append(groups, g)
+		}
+		known := false
+		for _, t := range g.tables {
+			known = known || t == r.Table
+		}
+		if !known {
+			g.tables = append(g.tables, r.Table)
+		}
+		g.results = append(g.results, r)
+	}
+	if err := w.set(sheet, 1, 1, L.RatesTitle, w.title); err != nil {
+		return err
+	}
+	row := 2
+	firstHeader := 0
+	for gi, g := range groups {
+		if len(groups) > 1 {
+			var sheets []string
+			for _, t := range g.tables {
+				sheets = append(sheets, t.Sheet)
+			}
+			if err := w.f.SetCellStr(sheet, cellName(1, row), L.SheetPrefix+strings.Join(sheets, L.DeductionSep)); err != nil {
+				return err
+			}
+			row++
+		}
+		depth := 0
+		for _, t := range g.tables {
+			depth = max(depth, t.Depth())
+		}
+		for lvl := 0; lvl < depth; lvl++ {
+			label := fmt.Sprintf("Level %d", lvl+1)
+			if lvl < 4 {
+				label = L.Levels[lvl]
+			}
+			if err := w.set(sheet, lvl+1, row, label, w.header); err != nil {
+				return err
+			}
+		}
+		weightCol := depth + 1
+		if err := w.set(sheet, weightCol, row, L.Weight, w.header); err != nil {
+			return err
+		}
+		for k, r := range g.results {
+			if err := w.set(sheet, weightCol+1+2*k, row, r.Department+L.ScoreSuffix, w.header); err != nil {
+				return err
+			}
+			if err := w.set(sheet, weightCol+2+2*k, row, r.Department+L.RateSuffix, w.header); err != nil {
+				return err
+			}
+		}
+		if gi == 0 {
+			firstHeader = row
+		}
+		row++
+		nodes := map[*calc.Table][]*calc.Indicator{}
+		for _, t := range g.tables {
+			nodes[t] = preorder(t)
+		}
+		for i, n := range nodes[g.tables[0]] {
+			parent := !n.IsLeaf()
+			for lvl := 1; lvl <= depth; lvl++ {
+				v, style := "", w.text
+				if lvl == n.Level {
+					v = n.Name
+					if parent {
+						style = w.bold
+					}
+				}
+				if err := w.set(sheet, lvl, row, v, style); err != nil {
+					return err
+				}
+			}
+			weight, ded := n.Weights()
+			if n.Deduction() {
+				weight = ded
+			}
+			if err := w.setPoints(sheet, weightCol, row, weight, parent); err != nil {
+				return err
+			}
+			for k, r := range g.results {
+				nr := r.Nodes[nodes[r.Table][i]]
+				col := weightCol + 1 + 2*k
+				var err error
+				if nr.NA {
+					err = w.set(sheet, col, row, L.NotApplicable, w.text)
+				} else {
+					err = w.setPoints(sheet, col, row, nr.Score, parent)
+				}
+				if err != nil {
+					return err
+				}
+				if nr.HasRate() {
+					err = w.setRate(sheet, col+1, row, nr.Rate(), parent)
+				} else {
+					err = w.set(sheet, col+1, row, "", w.text)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			row++
+		}
+		if err := w.set(sheet, 1, row, L.TotalRow, w.bold); err != nil {
+			return err
+		}
+		for lvl := 2; lvl <= depth; lvl++ {
+			if err := w.set(sheet, lvl, row, "", w.bold); err != nil {
+				return err
+			}
+		}
+		if err := w.setPoints(sheet, weightCol, row, w.s.TotalPoints, true); err != nil {
+			return err
+		}
+		for k, r := range g.results {
+			if err := w.setPoints(sheet, weightCol+1+2*k, row, r.Total, true); err != nil {
+				return err
+			}
+			if err := w.setRate(sheet, weightCol+2+2*k, row, r.Rate, true); err != nil {
+				return err
+			}
+		}
+		row += 2
+	}
+	if len(groups) == 1 {
+		top := cellName(1, firstHeader+1)
+		if err := w.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: firstHeader, TopLeftCell: top, ActivePane: "bottomLeft"}); err != nil {
+			return err
+		}
+	}
+	return w.applyWidths(sheet, 40)
+}
+
+// checks writes the problem list, each cell linked to its place.
+func (w *writer) checks(sheet string, problems []Problem) error {
+	if _, err := w.f.NewSheet(sheet); err != nil {
+		return err
+	}
+	L := w.L
+	for i, h := range []string{L.Severity, L.Sheet, L.Cell, L.Department, L.Indicator, L.Problem, L.Hint} {
+		if err := w.set(sheet, i+1, 1, h, w.header); err != nil {
+			return err
+		}
+	}
+	for i, p := range problems {
+		row := i + 2
+		sev := L.Warning
+		if p.Error {
+			sev = L.Error
+		}
+		for col, v := range []string{sev, p.Sheet, p.Cell, p.Department, p.Indicator, p.Message, p.Hint} {
+			if err := w.set(sheet, col+1, row, v, w.wrap); err != nil {
+				return err
+			}
+		}
+		if p.Cell != "" && p.Sheet != "" {
+			target := "'" + strings.ReplaceAll(p.Sheet, "'", "''") + "'!" + p.Cell
+			if err := w.f.SetCellHyperLink(sheet, cellName(3, row), target, "Location"); err != nil {
+				return err
+			}
+		}
+	}
+	if err := w.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	return w.applyWidths(sheet, 60)
+}

@@ -1,0 +1,433 @@
+package validate
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"perfeval/calc"
+	"perfeval/sheet"
+)
+
+// Workbook is a checked workbook: its settings and score tables, and the
+// results when it has no errors.
+type Workbook struct {
+	Settings calc.Settings
+	Tables   []*calc.Table
+	Results  []calc.Result // nil when the workbook has errors
+}
+
+// tableInfo is what a table's checks need beyond the calc.Table.
+type tableInfo struct {
+	src        *sheet.Table
+	table      *calc.Table
+	declared   map[*calc.Indicator]sheet.Cell // where a parent weight was declared
+	badWeights bool
+	totalCell  sheet.Cell      // the total row's weight cell, if it holds one
+	total      decimal.Decimal // its value
+	hasTotal   bool
+	deptTotals map[string]declaredTotal
+}
+
+type declaredTotal struct {
+	cell  sheet.Cell
+	value decimal.Decimal
+}
+
+// Check turns a workbook as read into calc tables and settings and checks
+// everything in one pass. The list holds every problem, errors and
+// warnings, sorted by sheet, row and column.
+func Check(b *sheet.Book) (*Workbook, List) {
+	var problems List
+	s, totalSet := readSettings(b, &problems)
+	if len(b.Tables) == 0 {
+		problems.Add(&CellError{Severity: SeverityError, Err: ErrNoScoreTable})
+	}
+	seen := map[string]string{}
+	var infos []*tableInfo
+	for _, t := range b.Tables {
+		if info := buildTable(t, seen, &problems); info != nil {
+			infos = append(infos, info)
+		}
+	}
+
+	// Total points: the settings, else the first 合计 row that declares it.
+	for _, info := range infos {
+		if !info.hasTotal {
+			continue
+		}
+		if !totalSet {
+			s.TotalPoints, totalSet = info.total, true
+			if !info.total.IsPositive() {
+				problems.Add(cellProblem(SeverityError, info.src.Sheet, info.totalCell, "", "", ErrWeightNotNumber, info.total.String(), ""))
+				s.TotalPoints = calc.Hundred
+			}
+		} else if !info.total.Equal(s.TotalPoints) {
+			problems.Add(cellProblem(SeverityError, info.src.Sheet, info.totalCell, "", "", ErrTotalConflict, info.total.String(), s.TotalPoints.String()))
+		}
+	}
+	if !hasBands(b) {
+		s.Bands = calc.DefaultBands(s.TotalPoints)
+	}
+
+	w := &Workbook{Settings: s}
+	for _, info := range infos {
+		if !info.badWeights {
+			checkWeights(info, s.TotalPoints, &problems)
+		}
+		w.Tables = append(w.Tables, info.table)
+	}
+	if problems.Errors() == 0 {
+		w.Results = calc.Evaluate(w.Tables, s)
+		checkDeclaredTotals(infos, w.Results, s, &problems)
+		if problems.Errors() > 0 {
+			w.Results = nil
+		}
+	}
+	problems.Sort(b.Sheets)
+	return w, problems
+}
+
+func hasBands(b *sheet.Book) bool {
+	for _, row := range b.Settings {
+		if _, ok := gradeLabel(row.Key.Value); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// buildTable reads one score table's departments, indicators, weights and
+// scores; nil when it has no usable structure.
+func buildTable(t *sheet.Table, seen map[string]string, problems *List) *tableInfo {
+	depth := len(t.Levels)
+	leafHeader := t.Levels[depth-1]
+	if t.LeafWeight() == nil {
+		problems.Add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: leafHeader.Ref, Err: ErrNoWeightColumn, Found: leafHeader.Header})
+		return nil
+	}
+	info := &tableInfo{src: t, table: &calc.Table{Sheet: t.Sheet}, declared: map[*calc.Indicator]sheet.Cell{}, deptTotals: map[string]declaredTotal{}}
+	add := func(e *CellError) { problems.Add(e) }
+
+	// Departments: named columns holding at least one number.
+	var active []int
+	for i, col := range t.Departments {
+		name := col.Header
+		if t.ScoreColumn {
+			name = t.Sheet
+		}
+		filled, numbers := 0, 0
+		for _, row := range t.Rows {
+			c := row.Scores[i]
+			if c.IsBlank() || row.Leaf().Value == "" {
+				continue
+			}
+			filled++
+			if v := readValue(c, false); v.err == nil {
+				numbers++
+			}
+		}
+		if filled > 0 && numbers == 0 {
+			add(&CellError{Severity: SeverityWarning, Sheet: t.Sheet, Cell: col.Ref, Err: WarnWordColumn, Found: col.Header})
+			continue
+		}
+		where := t.Sheet + "!" + col.Ref
+		if other, dup := seen[name]; dup {
+			add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: col.Ref, Department: name, Err: ErrDuplicateDepartment, Found: name, Expected: other})
+			continue
+		}
+		seen[name] = where
+		active = append(active, i)
+		info.table.Departments = append(info.table.Departments, calc.Department{Name: name, Cell: col.Ref})
+	}
+	for _, col := range t.Unnamed {
+		add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: col.Ref, Err: ErrEmptyDepartment})
+	}
+	if len(t.Departments) == 0 && len(t.Unnamed) == 0 {
+		add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: t.LeafWeight().Ref, Err: ErrNoDepartment})
+	}
+
+	type declaration struct {
+		row     sheet.Row
+		parents []string
+	}
+	var declarations []declaration
+	for _, row := range t.Rows {
+		parents := make([]string, depth-1)
+		for p := range parents {
+			parents[p] = row.Names[p].Value
+		}
+		leafName := row.Leaf().Value
+		if leafName == "" {
+			strayNumbers(t, row, active, problems)
+			declarations = append(declarations, declaration{parentRow(row), parents})
+			continue
+		}
+		wc := row.Weights[depth-1]
+		wv := readValue(wc, false)
+		path := strings.Join(append(nonEmpty(parents), leafName), "/")
+		weightOK := false
+		switch {
+		case wv.err == ErrMissing:
+			add(cellProblem(SeverityError, t.Sheet, wc, "", path, ErrMissingWeight, "", ""))
+		case wv.err == ErrFormula:
+			add(cellProblem(SeverityError, t.Sheet, wc, "", path, ErrFormula, shown(wc), wv.detail))
+		case wv.err != nil:
+			add(cellProblem(SeverityError, t.Sheet, wc, "", path, ErrWeightNotNumber, shown(wc), ""))
+		case wv.num.IsZero():
+			add(cellProblem(SeverityError, t.Sheet, wc, "", path, ErrZeroWeight, shown(wc), ""))
+		default:
+			weightOK = true
+			if wv.text {
+				add(cellProblem(SeverityWarning, t.Sheet, wc, "", path, WarnTextNumber, shown(wc), wv.num.String()))
+			}
+		}
+		if !weightOK {
+			info.badWeights = true
+		}
+		leaf, added := info.table.Add(parents, leafName, wv.num, row.Num)
+		if !added {
+			add(cellProblem(SeverityError, t.Sheet, row.Leaf(), "", path, ErrDuplicateIndicator, leafName, strconv.Itoa(leaf.Row)))
+			continue
+		}
+		declarations = append(declarations, declaration{row, parents})
+		for k, i := range active {
+			dept := &info.table.Departments[k]
+			dept.Scores = append(dept.Scores, score(t.Sheet, row.Scores[i], dept.Name, leaf, weightOK, problems))
+		}
+	}
+	for _, d := range declarations {
+		declareParentWeights(info, d.row, d.parents, problems)
+	}
+	if len(info.table.Leaves) == 0 {
+		add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: leafHeader.Ref, Err: ErrNoIndicators})
+	}
+	for _, d := range info.table.Departments {
+		allNA := len(d.Scores) > 0
+		for i, sc := range d.Scores {
+			if !sc.NA && !info.table.Leaves[i].Deduction() {
+				allNA = false
+			}
+		}
+		if allNA {
+			add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: d.Cell, Department: d.Name, Err: ErrAllNotApplicable})
+		}
+	}
+	for _, row := range t.Footer {
+		strayNumbers(t, row, active, problems)
+	}
+	if t.Total != nil {
+		readTotalRow(info, *t.Total, active, problems)
+	}
+	return info
+}
+
+func nonEmpty(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// score reads one score cell and checks its bounds.
+func score(sheetName string, c sheet.Cell, dept string, leaf *calc.Indicator, weightOK bool, problems *List) calc.Score {
+	path := leaf.Path()
+	v := readValue(c, true)
+	switch {
+	case v.err == ErrFormula:
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrFormula, shown(c), v.detail))
+		return calc.Score{}
+	case v.err != nil:
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, v.err, shown(c), ""))
+		return calc.Score{}
+	case v.na:
+		return calc.Score{NA: true}
+	}
+	if v.text {
+		problems.Add(cellProblem(SeverityWarning, sheetName, c, dept, path, WarnTextNumber, shown(c), v.num.String()))
+	}
+	if weightOK {
+		w := leaf.Weight
+		switch {
+		case leaf.Deduction() && (v.num.LessThan(w) || v.num.IsPositive()):
+			problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrDeductionRange, v.num.String(), w.String()))
+		case !leaf.Deduction() && v.num.IsNegative():
+			problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrBelowZero, v.num.String(), w.String()))
+		case !leaf.Deduction() && v.num.GreaterThan(w):
+			problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrAboveWeight, v.num.String(), w.String()))
+		}
+	}
+	return calc.Score{Value: v.num}
+}
+
+// strayNumbers reports numbers in department columns of a row that is not
+// an indicator.
+func strayNumbers(t *sheet.Table, row sheet.Row, active []int, problems *List) {
+	for _, i := range active {
+		c := row.Scores[i]
+		if c.IsBlank() {
+			continue
+		}
+		if v := readValue(c, false); v.err == nil {
+			problems.Add(cellProblem(SeverityWarning, t.Sheet, c, t.Departments[i].Header, "", WarnStrayNumber, shown(c), ""))
+		}
+	}
+}
+
+// parentRow moves the weight of a row without a leaf name (a parent's
+// own row, 管理效率 | | 16) from the leaf weight column to the deepest
+// parent the row names, when that level has no weight of its own there.
+func parentRow(row sheet.Row) sheet.Row {
+	depth := len(row.Names)
+	leafWeight := row.Weights[depth-1]
+	if leafWeight.IsBlank() {
+		return row
+	}
+	for p := depth - 2; p >= 0; p-- {
+		if row.Names[p].Value == "" {
+			continue
+		}
+		if row.Weights[p].IsBlank() {
+			row.Weights = append([]sheet.Cell(nil), row.Weights...)
+			row.Weights[p] = leafWeight
+		}
+		break
+	}
+	return row
+}
+
+// declareParentWeights records the parent weights a row gives; a parent
+// declared twice with different weights is an error.
+func declareParentWeights(info *tableInfo, row sheet.Row, parents []string, problems *List) {
+	t := info.table
+	var node *calc.Indicator
+	for p, name := range parents {
+		if name == "" {
+			continue
+		}
+		if node == nil {
+			for _, r := range t.Roots {
+				if r.Name == name {
+					node = r
+				}
+			}
+		} else {
+			node = node.Child(name)
+		}
+		if node == nil {
+			return // a parent-only row before its leaves: nothing to attach to yet
+		}
+		c := row.Weights[p]
+		if c.IsBlank() {
+			continue
+		}
+		v := readValue(c, false)
+		if v.err != nil {
+			info.badWeights = true
+			problems.Add(cellProblem(SeverityError, info.src.Sheet, c, "", node.Path(), ErrWeightNotNumber, shown(c), ""))
+			continue
+		}
+		if v.text {
+			problems.Add(cellProblem(SeverityWarning, info.src.Sheet, c, "", node.Path(), WarnTextNumber, shown(c), v.num.String()))
+		}
+		if prev, ok := info.declared[node]; ok {
+			if !node.Weight.Equal(v.num) {
+				info.badWeights = true
+				problems.Add(cellProblem(SeverityError, info.src.Sheet, c, "", node.Path(), ErrWeightConflict, v.num.String(), node.Weight.String()+" ("+prev.Ref+")"))
+			}
+			continue
+		}
+		node.Weight, node.Declared = v.num, true
+		info.declared[node] = c
+	}
+}
+
+// readTotalRow reads the 合计 row: declared total points and totals.
+func readTotalRow(info *tableInfo, row sheet.Row, active []int, problems *List) {
+	t := info.src
+	for p := len(row.Weights) - 1; p >= 0; p-- {
+		c := row.Weights[p]
+		if c.IsBlank() {
+			continue
+		}
+		v := readValue(c, false)
+		if v.err != nil {
+			problems.Add(cellProblem(SeverityError, t.Sheet, c, "", "", ErrWeightNotNumber, shown(c), ""))
+			break
+		}
+		info.totalCell, info.total, info.hasTotal = c, v.num, true
+		break
+	}
+	for k, i := range active {
+		c := row.Scores[i]
+		if c.IsBlank() {
+			continue
+		}
+		v := readValue(c, true)
+		dept := info.table.Departments[k].Name
+		switch {
+		case v.na:
+		case v.err != nil:
+			problems.Add(cellProblem(SeverityError, t.Sheet, c, dept, "", ErrNotNumber, shown(c), ""))
+		default:
+			info.deptTotals[dept] = declaredTotal{cell: c, value: v.num}
+		}
+	}
+}
+
+// checkWeights checks that each declared parent weight is the sum of its
+// children and that level-1 weights add up to the total points.
+func checkWeights(info *tableInfo, total decimal.Decimal, problems *List) {
+	t := info.table
+	t.Walk(func(n *calc.Indicator) {
+		if n.IsLeaf() || !n.Declared {
+			return
+		}
+		var sum, ded decimal.Decimal
+		for _, c := range n.Children {
+			w, d := c.Weights()
+			sum, ded = sum.Add(w), ded.Add(d)
+		}
+		if n.Weight.IsNegative() && sum.IsZero() {
+			sum = ded // a parent of deduction items only
+		}
+		if !sum.Equal(n.Weight) {
+			problems.Add(cellProblem(SeverityError, t.Sheet, info.declared[n], "", n.Path(), ErrWeightSum, sum.String(), n.Weight.String()))
+		}
+	})
+	var sum decimal.Decimal
+	for _, r := range t.Roots {
+		w, _ := r.Weights()
+		sum = sum.Add(w)
+	}
+	if !sum.Equal(total) && len(t.Roots) > 0 {
+		cell := info.totalCell
+		if cell.Ref == "" {
+			cell = sheet.Cell{Ref: info.src.LeafWeight().Ref}
+		}
+		problems.Add(cellProblem(SeverityError, t.Sheet, cell, "", "", ErrTotalPoints, sum.String(), total.String()))
+	}
+}
+
+// checkDeclaredTotals compares the 合计 row's totals with the computed,
+// shown ones.
+func checkDeclaredTotals(infos []*tableInfo, results []calc.Result, s calc.Settings, problems *List) {
+	for _, info := range infos {
+		for _, r := range results {
+			if r.Table != info.table {
+				continue
+			}
+			d, ok := info.deptTotals[r.Department]
+			if !ok {
+				continue
+			}
+			if !s.Points(d.value).Equal(r.Shown) {
+				problems.Add(cellProblem(SeverityError, info.src.Sheet, d.cell, r.Department, "", ErrDeclaredTotal, d.value.String(), s.FormatPoints(r.Total)))
+			}
+		}
+	}
+}

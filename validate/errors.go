@@ -1,0 +1,307 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"perfeval/sheet"
+)
+
+// Severity of a problem: errors block a workbook's results, warnings do
+// not.
+type Severity int
+
+// Severities.
+const (
+	SeverityError Severity = iota
+	SeverityWarning
+)
+
+// String is "error" or "warning".
+func (s Severity) String() string {
+	if s == SeverityWarning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Errors: each blocks the workbook's results.
+var (
+	ErrNoScoreTable        = errors.New("no score table")
+	ErrNoWeightColumn      = errors.New("no leaf weight column")
+	ErrNoDepartment        = errors.New("no department column")
+	ErrNoIndicators        = errors.New("no indicator rows")
+	ErrDuplicateDepartment = errors.New("duplicate department")
+	ErrEmptyDepartment     = errors.New("department without a name")
+	ErrDuplicateIndicator  = errors.New("duplicate indicator")
+	ErrWeightConflict      = errors.New("conflicting parent weights")
+	ErrWeightSum           = errors.New("weights do not add up")
+	ErrTotalPoints         = errors.New("level-1 weights do not add up to the total points")
+	ErrTotalConflict       = errors.New("total points declared twice, differently")
+	ErrMissingWeight       = errors.New("missing weight")
+	ErrWeightNotNumber     = errors.New("weight is not a number")
+	ErrZeroWeight          = errors.New("weight is zero")
+	ErrMissing             = errors.New("missing score")
+	ErrNotNumber           = errors.New("score is not a number")
+	ErrAboveWeight         = errors.New("score above weight")
+	ErrBelowZero           = errors.New("score below zero")
+	ErrDeductionRange      = errors.New("deduction outside its range")
+	ErrFormula             = errors.New("formula without a value")
+	ErrDeclaredTotal       = errors.New("declared total differs from computed")
+	ErrAllNotApplicable    = errors.New("every indicator not applicable")
+	ErrSetting             = errors.New("malformed setting")
+	ErrGradeBands          = errors.New("bad grade bands")
+)
+
+// Warnings: reported, results still written.
+var (
+	WarnTextNumber     = errors.New("number stored as text")
+	WarnUnknownSetting = errors.New("unknown setting")
+	WarnWordColumn     = errors.New("column without numbers taken as descriptive")
+	WarnStrayNumber    = errors.New("number outside an indicator row")
+)
+
+// CellError is one problem, with its place. Err is one of the sentinels.
+type CellError struct {
+	Severity   Severity
+	Sheet      string
+	Cell       string // "F12"; empty for a problem of the whole workbook
+	Department string
+	Indicator  string // path, 管理效率/预算绩效管理/绩效目标设定
+	Err        error
+	Found      string // what the cell holds
+	Expected   string // what it should hold
+}
+
+func (e *CellError) Unwrap() error { return e.Err }
+
+// Error reads like 指标!F12: 部门A: 管理效率/…: score 5.5 above weight 5.
+func (e *CellError) Error() string {
+	return e.Place() + e.Message("en")
+}
+
+// Place is "Sheet!Cell: department: indicator: ", the parts known.
+func (e *CellError) Place() string {
+	var b strings.Builder
+	switch {
+	case e.Sheet != "" && e.Cell != "":
+		b.WriteString(e.Sheet + "!" + e.Cell + ": ")
+	case e.Sheet != "":
+		b.WriteString(e.Sheet + ": ")
+	}
+	if e.Department != "" {
+		b.WriteString(e.Department + ": ")
+	}
+	if e.Indicator != "" {
+		b.WriteString(e.Indicator + ": ")
+	}
+	return b.String()
+}
+
+// Message says what is wrong, in lang ("zh" or "en"), without the place.
+func (e *CellError) Message(lang string) string {
+	m, ok := messages[e.Err]
+	if !ok {
+		return e.Err.Error()
+	}
+	tmpl := m.zh
+	if lang == "en" {
+		tmpl = m.en
+	}
+	return fill(tmpl, e.Found, e.Expected)
+}
+
+// Hint says what to do, in lang; "" when there is nothing to add.
+func (e *CellError) Hint(lang string) string {
+	m := messages[e.Err]
+	if lang == "en" {
+		return fill(m.hintEn, e.Found, e.Expected)
+	}
+	return fill(m.hintZh, e.Found, e.Expected)
+}
+
+func fill(tmpl, found, expected string) string {
+	return strings.NewReplacer("{found}", found, "{expected}", expected).Replace(tmpl)
+}
+
+type message struct {
+	zh, en, hintZh, hintEn string
+}
+
+var messages = map[error]message{
+	ErrNoScoreTable: {
+		"找不到评分表：前 20 行内没有“一级指标/二级指标/三级指标”表头", "no score table: no sheet has a header row with 一级指标/二级指标/三级指标 (Level 1/2/3) in its first 20 rows",
+		"在表头行写明指标层级（一级指标、二级指标、三级指标）、分值，以及每个部门一列", "add a header row naming the indicator levels, the weight (分值) and one column per department"},
+	ErrNoWeightColumn: {
+		"末级指标“{found}”没有分值列", "the leaf level {found} has no weight column",
+		"在末级指标列右侧加一列“分值”", "add a 分值 (Weight) column to the right of the leaf indicator column"},
+	ErrNoDepartment: {
+		"分值列右侧没有部门列", "no department column to the right of the weight column",
+		"在分值列右侧为每个部门加一列，表头写部门名称", "add one column per department to the right of the weight column, headed by its name"},
+	ErrNoIndicators: {
+		"表头下没有任何指标行", "no indicator rows below the header",
+		"在末级指标列填写指标名称", "fill in the leaf indicator names"},
+	ErrDuplicateDepartment: {
+		"部门“{found}”重复出现（另见 {expected}）", "department {found} appears twice (also at {expected})",
+		"每个部门只能有一列，请合并或改名", "keep one column per department: merge or rename"},
+	ErrEmptyDepartment: {
+		"该列有得分但表头没有部门名称", "this column holds scores but its header names no department",
+		"在表头填写部门名称，或删除该列", "write the department's name in the header, or delete the column"},
+	ErrDuplicateIndicator: {
+		"同一上级指标下重复出现指标“{found}”（首次在第 {expected} 行）", "indicator {found} appears twice under the same parent (first in row {expected})",
+		"删除重复行或修改指标名称", "delete the repeated row or rename it"},
+	ErrWeightConflict: {
+		"上级指标分值 {found} 与前面填写的 {expected} 不一致", "parent weight {found} differs from {expected} given above",
+		"同一上级指标的分值应一致", "give the parent one weight"},
+	ErrWeightSum: {
+		"下级指标分值合计 {found}，与上级指标分值 {expected} 不一致", "the weights below add up to {found}, but the parent's weight is {expected}",
+		"调整下级指标分值或上级指标分值，使两者相等", "correct the weights so that they add up to the parent's weight"},
+	ErrTotalPoints: {
+		"一级指标分值合计 {found}，与满分 {expected} 不一致", "level-1 weights add up to {found}, but the total points are {expected}",
+		"调整一级指标分值，或在“设置”表或合计行中填写正确的满分", "correct the level-1 weights, or set the total points (满分) in the 设置 sheet or the 合计 row"},
+	ErrTotalConflict: {
+		"合计行的分值 {found} 与“设置”表中的满分 {expected} 不一致", "the 合计 (Total) row declares {found} points, but the settings say {expected}",
+		"更正合计行的分值或“设置”表中的满分", "correct the total row's weight or the 满分 (Total points) setting"},
+	ErrMissingWeight: {
+		"缺少分值", "the weight is missing",
+		"填写该指标的分值", "fill in the indicator's weight"},
+	ErrWeightNotNumber: {
+		"分值“{found}”不是数字", "weight {found} is not a number",
+		"填写数字分值", "write the weight as a number"},
+	ErrZeroWeight: {
+		"分值为 0", "the weight is 0",
+		"填写非零分值；扣分项（调节项）填负数", "give a non-zero weight; a deduction item takes a negative weight"},
+	ErrMissing: {
+		"缺少得分", "the score is missing",
+		"填写得分；不适用的指标填“不适用”", "fill in the score, or 不适用 (N/A) if the indicator does not apply"},
+	ErrNotNumber: {
+		"得分“{found}”不是数字", "score {found} is not a number",
+		"填写 0 到分值之间的数字，或“不适用”", "write a number between 0 and the weight, or 不适用 (N/A)"},
+	ErrAboveWeight: {
+		"得分 {found} 超过分值 {expected}", "score {found} above weight {expected}",
+		"得分不能超过该指标的分值", "a score cannot exceed the indicator's weight"},
+	ErrBelowZero: {
+		"得分 {found} 小于 0", "score {found} below 0",
+		"得分应在 0 到分值之间", "a score lies between 0 and the weight"},
+	ErrDeductionRange: {
+		"扣分项得分 {found} 应在 {expected} 到 0 之间", "deduction {found} must lie between {expected} and 0",
+		"扣分项填 0 或负数，且不低于其分值", "a deduction item takes 0 or a negative score, not below its weight"},
+	ErrFormula: {
+		"公式 {found} 没有保存计算结果，也无法计算：{expected}", "formula {found} has no saved value and cannot be computed: {expected}",
+		"用 Excel 或 WPS 打开并保存该工作簿，使公式结果被保存", "open and save the workbook in Excel or WPS so that the formula's value is stored"},
+	ErrDeclaredTotal: {
+		"合计行填写的总分 {found} 与计算结果 {expected} 不一致", "declared total {found} differs from the computed total {expected}",
+		"核对各项得分，或更正合计行", "check the scores, or correct the 合计 row"},
+	ErrAllNotApplicable: {
+		"所有指标均为“不适用”，无法计算总分", "every indicator is 不适用 (N/A): no total can be computed",
+		"至少填写一项得分", "score at least one indicator"},
+	ErrSetting: {
+		"设置值“{found}”无效，应为 {expected}", "setting value {found} is not valid: expected {expected}",
+		"更正“设置”表中的该项", "correct it in the settings sheet"},
+	ErrGradeBands: {
+		"等级划分无效：{found}", "grade bands are not valid: {found}",
+		"各等级下限应依次递减，最低等级下限为 0", "give each grade a lower bound, strictly decreasing, the lowest 0"},
+	WarnTextNumber: {
+		"“{found}”是文本格式的数字，已按 {expected} 读取", "{found} is a number stored as text, read as {expected}",
+		"可将单元格改为数字格式", "store the cell as a number"},
+	WarnUnknownSetting: {
+		"未知设置项“{found}”，已忽略", "unknown setting {found} ignored",
+		"可用的设置项：满分、小数位、舍入、年度、评价单位、等级名称（优、良、中、差）", "known settings: Total points, Decimals, Rounding, Year, Evaluator and grade labels"},
+	WarnWordColumn: {
+		"列“{found}”没有任何数字，按说明列处理，不作为部门", "column {found} holds no number: taken as a description, not a department",
+		"如果这是部门，请把得分填成数字", "if it is a department, write its scores as numbers"},
+	WarnStrayNumber: {
+		"数字 {found} 所在行没有末级指标名称，未计入得分", "number {found} is in a row without a leaf indicator name and is not counted",
+		"补上指标名称，或删除该数字", "add the indicator's name, or remove the number"},
+}
+
+// List collects every problem of a workbook.
+type List []*CellError
+
+// Add appends a problem.
+func (l *List) Add(e *CellError) { *l = append(*l, e) }
+
+// Sort orders problems by sheet (in the order given), row, then column;
+// problems without a cell come first within their sheet.
+func (l List) Sort(sheets []string) {
+	pos := map[string]int{}
+	for i, s := range sheets {
+		pos[s] = i + 1
+	}
+	key := func(e *CellError) (int, int, int) {
+		col, row := 0, 0
+		if e.Cell != "" {
+			col, row = splitRef(e.Cell)
+		}
+		return pos[e.Sheet], row, col
+	}
+	sort.SliceStable(l, func(i, j int) bool {
+		si, ri, ci := key(l[i])
+		sj, rj, cj := key(l[j])
+		if si != sj {
+			return si < sj
+		}
+		if ri != rj {
+			return ri < rj
+		}
+		return ci < cj
+	})
+}
+
+// Errors counts the problems of severity error.
+func (l List) Errors() int {
+	n := 0
+	for _, e := range l {
+		if e.Severity == SeverityError {
+			n++
+		}
+	}
+	return n
+}
+
+// Warnings counts the warnings.
+func (l List) Warnings() int { return len(l) - l.Errors() }
+
+// Err returns the list as an error when it holds at least one problem of
+// severity error, else nil.
+func (l List) Err() error {
+	if l.Errors() == 0 {
+		return nil
+	}
+	return l
+}
+
+// Error is the first error and how many more there are.
+func (l List) Error() string {
+	for _, e := range l {
+		if e.Severity == SeverityError {
+			if n := l.Errors() - 1; n > 0 {
+				return fmt.Sprintf("%v (and %d more errors)", e, n)
+			}
+			return e.Error()
+		}
+	}
+	return "no errors"
+}
+
+// splitRef splits "AB12" into column 28 and row 12.
+func splitRef(ref string) (col, row int) {
+	i := 0
+	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' {
+		col = col*26 + int(ref[i]-'A'+1)
+		i++
+	}
+	for ; i < len(ref); i++ {
+		if ref[i] >= '0' && ref[i] <= '9' {
+			row = row*10 + int(ref[i]-'0')
+		}
+	}
+	return col, row
+}
+
+// cellProblem is a problem at a cell of a score table.
+func cellProblem(sev Severity, sheetName string, c sheet.Cell, dept, indicator string, err error, found, expected string) *CellError {
+	return &CellError{Severity: sev, Sheet: sheetName, Cell: c.Ref, Department: dept, Indicator: indicator, Err: err, Found: found, Expected: expected}
+}

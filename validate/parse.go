@@ -1,0 +1,103 @@
+package validate
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"perfeval/sheet"
+)
+
+var plainNumber = regexp.MustCompile(`^[+-]?(\d+(\.\d*)?|\.\d+)$`)
+
+// ParseText reads text that holds a number: "12.5", " 12.5 ", full-width
+// "１２．５", with a trailing 分. ok is false for anything else.
+func ParseText(s string) (decimal.Decimal, bool) {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			r -= 0xFEE0
+		case r == 0x3000:
+			r = ' '
+		case r == '−' || r == '－':
+			r = '-'
+		case r == '。':
+			r = '.'
+		}
+		b.WriteRune(r)
+	}
+	t := strings.TrimSpace(b.String())
+	t = strings.TrimSpace(strings.TrimSuffix(t, "分"))
+	if !plainNumber.MatchString(t) {
+		return decimal.Decimal{}, false
+	}
+	d, err := decimal.NewFromString(t)
+	return d, err == nil
+}
+
+// ParseNumber reads a number cell's raw value the way Excel shows it: to
+// 15 significant digits, so a stored 14.230000000000001 is 14.23.
+func ParseNumber(raw string) (decimal.Decimal, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+	if err != nil {
+		return decimal.Decimal{}, false
+	}
+	d, err := decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64))
+	return d, err == nil
+}
+
+// IsNotApplicable reports whether text says 不适用 / N/A / NA.
+func IsNotApplicable(s string) bool {
+	switch sheet.Normalize(s) {
+	case "不适用", "n/a", "na", "不涉及":
+		return true
+	}
+	return false
+}
+
+// value is a cell read as a number.
+type value struct {
+	num    decimal.Decimal
+	na     bool
+	text   bool // it was text holding a number
+	err    error
+	detail string // for ErrFormula: why
+}
+
+// readValue reads a score or weight cell. A blank cell gives ErrMissing,
+// anything not a number ErrNotNumber (the caller maps them for weights).
+func readValue(c sheet.Cell, allowNA bool) value {
+	switch c.Kind {
+	case sheet.Blank:
+		return value{err: ErrMissing}
+	case sheet.Number:
+		if d, ok := ParseNumber(c.Value); ok {
+			return value{num: d}
+		}
+	case sheet.Text:
+		if allowNA && IsNotApplicable(c.Value) {
+			return value{na: true}
+		}
+		if d, ok := ParseText(c.Value); ok {
+			return value{num: d, text: c.Formula == ""}
+		}
+	case sheet.FormulaFailed:
+		detail := ""
+		if c.Err != nil {
+			detail = c.Err.Error()
+		}
+		return value{err: ErrFormula, detail: detail}
+	}
+	return value{err: ErrNotNumber}
+}
+
+// shown is a cell's content for messages: the value, or the formula.
+func shown(c sheet.Cell) string {
+	if c.Kind == sheet.FormulaFailed {
+		return "=" + c.Formula
+	}
+	return strings.TrimSpace(c.Value)
+}
