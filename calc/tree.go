@@ -77,6 +77,17 @@ func (n *Indicator) Weights() (counted, deductions decimal.Decimal) {
 	return sum, deductions
 }
 
+// ShownWeight is the weight to show for n: the weight that counts, or,
+// for a deduction item or a parent of deduction items only, their
+// (negative) weight.
+func (n *Indicator) ShownWeight() decimal.Decimal {
+	counted, deductions := n.Weights()
+	if counted.IsZero() {
+		return deductions
+	}
+	return counted
+}
+
 // Score is one department's score for one leaf.
 type Score struct {
 	Value decimal.Decimal

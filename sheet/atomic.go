@@ -1,16 +1,16 @@
 package sheet
 
 import (
+	"io"
 	"os"
 	"path/filepath"
-
-	"github.com/xuri/excelize/v2"
 )
 
-// saveAtomic writes f to path through a hidden temporary file in the same
-// folder, renamed into place only when complete: a failure or crash never
-// leaves a half-written workbook at path. The file gets mode 0644.
-func saveAtomic(f *excelize.File, path string) (err error) {
+// WriteAtomic writes a file through a hidden temporary file in the same
+// folder, renamed into place only when write succeeded: a failure or a
+// crash never leaves a half-written file at path, and an earlier file at
+// path stays whole until it is replaced. The file gets mode 0644.
+func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
@@ -21,7 +21,7 @@ func saveAtomic(f *excelize.File, path string) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = f.WriteTo(tmp); err != nil {
+	if err = write(tmp); err != nil {
 		return err
 	}
 	if err = tmp.Chmod(0o644); err != nil {

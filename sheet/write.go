@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"unicode"
 
@@ -74,7 +75,10 @@ func (b *Book) WriteResult(path string, out Output) error {
 	if err := moveFirst(f, summary); err != nil {
 		return err
 	}
-	return saveAtomic(f, path)
+	return WriteAtomic(path, func(w io.Writer) error {
+		_, err := f.WriteTo(w)
+		return err
+	})
 }
 
 // uniqueSheetName is name, or name (2), … when the input has that sheet.
@@ -287,8 +291,7 @@ func level1Columns(results []calc.Result) []level1Column {
 				continue
 			}
 			seen[root.Name] = true
-			weight, _ := root.Weights()
-			out = append(out, level1Column{name: root.Name, weight: weight})
+			out = append(out, level1Column{name: root.Name, weight: root.ShownWeight()})
 		}
 	}
 	return out
@@ -573,11 +576,7 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 					return err
 				}
 			}
-			weight, ded := n.Weights()
-			if n.Deduction() {
-				weight = ded
-			}
-			if err := w.setPoints(sheet, weightCol, row, weight, parent); err != nil {
+			if err := w.setPoints(sheet, weightCol, row, n.ShownWeight(), parent); err != nil {
 				return err
 			}
 			for k, r := range g.results {

@@ -1,0 +1,180 @@
+// Command perfeval scores department-wide expenditure performance
+// evaluation workbooks (部门整体支出绩效评价): it reads a folder of standard
+// evaluation workbooks, checks weights and scores, computes rolled-up
+// scores, rates, grades, ranks and main deductions, and writes a result
+// workbook per input.
+//
+// Exit status: 0 every workbook is fine; 1 some workbook is invalid or
+// unreadable (the others are still processed); 2 usage error; 3 outputs
+// could not be written or another failure stopped the run.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/rs/zerolog"
+	"github.com/urfave/cli/v2"
+)
+
+// Errors that decide the exit status.
+var (
+	errInvalid = errors.New("some workbooks are invalid or unreadable")
+	errUsage   = errors.New("usage error")
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitInvalid = 1
+	exitUsage   = 2
+	exitFailure = 3
+)
+
+func main() {
+	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+}
+
+// run runs perfeval with args and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.Run(reorderArgs(app, args))
+	code := exitCode(err)
+	if code == exitUsage || code == exitFailure {
+		fmt.Fprintf(stderr, "perfeval: %s\n", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
+		if code == exitUsage {
+			fmt.Fprintln(stderr, "hint: run 'perfeval help run' for the flags and arguments")
+		}
+	}
+	return code
+}
+
+// exitCode maps a command's error to the exit status; the one place that
+// decides it.
+func exitCode(err error) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errInvalid):
+		return exitInvalid
+	case errors.Is(err, errUsage):
+		return exitUsage
+	default:
+		return exitFailure
+	}
+}
+
+const exitCodesHelp = `EXIT STATUS:
+   0  every workbook is fine
+   1  some workbook is invalid or unreadable (the others are still processed)
+   2  usage error (unknown flag, no path given)
+   3  outputs could not be written, or another failure stopped the run`
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:      "perfeval",
+		Usage:     "score department expenditure performance evaluation workbooks (部门整体支出绩效评价)",
+		UsageText: "perfeval run [flags] PATH...",
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Commands: []*cli.Command{
+			runCommand(),
+		},
+		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n",
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		},
+		ExitErrHandler: func(*cli.Context, error) {}, // errors go back to run, never os.Exit here
+		HideHelpCommand: false,
+	}
+	return app
+}
+
+// commonFlags are the flags every command takes.
+func commonFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "lang", Value: "zh", Usage: "language of sheet names, labels and messages: zh or en"},
+		&cli.StringFlag{Name: "log-format", Value: "console", Usage: "format of the diagnostic log on stderr: console or json"},
+		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "log level: debug, info, warn or error"},
+	}
+}
+
+// usageError wraps a command-line mistake so that it exits with status 2.
+func usageError(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
+}
+
+// newLogger builds the diagnostic logger: readable lines on the terminal,
+// or JSON for machines.
+func newLogger(c *cli.Context) (zerolog.Logger, error) {
+	level, err := zerolog.ParseLevel(c.String("log-level"))
+	if err != nil || c.String("log-level") == "" {
+		return zerolog.Nop(), usageError("--log-level %q: use debug, info, warn or error", c.String("log-level"))
+	}
+	w := c.App.ErrWriter
+	switch c.String("log-format") {
+	case "json":
+		return zerolog.New(w).Level(level).With().Timestamp().Logger(), nil
+	case "console":
+		cw := zerolog.ConsoleWriter{Out: w, NoColor: true, TimeFormat: "15:04:05"}
+		return zerolog.New(cw).Level(level).With().Timestamp().Logger(), nil
+	default:
+		return zerolog.Nop(), usageError("--log-format %q: use console or json", c.String("log-format"))
+	}
+}
+
+// reorderArgs lets flags follow the paths, as people type them:
+// "perfeval run inbox --out results" becomes "perfeval run --out results
+// inbox" (urfave/cli stops at the first argument). "--" ends the flags.
+func reorderArgs(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	var cmd *cli.Command
+	for _, c := range app.Commands {
+		if c.HasName(args[1]) {
+			cmd = c
+		}
+	}
+	if cmd == nil {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, name := range f.Names() {
+			takesValue[name] = !isBool
+		}
+	}
+	var flags, positional []string
+	rest := args[2:]
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		if a == "--" {
+			positional = append(positional, rest[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			positional = append(positional, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if takesValue[name] && i+1 < len(rest) {
+			flags = append(flags, rest[i+1])
+			i++
+		}
+	}
+	out := append([]string{args[0], args[1]}, flags...)
+	if len(positional) > 0 {
+		out = append(out, "--")
+		out = append(out, positional...)
+	}
+	return out
+}

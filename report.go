@@ -1,0 +1,117 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+
+	"perfeval/calc"
+	"perfeval/sheet"
+)
+
+// Report is the JSON document --report writes for a run (spec §5).
+// Numbers are strings exactly as shown in the workbooks.
+type Report struct {
+	Files []FileReport `json:"files"`
+}
+
+// FileReport is one input's outcome.
+type FileReport struct {
+	Path        string             `json:"path"`
+	Status      string             `json:"status"` // ok, invalid or unreadable
+	Output      string             `json:"output"`
+	Annotated   string             `json:"annotated"`
+	Problems    []ProblemReport    `json:"problems"`
+	Departments []DepartmentReport `json:"departments"`
+}
+
+// File statuses.
+const (
+	statusOK         = "ok"
+	statusInvalid    = "invalid"
+	statusUnreadable = "unreadable"
+)
+
+// ProblemReport is one error or warning.
+type ProblemReport struct {
+	Severity   string `json:"severity"`
+	Sheet      string `json:"sheet"`
+	Cell       string `json:"cell"`
+	Department string `json:"department"`
+	Indicator  string `json:"indicator"`
+	Message    string `json:"message"`
+	Hint       string `json:"hint,omitempty"`
+	Code       string `json:"code,omitempty"` // the sentinel, for scripts
+}
+
+// DepartmentReport is one department's result.
+type DepartmentReport struct {
+	Name       string            `json:"name"`
+	Sheet      string            `json:"sheet"`
+	Total      string            `json:"total"`
+	Rate       string            `json:"rate"`
+	Grade      string            `json:"grade"`
+	Rank       int               `json:"rank"`
+	Level1     []Level1Report    `json:"level1"`
+	Deductions []DeductionReport `json:"deductions"`
+}
+
+// Level1Report is one level-1 indicator of a department. Score is the
+// not-applicable label and Rate is empty when every leaf below is 不适用;
+// Rate is empty when the indicator has no positive weight.
+type Level1Report struct {
+	Name   string `json:"name"`
+	Weight string `json:"weight"`
+	Score  string `json:"score"`
+	Rate   string `json:"rate"`
+}
+
+// DeductionReport is one main deduction.
+type DeductionReport struct {
+	Level1 string `json:"level1"`
+	Name   string `json:"name"`
+	Loss   string `json:"loss"`
+}
+
+// departmentReports turns results into report entries, in rank order.
+func departmentReports(results []calc.Result, s calc.Settings, notApplicable string) []DepartmentReport {
+	out := []DepartmentReport{}
+	for _, i := range calc.ByRank(results) {
+		r := results[i]
+		d := DepartmentReport{
+			Name: r.Department, Sheet: r.Sheet, Total: s.FormatPoints(r.Total), Rate: s.FormatPercent(r.Rate),
+			Grade: r.Grade, Rank: r.Rank, Level1: []Level1Report{}, Deductions: []DeductionReport{},
+		}
+		for _, nr := range r.Level1 {
+			l := Level1Report{Name: nr.Indicator.Name, Weight: s.FormatPoints(nr.Indicator.ShownWeight()), Score: s.FormatPoints(nr.Score)}
+			if nr.NA {
+				l.Score = notApplicable
+			}
+			if nr.HasRate() {
+				l.Rate = s.FormatPercent(nr.Rate())
+			}
+			d.Level1 = append(d.Level1, l)
+		}
+		for _, ded := range r.Deductions {
+			d.Deductions = append(d.Deductions, DeductionReport{Level1: ded.Level1, Name: ded.Name, Loss: s.FormatPoints(ded.Loss)})
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// writeReport writes the report atomically.
+func writeReport(path string, r *Report) error {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return sheet.WriteAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(append(data, '\n'))
+		return err
+	})
+}
