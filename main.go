@@ -87,7 +87,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		},
-		ExitErrHandler: func(*cli.Context, error) {}, // errors go back to run, never os.Exit here
+		ExitErrHandler:  func(*cli.Context, error) {}, // errors go back to run, never os.Exit here
 		HideHelpCommand: false,
 	}
 	return app

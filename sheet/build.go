@@ -19,7 +19,7 @@ type Spec struct {
 // SheetSpec is one worksheet. Rows start at A1; a value is nil or "" for a
 // blank cell, a string (text, even if it looks like a number), an int,
 // a float64 or a decimal.Decimal (a number), a bool, a time.Time (a date),
-// or a Formula.
+// a Formula, a CachedFormula or a Formatted value.
 type SheetSpec struct {
 	Name   string
 	Rows   [][]any
@@ -97,6 +97,20 @@ func setValue(f *excelize.File, sheet, cell string, v any) error {
 		return f.SetCellStr(sheet, cell, x)
 	case Formula:
 		return f.SetCellFormula(sheet, cell, string(x))
+	case CachedFormula:
+		if err := setValue(f, sheet, cell, x.Value); err != nil {
+			return err
+		}
+		return f.SetCellFormula(sheet, cell, x.Expr)
+	case Formatted:
+		if err := setValue(f, sheet, cell, x.Value); err != nil {
+			return err
+		}
+		style, err := f.NewStyle(&excelize.Style{CustomNumFmt: &x.NumFmt})
+		if err != nil {
+			return err
+		}
+		return f.SetCellStyle(sheet, cell, cell, style)
 	case decimal.Decimal:
 		return f.SetCellFloat(sheet, cell, x.InexactFloat64(), -1, 64)
 	case time.Time:

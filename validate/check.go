@@ -110,7 +110,8 @@ func buildTable(t *sheet.Table, seen map[string]string, problems *List) *tableIn
 	info := &tableInfo{src: t, table: &calc.Table{Sheet: t.Sheet}, declared: map[*calc.Indicator]sheet.Cell{}, deptTotals: map[string]declaredTotal{}}
 	add := func(e *CellError) { problems.Add(e) }
 
-	// Departments: named columns holding at least one number.
+	// Departments: named columns holding at least one score (a number or
+	// 不适用); a column of words only is descriptive, with a warning.
 	var active []int
 	for i, col := range t.Departments {
 		name := col.Header
@@ -124,7 +125,7 @@ func buildTable(t *sheet.Table, seen map[string]string, problems *List) *tableIn
 				continue
 			}
 			filled++
-			if v := readValue(c, false); v.err == nil {
+			if v := readValue(c, true); v.err == nil {
 				numbers++
 			}
 		}
