@@ -269,6 +269,18 @@ func sameFile(a, b string) (bool, error) {
 	return os.SameFile(ia, ib), nil
 }
 
+// count is "1 department", "2 departments" in English, the bare number
+// in Chinese.
+func count(lang string, n int, noun string) string {
+	if lang != "en" {
+		return fmt.Sprint(n)
+	}
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 func tr(lang, zh, en string) string {
 	if lang == "en" {
 		return en
@@ -353,9 +365,9 @@ func printFile(opts runOptions, fr FileReport) {
 	}
 	switch {
 	case fr.Status == statusOK && fr.Output != "":
-		fmt.Fprintf(opts.Stdout, tr(L, "%s：%d 个部门，%d 条警告 → %s\n", "%s: %d departments, %d warnings → %s\n"), fr.Path, len(fr.Departments), warns, fr.Output)
+		fmt.Fprintf(opts.Stdout, tr(L, "%s：%s 个部门，%s 条警告 → %s\n", "%s: %s, %s → %s\n"), fr.Path, count(L, len(fr.Departments), "department"), count(L, warns, "warning"), fr.Output)
 	case fr.Status == statusInvalid:
-		fmt.Fprintf(opts.Stderr, tr(L, "perfeval: %s：%d 个错误，未生成结果\n", "perfeval: %s: %d errors, no result written\n"), fr.Path, errs)
+		fmt.Fprintf(opts.Stderr, tr(L, "perfeval: %s：%s 个错误，未生成结果\n", "perfeval: %s: %s, no result written\n"), fr.Path, count(L, errs, "error"))
 	}
 	hints := map[string]bool{}
 	printed := 0
@@ -407,8 +419,12 @@ func printSummary(opts runOptions, r *Report, skipped int) {
 		counts[f.Status]++
 		departments += len(f.Departments)
 	}
-	fmt.Fprintf(opts.Stdout, tr(opts.Lang,
-		"共 %d 个工作簿：%d 个通过，%d 个有错误，%d 个无法读取，跳过 %d 个文件；%d 个部门；结果在 %s\n",
-		"%d workbooks: %d ok, %d invalid, %d unreadable, %d files skipped; %d departments; results in %s\n"),
+	if opts.Lang == "en" {
+		fmt.Fprintf(opts.Stdout, "%s: %d ok, %d invalid, %d unreadable, %s skipped; %s; results in %s\n",
+			count("en", len(r.Files), "workbook"), counts[statusOK], counts[statusInvalid], counts[statusUnreadable],
+			count("en", skipped, "file"), count("en", departments, "department"), opts.Out)
+		return
+	}
+	fmt.Fprintf(opts.Stdout, "共 %d 个工作簿：%d 个通过，%d 个有错误，%d 个无法读取，跳过 %d 个文件；%d 个部门；结果在 %s\n",
 		len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], skipped, departments, opts.Out)
 }

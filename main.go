@@ -87,8 +87,13 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		},
-		ExitErrHandler:  func(*cli.Context, error) {}, // errors go back to run, never os.Exit here
-		HideHelpCommand: false,
+		ExitErrHandler: func(*cli.Context, error) {}, // errors go back to run, never os.Exit here
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usageError("unknown command %q", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
 	}
 	return app
 }

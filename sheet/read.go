@@ -323,26 +323,31 @@ func (g *grid) isDate(cellRef string) bool {
 }
 
 // isDateFormat reports whether a custom number format shows a date or
-// time: it has y, m with d, d, h or s outside quotes and brackets.
+// time: it has y, d, h or s (or 年月日时) outside quotes and brackets, or
+// an elapsed time such as [h].
 func isDateFormat(code string) bool {
-	var b strings.Builder
-	quoted, bracket := false, false
+	var b, bracket strings.Builder
+	quoted, inBracket := false, false
 	for _, r := range strings.ToLower(code) {
 		switch {
 		case r == '"':
 			quoted = !quoted
 		case quoted:
 		case r == '[':
-			bracket = true
+			inBracket = true
+			bracket.Reset()
 		case r == ']':
-			bracket = false
-		case bracket:
+			inBracket = false
+			if strings.Trim(bracket.String(), "hms") == "" {
+				return true
+			}
+		case inBracket:
+			bracket.WriteRune(r)
 		default:
 			b.WriteRune(r)
 		}
 	}
-	s := b.String()
-	return strings.ContainsAny(s, "ydhs年月日时")
+	return strings.ContainsAny(b.String(), "ydhs年月日时")
 }
 
 // resolved is the cell, or, inside a merge, the merge's top-left cell

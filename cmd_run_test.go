@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"perfeval/samples"
+	"perfeval/sheet"
+)
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.xlsx")
+	if err := sheet.Build(good, samples.Seed()); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.xlsx")
+	s, _ := sheet.SheetFromText("指标", "一级指标\t分值\t甲\n管理\t100\t101\n")
+	if err := sheet.Build(bad, sheet.Spec{Sheets: []sheet.SheetSpec{s}}); err != nil {
+		t.Fatal(err)
+	}
+	aFile := filepath.Join(dir, "not-a-folder")
+	if err := os.WriteFile(aFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"all fine", []string{"run", good, "--out", out}, exitOK},
+		{"one invalid", []string{"run", good, bad, "--out", out}, exitInvalid},
+		{"a missing file", []string{"run", good, filepath.Join(dir, "missing.xlsx"), "--out", out}, exitInvalid},
+		{"no paths", []string{"run", "--out", out}, exitUsage},
+		{"unknown flag", []string{"run", good, "--nope"}, exitUsage},
+		{"bad language", []string{"run", good, "--lang", "de"}, exitUsage},
+		{"unknown command", []string{"frobnicate"}, exitUsage},
+		{"output folder is a file", []string{"run", good, "--out", aFile}, exitFailure},
+		{"report cannot be written", []string{"run", good, "--out", out, "--report", filepath.Join(aFile, "r.json")}, exitFailure},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		got := run(append([]string{"perfeval"}, tt.args...), &stdout, &stderr)
+		if got != tt.want {
+			t.Errorf("%s: exit %d, want %d\nstderr: %s", tt.name, got, tt.want, stderr.String())
+		}
+		if got != exitOK && !strings.Contains(stderr.String(), "perfeval: ") {
+			t.Errorf("%s: no diagnostic on stderr", tt.name)
+		}
+	}
+}
+
+// TestOutputNeverReplacesInput: an output path that names the input (here
+// through a symbolic link) is refused and the input stays as it was.
+func TestOutputNeverReplacesInput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.xlsx")
+	if err := sheet.Build(in, samples.Seed()); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(in)
+	out := filepath.Join(dir, "out")
+	os.Mkdir(out, 0o755)
+	if err := os.Symlink(in, filepath.Join(out, "a_结果.xlsx")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"perfeval", "run", in, "--out", out}, &stdout, &stderr); code != exitInvalid {
+		t.Fatalf("exit %d, want %d; stderr %s", code, exitInvalid, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "输出文件会覆盖输入文件") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+	after, _ := os.ReadFile(in)
+	if !bytes.Equal(before, after) {
+		t.Fatal("input changed")
+	}
+}
+
+func TestReorderArgs(t *testing.T) {
+	app := newApp(nil, nil)
+	tests := []struct{ in, want string }{
+		{"perfeval run inbox --out results", "perfeval run --out results -- inbox"},
+		{"perfeval run --out results inbox", "perfeval run --out results -- inbox"},
+		{"perfeval run a.xlsx --out=o b.xlsx --lang en", "perfeval run --out=o --lang en -- a.xlsx b.xlsx"},
+		{"perfeval run -- --odd-name.xlsx", "perfeval run -- --odd-name.xlsx"},
+		{"perfeval help run", "perfeval help run"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(reorderArgs(app, strings.Fields(tt.in)), " "); got != tt.want {
+			t.Errorf("reorder(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
