@@ -94,6 +94,23 @@ func uniqueSheetName(f *excelize.File, name string) string {
 	return candidate
 }
 
+// printLayout prints a sheet landscape on A4, one page wide, with its
+// header rows repeated on every page.
+func printLayout(f *excelize.File, sheet string, headerRows int) error {
+	landscape, a4, wide, tall, fit := "landscape", 9, 1, 0, true
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{
+		Name:     "_xlnm.Print_Titles",
+		RefersTo: fmt.Sprintf("'%s'!$1:$%d", strings.ReplaceAll(sheet, "'", "''"), headerRows),
+		Scope:    sheet,
+	})
+}
+
 // moveFirst puts sheet first and makes it the active, only selected tab,
 // keeping sheet-scoped defined names (print areas) on their sheets.
 func moveFirst(f *excelize.File, sheet string) error {
@@ -143,6 +160,7 @@ func (w *writer) styles() error {
 		decimals = "0." + strings.Repeat("0", int(w.s.Decimals))
 	}
 	pct := decimals + "%"
+	middle := &excelize.Alignment{Vertical: "center"}
 	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
 	specs := []struct {
 		id    *int
@@ -153,10 +171,10 @@ func (w *writer) styles() error {
 		{&w.text, excelize.Style{Border: border, Alignment: &excelize.Alignment{Vertical: "center"}}},
 		{&w.wrap, excelize.Style{Border: border, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
 		{&w.bold, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "center"}}},
-		{&w.points, excelize.Style{Border: border, CustomNumFmt: &decimals}},
-		{&w.boldPoints, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, CustomNumFmt: &decimals}},
-		{&w.percent, excelize.Style{Border: border, CustomNumFmt: &pct}},
-		{&w.boldPercent, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, CustomNumFmt: &pct}},
+		{&w.points, excelize.Style{Border: border, CustomNumFmt: &decimals, Alignment: middle}},
+		{&w.boldPoints, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, CustomNumFmt: &decimals, Alignment: middle}},
+		{&w.percent, excelize.Style{Border: border, CustomNumFmt: &pct, Alignment: middle}},
+		{&w.boldPercent, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, CustomNumFmt: &pct, Alignment: middle}},
 	}
 	gradeColors := [4][2]string{{"C6EFCE", "006100"}, {"DDEBF7", "1F4E78"}, {"FFEB9C", "9C5700"}, {"FFC7CE", "9C0006"}}
 	for i, c := range gradeColors {
@@ -253,6 +271,22 @@ func (w *writer) applyWidths(sheet string, maxWidth float64) error {
 		}
 	}
 	return nil
+}
+
+// deductionWidth is the width of the summary's deductions column; longer
+// text wraps.
+const deductionWidth = 60
+
+// fitRowHeight makes a row tall enough for text wrapped at width.
+func (w *writer) fitRowHeight(sheet string, row int, text string, width float64) error {
+	lines := 0
+	for _, part := range strings.Split(text, "\n") {
+		lines += int(displayWidth(part)/(width*1.15)) + 1
+	}
+	if lines <= 1 {
+		return nil
+	}
+	return w.f.SetRowHeight(sheet, row, float64(lines)*15)
 }
 
 // displayWidth counts wide (CJK) characters twice.
@@ -428,7 +462,11 @@ func (w *writer) summary(sheet string, results []calc.Result) error {
 		if err := w.set(sheet, totalCol+2, row, r.Grade, w.gradeStyle(r.GradeIndex, len(w.s.Bands))); err != nil {
 			return err
 		}
-		if err := w.set(sheet, dedCol, row, DeductionText(r, w.s, langOf(L)), w.wrap); err != nil {
+		ded := DeductionText(r, w.s, langOf(L))
+		if err := w.set(sheet, dedCol, row, ded, w.wrap); err != nil {
+			return err
+		}
+		if err := w.fitRowHeight(sheet, row, ded, deductionWidth); err != nil {
 			return err
 		}
 		row++
@@ -451,8 +489,14 @@ func (w *writer) summary(sheet string, results []calc.Result) error {
 	if err := w.f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"}); err != nil {
 		return err
 	}
-	w.fit(sheet, dedCol, 40)
-	return w.applyWidths(sheet, 60)
+	if err := printLayout(w.f, sheet, 2); err != nil {
+		return err
+	}
+	if err := w.applyWidths(sheet, 60); err != nil {
+		return err
+	}
+	name, _ := excelize.ColumnNumberToName(dedCol)
+	return w.f.SetColWidth(sheet, name, name, deductionWidth)
 }
 
 func langOf(L Labels) string {
