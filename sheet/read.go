@@ -438,7 +438,7 @@ func readTable(g *grid) *Table {
 	mapColumns(t, g.rows[header-1], header)
 	readRows(t, g)
 	if lw := t.LeafWeight(); lw != nil {
-		t.Unnamed = unnamedColumns(g, header, lw.Index, len(g.rows[header-1]))
+		t.Unnamed = unnamedColumns(t, g, lw.Index)
 	}
 	return t
 }
@@ -594,30 +594,31 @@ func (g *grid) hasFormula(row int) bool {
 }
 
 // unnamedColumns lists the columns right of the leaf weight that have no
-// header but hold something in a row of the table.
-func unnamedColumns(g *grid, header, leafWeight, width int) []Column {
+// header but hold a number in an indicator row: scores of a department
+// whose name is missing. Columns of notes are left alone.
+func unnamedColumns(t *Table, g *grid, leafWeight int) []Column {
+	last := len(g.rows)
+	if t.Total != nil {
+		last = t.Total.Num - 1
+	}
+	width := 0
+	for r := t.HeaderRow; r <= last; r++ {
+		width = max(width, len(g.rows[r-1]))
+	}
 	var out []Column
-	for c := leafWeight + 1; ; c++ {
-		if c > width {
-			used := false
-			for r := header + 1; r <= len(g.rows); r++ {
-				used = used || len(g.rows[r-1]) >= c
-			}
-			if !used {
-				return out
-			}
-		}
-		if strings.TrimSpace(g.raw(header, c)) != "" {
+	for c := leafWeight + 1; c <= width; c++ {
+		if strings.TrimSpace(g.raw(t.HeaderRow, c)) != "" {
 			continue
 		}
-		for r := header + 1; r <= len(g.rows); r++ {
-			if v := strings.TrimSpace(g.raw(r, c)); v != "" {
-				if IsTotalLabel(g.rows[r-1][0]) {
-					break
-				}
-				out = append(out, Column{Index: c, Ref: ref(c, header)})
+		for r := t.HeaderRow + 1; r <= last; r++ {
+			if strings.TrimSpace(g.raw(r, c)) == "" {
+				continue
+			}
+			if k := g.cell(r, c).Kind; k == Number || k == FormulaFailed {
+				out = append(out, Column{Index: c, Ref: ref(c, t.HeaderRow)})
 				break
 			}
 		}
 	}
+	return out
 }

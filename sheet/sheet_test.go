@@ -182,6 +182,11 @@ func TestWriteResult(t *testing.T) {
 			t.Errorf("%s: number format %v, want %s", c.cell, st, c.format)
 		}
 	}
+	for _, cell := range []string{"A3", "A4"} { // ranks are numbers too
+		if typ, _ := f.GetCellType("汇总", cell); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+			t.Errorf("rank %s is of type %v, want a number", cell, typ)
+		}
+	}
 	if v, _ := f.GetCellValue("汇总", "E3"); v != "不适用" {
 		t.Errorf("部门B 产出得分 %q, want 不适用", v)
 	}

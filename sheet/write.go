@@ -222,7 +222,15 @@ func (w *writer) set(sheet string, col, row int, v any, style int) error {
 	case decimal.Decimal:
 		err = w.f.SetCellFloat(sheet, cell, x.InexactFloat64(), -1, 64)
 		w.fit(sheet, col, float64(len(x.StringFixed(w.s.Decimals))+2))
+	case int:
+		err = w.f.SetCellInt(sheet, cell, int64(x))
+		w.fit(sheet, col, float64(len(fmt.Sprint(x))+2))
 	case nil:
+	case string:
+		if x != "" {
+			err = w.f.SetCellStr(sheet, cell, x)
+			w.fit(sheet, col, displayWidth(x))
+		}
 	default:
 		s := fmt.Sprint(x)
 		err = w.f.SetCellStr(sheet, cell, s)

@@ -113,6 +113,7 @@ func buildTable(t *sheet.Table, seen map[string]string, problems *List) *tableIn
 	// Departments: named columns holding at least one score (a number or
 	// 不适用); a column of words only is descriptive, with a warning.
 	var active []int
+	duplicates := 0
 	for i, col := range t.Departments {
 		name := col.Header
 		if t.ScoreColumn {
@@ -136,6 +137,7 @@ func buildTable(t *sheet.Table, seen map[string]string, problems *List) *tableIn
 		where := t.Sheet + "!" + col.Ref
 		if other, dup := seen[name]; dup {
 			add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: col.Ref, Department: name, Err: ErrDuplicateDepartment, Found: name, Expected: other})
+			duplicates++
 			continue
 		}
 		seen[name] = where
@@ -145,7 +147,7 @@ func buildTable(t *sheet.Table, seen map[string]string, problems *List) *tableIn
 	for _, col := range t.Unnamed {
 		add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: col.Ref, Err: ErrEmptyDepartment})
 	}
-	if len(t.Departments) == 0 && len(t.Unnamed) == 0 {
+	if len(active) == 0 && len(t.Unnamed) == 0 && duplicates == 0 {
 		add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: t.LeafWeight().Ref, Err: ErrNoDepartment})
 	}
 

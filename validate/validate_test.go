@@ -98,6 +98,7 @@ func TestProblems(t *testing.T) {
 			"产出|数量|50|45|40")}, ErrEmptyDepartment, "E1", false},
 		{"no weight column", []string{"指标", tsv("一级指标|二级指标|部门A", "管理|预算|28")}, ErrNoWeightColumn, "B1", false},
 		{"no department column", []string{"指标", tsv("一级指标|二级指标|分值", "管理|预算|100")}, ErrNoDepartment, "C1", false},
+		{"only columns of words", []string{"指标", tsv("一级指标|二级指标|分值|说明", "管理|预算|100|好")}, ErrNoDepartment, "C1", false},
 		{"no indicator rows", []string{"指标", tsv("一级指标|二级指标|分值|部门A")}, ErrNoIndicators, "B1", false},
 		{"no score table", []string{"说明", tsv("本工作簿没有评分表")}, ErrNoScoreTable, "", false},
 		{"declared total differs", []string{"指标", with(nil, "合计||100|88|86")}, ErrDeclaredTotal, "E5", false},
@@ -110,11 +111,18 @@ func TestProblems(t *testing.T) {
 		{"text number", []string{"指标", with(map[int]string{3: "产出|数量|50|'45|40"})}, WarnTextNumber, "D4", true},
 		{"unknown setting", []string{"指标", tsv(good...), "设置", tsv("颜色|红")}, WarnUnknownSetting, "A1", true},
 		{"department typed in words", []string{"指标", with(map[int]string{0: "一级指标|二级指标|分值|部门A|说明", 1: "管理|预算|30|28|好", 2: "|绩效|20|15|较好", 3: "产出|数量|50|45|好"})}, WarnWordColumn, "E1", true},
+		{"notes without a header are not a department", []string{"指标", with(map[int]string{1: "管理|预算|30|28|25|按时完成"})}, nil, "", true},
 		{"number without an indicator", []string{"指标", with(nil, "注：|||12|")}, WarnStrayNumber, "D5", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, problems := Check(book(t, tt.sheets...))
+			if tt.err == nil {
+				if len(problems) != 0 {
+					t.Fatalf("want no problems, got %s", describe(problems))
+				}
+				return
+			}
 			var found *CellError
 			for _, p := range problems {
 				if errors.Is(p, tt.err) && p.Cell == tt.cell {
