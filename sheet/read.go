@@ -434,13 +434,45 @@ func readTable(g *grid) *Table {
 	if header == 0 {
 		return nil
 	}
-	t := &Table{Sheet: g.sheet, HeaderRow: header}
-	mapColumns(t, g.rows[header-1], header)
+	cells, last := headerCells(g, header)
+	t := &Table{Sheet: g.sheet, HeaderRow: last}
+	mapColumns(t, cells, last)
 	readRows(t, g)
 	if lw := t.LeafWeight(); lw != nil {
 		t.Unnamed = unnamedColumns(t, g, lw.Index)
 	}
 	return t
+}
+
+// headerCells returns the header row's cells and the header's last row.
+// A two-row header, whose level names are merged down over two rows with
+// the department names under a merged 得分 above them, reads as one row:
+// a name in the lower row replaces the one above it.
+func headerCells(g *grid, header int) ([]string, int) {
+	cells := append([]string(nil), g.rows[header-1]...)
+	twoRows := false
+	for c, v := range cells {
+		if k, _ := Classify(v); k != LevelName {
+			continue
+		}
+		if m, ok := g.merges[[2]int{header + 1, c + 1}]; ok && m.top == header && m.left == c+1 {
+			twoRows = true
+		}
+	}
+	if !twoRows || header >= len(g.rows) {
+		return cells, header
+	}
+	lower := g.rows[header]
+	for c, v := range lower {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		for len(cells) <= c {
+			cells = append(cells, "")
+		}
+		cells[c] = v
+	}
+	return cells, header + 1
 }
 
 // mapColumns assigns the header row's columns: level names, their weights

@@ -260,6 +260,16 @@ func TestReading(t *testing.T) {
 			"管理|0.5|0.285~0.00",
 			"产出|99.5|99.5")},
 			map[string]string{"甲": "99.79"}, nil, nil},
+		{"two-row header with 得分 over the departments", []string{"表", tsv(
+			"评分表",
+			"一级指标|分值|得分|",
+			"||甲|乙",
+			"管理|40|35|40",
+			"产出|60|50|59",
+			"#merge A2:A3",
+			"#merge B2:B3",
+			"#merge C2:D2")},
+			map[string]string{"甲": "85.00", "乙": "99.00"}, nil, nil},
 		{"a 得分 column per department sheet", []string{"市水利局", tsv(
 			"一级指标|分值|得分",
 			"管理|40|35",
