@@ -1,8 +1,6 @@
 package samples
 
 import (
-	"fmt"
-
 	"github.com/shopspring/decimal"
 
 	"perfeval/sheet"
@@ -113,22 +111,14 @@ func Bureau() sheet.Spec {
 		header,
 	}
 	merges := [][2]string{{"A1", lastCol + "1"}}
-	start1, start2 := 0, 0
+	first := len(rows) + 1
 	for j, l := range BureauTree {
-		r := len(rows) + 1
 		row := []any{j + 1, nil, nil, l.L3, decimal.RequireFromString(l.Weight), "对照年度目标核定"}
 		if j == 0 || BureauTree[j-1].L1 != l.L1 {
-			row[1], start1 = l.L1, r
+			row[1] = l.L1
 		}
 		if j == 0 || BureauTree[j-1].L2 != l.L2 {
-			row[2], start2 = l.L2, r
-		}
-		last := j == len(BureauTree)-1
-		if (last || BureauTree[j+1].L1 != l.L1) && r > start1 {
-			merges = append(merges, [2]string{fmt.Sprint("B", start1), fmt.Sprint("B", r)})
-		}
-		if (last || BureauTree[j+1].L2 != l.L2) && r > start2 {
-			merges = append(merges, [2]string{fmt.Sprint("C", start2), fmt.Sprint("C", r)})
+			row[2] = l.L2
 		}
 		for i := range BureauDepartments {
 			s := BureauScore(i, j)
@@ -140,6 +130,8 @@ func Bureau() sheet.Spec {
 		}
 		rows = append(rows, row)
 	}
+	merges = append(merges, groupMerges(BureauTree, first, func(l Leaf) string { return l.L1 }, "B")...)
+	merges = append(merges, groupMerges(BureauTree, first, func(l Leaf) string { return l.L2 }, "C")...)
 	total := []any{"合计", nil, nil, nil, 100, nil}
 	for i := range BureauDepartments {
 		total = append(total, BureauTotal(i))

@@ -92,6 +92,31 @@ const SeedDepartment = "南阳市政务服务和大数据管理局"
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
+// groupMerges merges, in each of cols, the rows of a run of leaves (the
+// first at sheet row first) that share key: a parent's name merged down
+// over its children.
+func groupMerges(tree []Leaf, first int, key func(Leaf) string, cols ...string) [][2]string {
+	var out [][2]string
+	start := 0
+	for i := range tree {
+		if i > 0 && key(tree[i]) == key(tree[i-1]) {
+			continue
+		}
+		if i > start+1 {
+			for _, c := range cols {
+				out = append(out, [2]string{fmt.Sprint(c, first+start), fmt.Sprint(c, first+i-1)})
+			}
+		}
+		start = i
+	}
+	if len(tree) > start+1 {
+		for _, c := range cols {
+			out = append(out, [2]string{fmt.Sprint(c, first+start), fmt.Sprint(c, first+len(tree)-1)})
+		}
+	}
+	return out
+}
+
 // Seed is the seed report's score table: a title row, parent names and
 // weights in merged cells, a 评分标准 column between the weights and the
 // department, a 合计 row with the declared total, a footnote, and a
@@ -101,29 +126,20 @@ func Seed() sheet.Spec {
 		{"2021年度南阳市政务服务和大数据管理局部门整体支出绩效评价评分表"},
 		{"一级指标", "一级分值", "二级指标", "二级分值", "三级指标", "分值", "评分标准", SeedDepartment},
 	}
-	var merges [][2]string
 	l1Weight, l2Weight := map[string]decimal.Decimal{}, map[string]decimal.Decimal{}
 	for _, l := range SeedTree {
 		l1Weight[l.L1] = l1Weight[l.L1].Add(d(l.Weight))
 		l2Weight[l.L2] = l2Weight[l.L2].Add(d(l.Weight))
 	}
 	var total decimal.Decimal
-	start1, start2 := 0, 0
+	first := len(rows) + 1
 	for i, l := range SeedTree {
-		r := len(rows) + 1
 		row := []any{nil, nil, nil, nil, l.L3, d(l.Weight), "按完成情况计分，未达到目标按比例扣分", d(l.Score)}
 		if i == 0 || SeedTree[i-1].L1 != l.L1 {
-			row[0], row[1], start1 = l.L1, l1Weight[l.L1], r
+			row[0], row[1] = l.L1, l1Weight[l.L1]
 		}
 		if i == 0 || SeedTree[i-1].L2 != l.L2 {
-			row[2], row[3], start2 = l.L2, l2Weight[l.L2], r
-		}
-		last := i == len(SeedTree)-1
-		if (last || SeedTree[i+1].L1 != l.L1) && r > start1 {
-			merges = append(merges, [2]string{fmt.Sprint("A", start1), fmt.Sprint("A", r)}, [2]string{fmt.Sprint("B", start1), fmt.Sprint("B", r)})
-		}
-		if (last || SeedTree[i+1].L2 != l.L2) && r > start2 {
-			merges = append(merges, [2]string{fmt.Sprint("C", start2), fmt.Sprint("C", r)}, [2]string{fmt.Sprint("D", start2), fmt.Sprint("D", r)})
+			row[2], row[3] = l.L2, l2Weight[l.L2]
 		}
 		total = total.Add(d(l.Score))
 		rows = append(rows, row)
@@ -133,7 +149,11 @@ func Seed() sheet.Spec {
 		nil,
 		[]any{"注：评价等级依据《南阳市市级预算项目支出绩效评价管理办法》（宛财办〔2020〕35号）。"},
 	)
-	merges = append(merges, [2]string{"A1", "H1"})
+	level1 := func(l Leaf) string { return l.L1 }
+	level2 := func(l Leaf) string { return l.L2 }
+	merges := [][2]string{{"A1", "H1"}}
+	merges = append(merges, groupMerges(SeedTree, first, level1, "A", "B")...)
+	merges = append(merges, groupMerges(SeedTree, first, level2, "C", "D")...)
 	return sheet.Spec{Sheets: []sheet.SheetSpec{
 		{Name: "评分表", Rows: rows, Merges: merges, Widths: map[string]float64{"A": 12, "C": 22, "E": 28, "G": 30, "H": 18}},
 		{Name: "设置", Rows: [][]any{

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -9,8 +10,9 @@ import (
 
 // Dump returns every sheet of the workbook at path as text, for tests and
 // reviews: a "## name" line, then one line per row with cells as shown
-// (number formats applied) separated by tabs; tabs and line breaks inside
-// cells are written \t and \n. Sheet order is the workbook's.
+// (number formats applied) separated by tabs, then "#merge A1:H1" lines;
+// tabs and line breaks inside cells are written \t and \n. Sheet order is
+// the workbook's.
 func Dump(path string) (string, error) {
 	f, err := excelize.OpenFile(path)
 	if err != nil {
@@ -43,7 +45,22 @@ func DumpSheet(path, name string) (string, error) {
 
 func dumpSheet(b *strings.Builder, f *excelize.File, name string) error {
 	fmt.Fprintf(b, "## %s\n", name)
-	return dumpRows(b, f, name)
+	if err := dumpRows(b, f, name); err != nil {
+		return err
+	}
+	merges, err := f.GetMergeCells(name, true)
+	if err != nil {
+		return err
+	}
+	var refs []string
+	for _, m := range merges {
+		refs = append(refs, m.GetStartAxis()+":"+m.GetEndAxis())
+	}
+	sort.Strings(refs)
+	for _, r := range refs {
+		fmt.Fprintf(b, "#merge %s\n", r)
+	}
+	return nil
 }
 
 func dumpRows(b *strings.Builder, f *excelize.File, name string) error {
