@@ -77,16 +77,15 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
 		Name:      "perfeval",
 		Usage:     "score department expenditure performance evaluation workbooks (部门整体支出绩效评价)",
-		UsageText: "perfeval run [flags] PATH...",
+		UsageText: "perfeval run [flags] PATH...\n   perfeval check [flags] PATH...",
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Commands: []*cli.Command{
 			runCommand(),
+			checkCommand(),
 		},
 		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n",
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return fmt.Errorf("%w: %v", errUsage, err)
-		},
+		OnUsageError:   onUsageError,
 		ExitErrHandler: func(*cli.Context, error) {}, // errors go back to run, never os.Exit here
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {

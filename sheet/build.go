@@ -13,7 +13,8 @@ import (
 // workbooks as data, and Build writes them, so that only this package
 // imports excelize.
 type Spec struct {
-	Sheets []SheetSpec
+	Sheets   []SheetSpec
+	Password string // encrypt the workbook with this password
 }
 
 // SheetSpec is one worksheet. Rows start at A1; a value is nil or "" for a
@@ -81,7 +82,7 @@ func Build(path string, spec Spec) error {
 	}
 	f.SetActiveSheet(0)
 	return WriteAtomic(path, func(w io.Writer) error {
-		_, err := f.WriteTo(w)
+		_, err := f.WriteTo(w, excelize.Options{Password: spec.Password})
 		return err
 	})
 }

@@ -10,7 +10,8 @@ import (
 
 // Dump returns every sheet of the workbook at path as text, for tests and
 // reviews: a "## name" line, then one line per row with cells as shown
-// (number formats applied) separated by tabs, then "#merge A1:H1" lines;
+// (number formats applied) separated by tabs, then "#merge A1:H1" and
+// "#comment D2 text" lines;
 // tabs and line breaks inside cells are written \t and \n. Sheet order is
 // the workbook's.
 func Dump(path string) (string, error) {
@@ -59,6 +60,18 @@ func dumpSheet(b *strings.Builder, f *excelize.File, name string) error {
 	sort.Strings(refs)
 	for _, r := range refs {
 		fmt.Fprintf(b, "#merge %s\n", r)
+	}
+	comments, err := f.GetComments(name)
+	if err != nil {
+		return err
+	}
+	esc := strings.NewReplacer("\t", `\t`, "\n", `\n`, "\r", "")
+	for _, c := range comments {
+		text := c.Text
+		for _, run := range c.Paragraph {
+			text += run.Text
+		}
+		fmt.Fprintf(b, "#comment %s %s\n", c.Cell, esc.Replace(text))
 	}
 	return nil
 }

@@ -9,26 +9,32 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/richardlehane/mscfb"
 	"github.com/xuri/excelize/v2"
 )
 
 // File-level reasons a workbook cannot be read. Open wraps them, so
 // callers test with errors.Is.
 var (
+	ErrEmpty     = errors.New("file is empty")
+	ErrLegacyXLS = errors.New("legacy binary .xls workbook")
+	ErrWPS       = errors.New("WPS .et workbook")
+	ErrCSV       = errors.New("CSV text, not a workbook")
+	ErrText      = errors.New("text file, not a workbook")
 	ErrFormat    = errors.New("not an Office Open XML workbook (.xlsx or .xlsm)")
-	ErrLegacyXLS = errors.New("legacy binary workbook (.xls or .et)")
 	ErrEncrypted = errors.New("workbook is encrypted")
 	ErrPassword  = errors.New("wrong password")
-	ErrEmpty     = errors.New("file is empty")
 	ErrCorrupt   = errors.New("workbook is damaged")
 	ErrTooLarge  = errors.New("workbook expands past the size limit")
 )
 
 // Default size limits for opening a workbook; Options can raise them.
+// Evaluation workbooks unpack to a few MiB; the limits stop a zip bomb.
 const (
-	DefaultUnzipLimit    = 512 << 20 // all parts together, unpacked
-	DefaultUnzipXMLLimit = 64 << 20  // one worksheet or the shared strings
+	DefaultUnzipLimit    = 256 << 20 // all parts together, unpacked
+	DefaultUnzipXMLLimit = 64 << 20  // one worksheet or the shared strings in memory
 )
 
 // Options control how a workbook is opened.
@@ -136,14 +142,27 @@ func (b *Book) Close() error {
 }
 
 // Open reads the workbook at path. Errors that say why a file is not a
-// usable workbook wrap ErrFormat, ErrLegacyXLS, ErrEncrypted, ErrPassword,
-// ErrEmpty, ErrCorrupt or ErrTooLarge.
-func Open(path string, opt Options) (*Book, error) {
+// usable workbook wrap one of ErrEmpty, ErrLegacyXLS, ErrWPS, ErrCSV,
+// ErrText, ErrFormat, ErrEncrypted, ErrPassword, ErrCorrupt and
+// ErrTooLarge.
+func Open(path string, opt Options) (b *Book, err error) {
+	defer func() {
+		// A file malformed enough to break the reader is a damaged file.
+		if p := recover(); p != nil {
+			if b != nil {
+				b.Close()
+			}
+			b, err = nil, fmt.Errorf("%w: the reader failed: %v", ErrCorrupt, p)
+		}
+	}()
 	if err := sniff(path, opt); err != nil {
 		return nil, err
 	}
 	if opt.UnzipLimit <= 0 {
 		opt.UnzipLimit = DefaultUnzipLimit
+	}
+	if info, err := os.Stat(path); err == nil && info.Size() > opt.UnzipLimit {
+		return nil, fmt.Errorf("%w: the file alone is %d MiB", ErrTooLarge, info.Size()>>20)
 	}
 	if opt.UnzipXMLLimit <= 0 {
 		opt.UnzipXMLLimit = DefaultUnzipXMLLimit
@@ -164,7 +183,7 @@ func Open(path string, opt Options) (*Book, error) {
 		return nil, classifyOpenError(err, opt)
 	}
 	f.Path = path // for the content type when the result is written
-	b := &Book{Path: path, file: f, Sheets: f.GetSheetList()}
+	b = &Book{Path: path, file: f, Sheets: f.GetSheetList()}
 	for _, name := range b.Sheets {
 		if err := b.readSheet(name); err != nil {
 			f.Close()
@@ -174,15 +193,15 @@ func Open(path string, opt Options) (*Book, error) {
 	return b, nil
 }
 
-// sniff tells the real cause from the leading bytes, before excelize
-// reports everything as "not a valid zip".
+// sniff tells the real cause from the leading bytes and the extension,
+// before excelize reports everything as "not a valid zip".
 func sniff(path string, opt Options) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	head := make([]byte, 8)
+	head := make([]byte, 512)
 	n, err := io.ReadFull(f, head)
 	if n == 0 {
 		return ErrEmpty
@@ -195,23 +214,76 @@ func sniff(path string, opt Options) error {
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		if ext != ".xlsx" && ext != ".xlsm" {
-			return fmt.Errorf("%w: extension %s", ErrFormat, ext)
+			return fmt.Errorf("%w: a zip file named %s", ErrFormat, ext)
 		}
 		return nil
-	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		// A compound file: a legacy .xls/.et, or an encrypted package.
-		if ext == ".xls" || ext == ".et" {
-			return ErrLegacyXLS
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
 		}
-		if opt.Password == "" {
-			return ErrEncrypted
+		return compound(f, ext, opt)
+	case ext == ".xls":
+		return fmt.Errorf("%w: its content is not a workbook either", ErrLegacyXLS)
+	case ext == ".et":
+		return ErrWPS
+	case isText(head):
+		if ext == ".csv" || looksLikeCSV(head) {
+			return ErrCSV
 		}
-		return nil
-	case ext == ".xls" || ext == ".et":
-		return ErrLegacyXLS
+		return ErrText
 	default:
 		return ErrFormat
 	}
+}
+
+// compound tells an encrypted package from a legacy .xls or .et, both
+// stored as compound (OLE) files.
+func compound(r io.ReaderAt, ext string, opt Options) error {
+	doc, err := mscfb.New(r)
+	if err != nil {
+		return fmt.Errorf("%w: a damaged compound file: %v", ErrCorrupt, err)
+	}
+	for entry, err := doc.Next(); err == nil; entry, err = doc.Next() {
+		switch entry.Name {
+		case "EncryptedPackage", "EncryptionInfo":
+			if opt.Password == "" {
+				return ErrEncrypted
+			}
+			return nil
+		case "Workbook", "Book":
+			if ext == ".et" {
+				return ErrWPS
+			}
+			return ErrLegacyXLS
+		}
+	}
+	if ext == ".et" {
+		return ErrWPS
+	}
+	return fmt.Errorf("%w: a compound file without a workbook", ErrFormat)
+}
+
+// isText reports whether b reads as text: valid UTF-8 (or a BOM) without
+// control bytes other than white space.
+func isText(b []byte) bool {
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			return len(b) < 4 // a rune cut at the end of the sample
+		}
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' {
+			return false
+		}
+		b = b[size:]
+	}
+	return true
+}
+
+// looksLikeCSV reports whether text has commas or tabs on its first line.
+func looksLikeCSV(b []byte) bool {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	return bytes.ContainsAny(line, ",\t")
 }
 
 func classifyOpenError(err error, opt Options) error {

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// checkOptions are perfeval check's flags.
+type checkOptions struct {
+	inspectOptions
+	Format string // text or json
+
+	Stdout io.Writer
+}
+
+func checkCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "check workbooks only: list every problem, write no files",
+		ArgsUsage: "PATH...",
+		Description: `Reads and checks every .xlsx/.xlsm workbook given, or found in the folders
+given, as perfeval run does, but writes nothing: every problem is listed on
+stdout, grouped by file (--format json gives the same as data, in the shape of
+run's --report). Flags may come before or after the paths.
+
+` + exitCodesHelp,
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
+		}, inputFlags()...),
+		OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			in, err := inspectOptionsFrom(c)
+			if err != nil {
+				return err
+			}
+			return runCheck(c.Context, checkOptions{inspectOptions: in, Format: c.String("format"), Stdout: c.App.Writer}, c.Args().Slice())
+		},
+	}
+}
+
+// runCheck checks every workbook of args and prints what it found. It
+// returns errInvalid when some workbook is invalid or unreadable.
+func runCheck(ctx context.Context, opts checkOptions, args []string) error {
+	if opts.Format != "text" && opts.Format != "json" {
+		return usageError("--format %q: use text or json", opts.Format)
+	}
+	if len(args) == 0 {
+		return usageError("no workbook or folder given")
+	}
+	inputs, skipped, err := collectInputs(args, opts.Log)
+	if err != nil {
+		return err
+	}
+	if len(inputs) == 0 {
+		return usageError("no .xlsx or .xlsm workbook found in %s", strings.Join(args, ", "))
+	}
+	report := &Report{Files: []FileReport{}}
+	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ins := inspect(in, opts.inspectOptions)
+		if ins.Book != nil {
+			ins.Book.Close()
+		}
+		fr := ins.report(opts.Lang)
+		report.Files = append(report.Files, fr)
+		if opts.Format == "text" {
+			printCheckedFile(opts.Stdout, opts.Lang, fr)
+		}
+	}
+	if opts.Format == "json" {
+		enc := json.NewEncoder(opts.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(report); err != nil {
+			return err
+		}
+	} else {
+		printCheckTally(opts.Stdout, opts.Lang, report, skipped)
+	}
+	return statusError(report)
+}
+
+// printCheckedFile prints one file's verdict and all its problems.
+func printCheckedFile(w io.Writer, lang string, fr FileReport) {
+	errs, warns := 0, 0
+	for _, p := range fr.Problems {
+		if p.Severity == "error" {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	var verdict string
+	switch fr.Status {
+	case statusOK:
+		verdict = tr(lang, fmt.Sprintf("通过，%d 个部门，%d 条警告", len(fr.Departments), warns),
+			fmt.Sprintf("ok, %s, %s", count(lang, len(fr.Departments), "department"), count(lang, warns, "warning")))
+	case statusInvalid:
+		verdict = tr(lang, fmt.Sprintf("%d 个错误，%d 条警告", errs, warns),
+			fmt.Sprintf("%s, %s", count(lang, errs, "error"), count(lang, warns, "warning")))
+	default:
+		verdict = tr(lang, "无法读取", "unreadable")
+	}
+	fmt.Fprintf(w, "%s: %s\n", fr.Path, verdict)
+	for _, p := range fr.Problems {
+		sev := tr(lang, "错误", "error")
+		if p.Severity == "warning" {
+			sev = tr(lang, "警告", "warning")
+		}
+		var place []string
+		if p.Sheet != "" {
+			ref := p.Sheet
+			if p.Cell != "" {
+				ref += "!" + p.Cell
+			}
+			place = append(place, ref)
+		}
+		for _, part := range []string{p.Department, p.Indicator} {
+			if part != "" {
+				place = append(place, part)
+			}
+		}
+		where := ""
+		if len(place) > 0 {
+			where = strings.Join(place, " ") + ": "
+		}
+		fmt.Fprintf(w, "  %s %s%s\n", sev, where, p.Message)
+		if p.Hint != "" {
+			fmt.Fprintf(w, "    hint: %s\n", p.Hint)
+		}
+	}
+}
+
+// printCheckTally prints the closing line of a text check.
+func printCheckTally(w io.Writer, lang string, r *Report, skipped int) {
+	counts := map[string]int{}
+	for _, f := range r.Files {
+		counts[f.Status]++
+	}
+	fmt.Fprint(w, tr(lang,
+		fmt.Sprintf("共 %d 个工作簿：%d 个通过，%d 个有错误，%d 个无法读取，跳过 %d 个文件\n", len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], skipped),
+		fmt.Sprintf("%s: %d ok, %d invalid, %d unreadable, %s skipped\n", count("en", len(r.Files), "workbook"), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], count("en", skipped, "file"))))
+}

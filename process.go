@@ -1,0 +1,239 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"perfeval/sheet"
+	"perfeval/validate"
+)
+
+// inspectOptions are what reading and checking a workbook needs.
+type inspectOptions struct {
+	Lang       string
+	Password   string
+	MaxSizeMiB int64
+	Log        zerolog.Logger
+}
+
+// inspection is what reading and checking one workbook found.
+type inspection struct {
+	Path     string
+	Status   string             // ok, invalid or unreadable
+	Book     *sheet.Book        // nil when unreadable; the caller closes it
+	Workbook *validate.Workbook // nil when unreadable
+	Problems validate.List
+	OpenErr  error // why the file could not be read, wrapping a sheet sentinel
+	Panic    any   // a recovered panic
+}
+
+// testHookInspect, when set, runs at the start of every inspection (tests
+// use it to make one file panic).
+var testHookInspect func(path string)
+
+// inspect reads and checks one workbook. It never panics: a panic is
+// recovered and reported as this file's failure, so a batch goes on.
+func inspect(path string, opts inspectOptions) (in inspection) {
+	in.Path = path
+	defer func() {
+		if p := recover(); p != nil {
+			opts.Log.Error().Str("file", path).Interface("panic", p).Str("stack", string(debug.Stack())).Msg("internal error")
+			if in.Book != nil {
+				in.Book.Close()
+			}
+			in = inspection{Path: path, Status: statusUnreadable, Panic: p}
+		}
+	}()
+	if testHookInspect != nil {
+		testHookInspect(path)
+	}
+	book, err := sheet.Open(path, sheet.Options{Password: opts.Password, UnzipLimit: opts.MaxSizeMiB << 20})
+	if err != nil {
+		in.Status, in.OpenErr = statusUnreadable, err
+		return in
+	}
+	in.Book = book
+	in.Workbook, in.Problems = validate.Check(book)
+	switch {
+	case hasSentinel(in.Problems, validate.ErrNoScoreTable):
+		in.Status = statusUnreadable
+	case in.Problems.Err() != nil:
+		in.Status = statusInvalid
+	default:
+		in.Status = statusOK
+	}
+	return in
+}
+
+func hasSentinel(l validate.List, target error) bool {
+	for _, p := range l {
+		if errors.Is(p, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// report turns an inspection into its report entry, without outputs.
+func (in inspection) report(lang string) FileReport {
+	fr := FileReport{Path: in.Path, Status: in.Status, Problems: []ProblemReport{}, Departments: []DepartmentReport{}}
+	switch {
+	case in.Panic != nil:
+		fr.Problems = append(fr.Problems, fileProblem(lang, "perfeval 内部错误："+fmt.Sprint(in.Panic), "perfeval internal error: "+fmt.Sprint(in.Panic),
+			"其余文件照常处理；请把该文件和这条消息报告给 perfeval 维护人员", "the other files were processed; please report this file and message to perfeval's maintainers", "internal"))
+	case in.OpenErr != nil:
+		fr.Problems = append(fr.Problems, openProblem(lang, in.OpenErr))
+	}
+	for _, p := range in.Problems {
+		fr.Problems = append(fr.Problems, ProblemReport{
+			Severity: p.Severity.String(), Sheet: p.Sheet, Cell: p.Cell, Department: p.Department,
+			Indicator: p.Indicator, Message: p.Message(lang), Hint: p.Hint(lang), Code: validate.Code(p),
+		})
+	}
+	if in.Status == statusOK {
+		fr.Departments = departmentReports(in.Workbook.Results, in.Workbook.Settings, sheet.LabelsFor(lang).NotApplicable)
+	}
+	return fr
+}
+
+// sheetProblems are the problems as the workbook writers list them.
+func (in inspection) sheetProblems(lang string) []sheet.Problem {
+	var out []sheet.Problem
+	for _, p := range in.Problems {
+		out = append(out, sheet.Problem{
+			Error: p.Severity == validate.SeverityError, Sheet: p.Sheet, Cell: p.Cell, Department: p.Department,
+			Indicator: p.Indicator, Message: p.Message(lang), Hint: p.Hint(lang),
+		})
+	}
+	return out
+}
+
+func fileProblem(lang, zh, en, hintZh, hintEn, code string) ProblemReport {
+	return ProblemReport{Severity: "error", Message: tr(lang, zh, en), Hint: tr(lang, hintZh, hintEn), Code: code}
+}
+
+// openProblem explains why a file could not be opened, and what to do.
+func openProblem(lang string, err error) ProblemReport {
+	type why struct{ zh, en, hintZh, hintEn, code string }
+	saveAs := [2]string{"用 Excel 或 WPS 打开，另存为 Excel 工作簿（.xlsx）后再处理", "open it in Excel or WPS and save it as an Excel workbook (.xlsx)"}
+	reasons := []struct {
+		target error
+		why
+	}{
+		{sheet.ErrEmpty, why{"文件是空的（0 字节）", "the file is empty (0 bytes)", "向部门重新索取该文件", "ask the department for the file again", "empty"}},
+		{sheet.ErrLegacyXLS, why{"这是旧版 Excel 97-2003 工作簿（.xls），perfeval 只读 .xlsx/.xlsm", "this is a legacy Excel 97-2003 workbook (.xls); perfeval reads .xlsx/.xlsm", saveAs[0], saveAs[1], "legacy-xls"}},
+		{sheet.ErrWPS, why{"这是 WPS 表格文件（.et），perfeval 只读 .xlsx/.xlsm", "this is a WPS spreadsheet (.et); perfeval reads .xlsx/.xlsm", "用 WPS 打开，另存为 Excel 工作簿（.xlsx）后再处理", "open it in WPS and save it as an Excel workbook (.xlsx)", "wps"}},
+		{sheet.ErrCSV, why{"这是 CSV 文本文件，不是工作簿", "this is a CSV text file, not a workbook", saveAs[0], saveAs[1], "csv"}},
+		{sheet.ErrText, why{"这是改了扩展名的文本文件，不是工作簿", "this is a text file with a workbook's extension, not a workbook", "向部门索取真正的 Excel 工作簿（.xlsx）", "ask the department for the real Excel workbook (.xlsx)", "text"}},
+		{sheet.ErrEncrypted, why{"工作簿设置了打开密码", "the workbook is protected by a password", "用 --password 提供密码，或请部门去掉打开密码后重新发送", "give its password with --password, or ask the department to remove the password and send it again", "encrypted"}},
+		{sheet.ErrPassword, why{"密码不正确，无法打开这个加密的工作簿", "the password given does not open this encrypted workbook", "核对 --password 后重试", "check --password and try again", "password"}},
+		{sheet.ErrFormat, why{"不是 .xlsx/.xlsm 工作簿", "not an .xlsx/.xlsm workbook", saveAs[0], saveAs[1], "format"}},
+		{sheet.ErrTooLarge, why{"工作簿解压后超过大小上限（可能是损坏或恶意文件）", "the workbook unpacks past the size limit (it may be damaged or malicious)", "确认文件来源可靠后，用 --max-size 提高上限（单位 MiB）", "if the file is trustworthy, raise the limit with --max-size (MiB)", "too-large"}},
+		{sheet.ErrCorrupt, why{"工作簿已损坏或不完整，无法读取", "the workbook is damaged or incomplete and cannot be read", "在 Excel 或 WPS 中打开、修复并另存，或向部门重新索取", "open, repair and save it in Excel or WPS, or ask the department for it again", "corrupt"}},
+		{fs.ErrNotExist, why{"文件不存在", "no such file", "检查路径是否正确", "check the path", "missing"}},
+		{fs.ErrPermission, why{"没有读取权限", "permission denied", "检查文件权限", "check the file's permissions", "permission"}},
+	}
+	for _, r := range reasons {
+		if errors.Is(err, r.target) {
+			return fileProblem(lang, r.zh, r.en, r.hintZh, r.hintEn, r.code)
+		}
+	}
+	return fileProblem(lang, "无法读取："+err.Error(), "cannot read: "+err.Error(), "向部门重新索取该文件", "ask the department for the file again", "unreadable")
+}
+
+// collectInputs lists the workbooks given: files as they are, folders'
+// .xlsx/.xlsm files (not subfolders). Lock files, hidden files, other
+// extensions and perfeval's own outputs found in folders are skipped.
+func collectInputs(args []string, log zerolog.Logger) (inputs []string, skipped int, err error) {
+	seen := map[string]bool{}
+	add := func(p string) {
+		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
+			seen[abs] = true
+			inputs = append(inputs, p)
+		}
+	}
+	for _, arg := range args {
+		info, err := os.Stat(arg)
+		if err != nil || !info.IsDir() {
+			add(arg) // a missing or odd file is reported as unreadable
+			continue
+		}
+		entries, err := os.ReadDir(arg)
+		if err != nil {
+			return nil, 0, fmt.Errorf("cannot read the folder %s: %w", arg, err)
+		}
+		var names []string
+		for _, e := range entries {
+			if e.IsDir() {
+				continue
+			}
+			if why := skipReason(e.Name()); why != "" {
+				log.Debug().Str("file", filepath.Join(arg, e.Name())).Str("reason", why).Msg("skipped")
+				skipped++
+				continue
+			}
+			names = append(names, e.Name())
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			add(filepath.Join(arg, n))
+		}
+	}
+	return inputs, skipped, nil
+}
+
+// skipReason says why a file found in a folder is not an input, or "".
+func skipReason(name string) string {
+	lower := strings.ToLower(name)
+	ext := filepath.Ext(lower)
+	base := strings.TrimSuffix(lower, ext)
+	switch {
+	case strings.HasPrefix(name, "~$"):
+		return "Excel/WPS lock file"
+	case strings.HasPrefix(name, ".~lock."):
+		return "LibreOffice lock file"
+	case strings.HasPrefix(name, "."):
+		return "hidden file"
+	case ext != ".xlsx" && ext != ".xlsm":
+		return "not a workbook extension"
+	case strings.HasSuffix(base, "_结果"), strings.HasSuffix(base, "_result"),
+		strings.HasSuffix(base, "_错误"), strings.HasSuffix(base, "_errors"):
+		return "a perfeval output"
+	}
+	return ""
+}
+
+// count is "1 department", "2 departments" in English, the bare number
+// in Chinese.
+func count(lang string, n int, noun string) string {
+	if lang != "en" {
+		return fmt.Sprint(n)
+	}
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func tr(lang, zh, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return zh
+}
+
+// checkLang rejects a --lang other than zh or en.
+func checkLang(lang string) error {
+	if lang != "zh" && lang != "en" {
+		return usageError("--lang %q: use zh or en", lang)
+	}
+	return nil
+}

@@ -1,0 +1,150 @@
+package sheet
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"perfeval/calc"
+)
+
+// AnnotatedName is the annotated copy's file name for an input:
+// a.xlsx → a_错误.xlsx (a_errors.xlsx in English).
+func AnnotatedName(input, lang string) string {
+	return suffixed(input, LabelsFor(lang).ErrorSuffix)
+}
+
+// Fill colours of annotated cells.
+const (
+	errorFill   = "FFC7CE"
+	warningFill = "FFEB9C"
+)
+
+// WriteAnnotated saves, atomically at path, a copy of the workbook to send
+// back for correction: each problem's cell filled (red for an error,
+// yellow for a warning) and carrying a comment that explains it, and a
+// 校验 sheet, first and active, that lists every problem with a link to its
+// cell. Problems without a cell are listed too. The input file is not
+// touched. Call it once per Book, instead of WriteResult.
+func (b *Book) WriteAnnotated(path, lang string, problems []Problem) error {
+	f := b.file
+	w := &writer{f: f, L: LabelsFor(lang), s: calc.DefaultSettings()}
+	if err := w.styles(); err != nil {
+		return err
+	}
+	type place struct{ sheet, cell string }
+	var order []place
+	notes := map[place][]Problem{}
+	for _, p := range problems {
+		if p.Cell == "" || p.Sheet == "" {
+			continue
+		}
+		if idx, _ := f.GetSheetIndex(p.Sheet); idx < 0 {
+			continue
+		}
+		k := place{p.Sheet, p.Cell}
+		if _, seen := notes[k]; !seen {
+			order = append(order, k)
+		}
+		notes[k] = append(notes[k], p)
+	}
+	fills := map[[2]int]int{}
+	for _, k := range order {
+		list := notes[k]
+		color := warningFill
+		for _, p := range list {
+			if p.Error {
+				color = errorFill
+			}
+		}
+		if err := fillCell(f, k.sheet, k.cell, color, fills); err != nil {
+			return fmt.Errorf("%s!%s: %w", k.sheet, k.cell, err)
+		}
+		if err := comment(f, k.sheet, k.cell, w.L, list); err != nil {
+			return fmt.Errorf("%s!%s: %w", k.sheet, k.cell, err)
+		}
+	}
+	checks := uniqueSheetName(f, w.L.Checks)
+	if err := w.checks(checks, problems); err != nil {
+		return fmt.Errorf("writing %s: %w", checks, err)
+	}
+	if err := moveFirst(f, checks); err != nil {
+		return err
+	}
+	return WriteAtomic(path, func(out io.Writer) error {
+		_, err := f.WriteTo(out)
+		return err
+	})
+}
+
+// fillCell gives a cell a solid fill, keeping the rest of its style.
+// fills caches the new style per (old style, colour).
+func fillCell(f *excelize.File, sheet, cell, color string, fills map[[2]int]int) error {
+	old, err := f.GetCellStyle(sheet, cell)
+	if err != nil {
+		return err
+	}
+	key := [2]int{old, map[string]int{errorFill: 0, warningFill: 1}[color]}
+	id, ok := fills[key]
+	if !ok {
+		st, err := f.GetStyle(old)
+		if err != nil || st == nil {
+			st = &excelize.Style{}
+		}
+		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
+		if id, err = f.NewStyle(st); err != nil {
+			return err
+		}
+		fills[key] = id
+	}
+	return f.SetCellStyle(sheet, cell, cell, id)
+}
+
+// comment sets the cell's comment to the problems found there, after any
+// comment the cell already had.
+func comment(f *excelize.File, sheet, cell string, L Labels, list []Problem) error {
+	var lines []string
+	comments, err := f.GetComments(sheet)
+	if err != nil {
+		return err
+	}
+	for _, c := range comments {
+		if c.Cell != cell {
+			continue
+		}
+		old := c.Text
+		for _, run := range c.Paragraph {
+			old += run.Text
+		}
+		if old != "" {
+			lines = append(lines, old, "")
+		}
+		if err := f.DeleteComment(sheet, cell); err != nil {
+			return err
+		}
+	}
+	for _, p := range list {
+		sev := L.Warning
+		if p.Error {
+			sev = L.Error
+		}
+		line := sev + L.DeductionItems + p.Message
+		if who := strings.Trim(strings.Join([]string{p.Department, p.Indicator}, " "), " "); who != "" {
+			line += " (" + who + ")"
+		}
+		if p.Hint != "" {
+			line += "\n" + L.Hint + L.DeductionItems + p.Hint
+		}
+		lines = append(lines, line)
+	}
+	text := strings.Join(lines, "\n")
+	return f.AddComment(sheet, excelize.Comment{
+		Author: "perfeval", Cell: cell, Width: 300, Height: uint(60 + 18*strings.Count(text, "\n")),
+		Paragraph: []excelize.RichTextRun{
+			{Text: "perfeval:\n", Font: &excelize.Font{Bold: true}},
+			{Text: text},
+		},
+	})
+}

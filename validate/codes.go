@@ -1,0 +1,59 @@
+package validate
+
+import "errors"
+
+// sentinels are every sentinel with its code, the stable name scripts see
+// in the JSON report; errors first, then warnings.
+var sentinels = []struct {
+	err  error
+	code string
+}{
+	{ErrNoScoreTable, "no-score-table"},
+	{ErrNoWeightColumn, "no-weight-column"},
+	{ErrNoDepartment, "no-department"},
+	{ErrNoIndicators, "no-indicators"},
+	{ErrDuplicateDepartment, "duplicate-department"},
+	{ErrEmptyDepartment, "empty-department"},
+	{ErrDuplicateIndicator, "duplicate-indicator"},
+	{ErrWeightConflict, "weight-conflict"},
+	{ErrWeightSum, "weight-sum"},
+	{ErrTotalPoints, "total-points"},
+	{ErrTotalConflict, "total-conflict"},
+	{ErrMissingWeight, "missing-weight"},
+	{ErrWeightNotNumber, "weight-not-number"},
+	{ErrZeroWeight, "zero-weight"},
+	{ErrMissing, "missing"},
+	{ErrNotNumber, "not-number"},
+	{ErrAboveWeight, "above-weight"},
+	{ErrBelowZero, "below-zero"},
+	{ErrDeductionRange, "deduction-range"},
+	{ErrFormula, "formula"},
+	{ErrDeclaredTotal, "declared-total"},
+	{ErrAllNotApplicable, "all-not-applicable"},
+	{ErrSetting, "setting"},
+	{ErrGradeBands, "grade-bands"},
+	{WarnTextNumber, "text-number"},
+	{WarnUnknownSetting, "unknown-setting"},
+	{WarnWordColumn, "word-column"},
+	{WarnStrayNumber, "stray-number"},
+}
+
+// Code is the stable name of the sentinel err wraps ("above-weight"), or
+// "" for none.
+func Code(err error) string {
+	for _, s := range sentinels {
+		if errors.Is(err, s.err) {
+			return s.code
+		}
+	}
+	return ""
+}
+
+// Sentinels returns every exported sentinel, errors first, then warnings.
+func Sentinels() []error {
+	out := make([]error, len(sentinels))
+	for i, s := range sentinels {
+		out[i] = s.err
+	}
+	return out
+}
