@@ -96,3 +96,44 @@ func TestReorderArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestPanicInOneFileDoesNotStopTheBatch: a panic while processing one
+// workbook is that file's failure; the others are processed and nothing
+// half-written is left.
+func TestPanicInOneFileDoesNotStopTheBatch(t *testing.T) {
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in"), filepath.Join(dir, "out")
+	os.Mkdir(in, 0o755)
+	for _, name := range []string{"a.xlsx", "boom.xlsx", "c.xlsx"} {
+		if err := sheet.Build(filepath.Join(in, name), samples.Seed()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testHookInspect = func(path string) {
+		if filepath.Base(path) == "boom.xlsx" {
+			panic("simulated failure")
+		}
+	}
+	defer func() { testHookInspect = nil }()
+	var stdout, stderr bytes.Buffer
+	report := filepath.Join(dir, "r.json")
+	code := run([]string{"perfeval", "run", in, "--out", out, "--report", report, "--log-level", "error", "--log-format", "json"}, &stdout, &stderr)
+	if code != exitInvalid {
+		t.Fatalf("exit %d, want %d", code, exitInvalid)
+	}
+	if !strings.Contains(stderr.String(), "boom.xlsx: perfeval 内部错误：simulated failure") || !strings.Contains(stderr.String(), "hint: 其余文件照常处理") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+	entries, _ := os.ReadDir(out)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, ",") != "a_结果.xlsx,c_结果.xlsx" {
+		t.Errorf("output folder holds %v", names)
+	}
+	data, _ := os.ReadFile(report)
+	if !strings.Contains(string(data), `"code": "internal"`) || strings.Count(string(data), `"status": "ok"`) != 2 {
+		t.Errorf("report:\n%s", data)
+	}
+}

@@ -25,18 +25,40 @@ func TestMain(m *testing.M) {
 // perfeval command they have:
 //
 //	sample NAME              write samples/NAME (built from its code) here
-//	mkbook FILE SHEET=TEXT…  build a workbook from text files (sheet.SheetFromText)
+//	mkbook [-password PW] FILE SHEET=TEXT…
+//	                         build a workbook from text files (sheet.SheetFromText)
 //	dumpsheet FILE SHEET     print a sheet as TSV, values as shown
+//	dumpbook FILE            print every sheet, with merges and comments
+//
+// and $FIXTURES is testdata/files.
 func TestScripts(t *testing.T) {
+	fixtures, err := filepath.Abs(filepath.Join("testdata", "files"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("FIXTURES", fixtures)
+			return nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"sample":    cmdSample,
 			"mkbook":    cmdMkbook,
 			"dumpsheet": cmdDumpSheet,
+			"dumpbook":  cmdDumpBook,
 		},
 	})
+}
+
+func cmdDumpBook(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: dumpbook FILE")
+	}
+	text, err := sheet.Dump(ts.MkAbs(args[0]))
+	ts.Check(err)
+	ts.Stdout().Write([]byte(text))
 }
 
 func cmdSample(ts *testscript.TestScript, neg bool, args []string) {
@@ -51,10 +73,13 @@ func cmdSample(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func cmdMkbook(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: mkbook FILE SHEET=TEXTFILE...")
-	}
 	var spec sheet.Spec
+	if len(args) > 1 && args[0] == "-password" {
+		spec.Password, args = args[1], args[2:]
+	}
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: mkbook [-password PW] FILE SHEET=TEXTFILE...")
+	}
 	for _, a := range args[1:] {
 		name, file, ok := strings.Cut(a, "=")
 		if !ok {

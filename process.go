@@ -149,9 +149,10 @@ func openProblem(lang string, err error) ProblemReport {
 	return fileProblem(lang, "无法读取："+err.Error(), "cannot read: "+err.Error(), "向部门重新索取该文件", "ask the department for the file again", "unreadable")
 }
 
-// collectInputs lists the workbooks given: files as they are, folders'
-// .xlsx/.xlsm files (not subfolders). Lock files, hidden files, other
-// extensions and perfeval's own outputs found in folders are skipped.
+// collectInputs lists the workbooks given: files as they are, and the
+// spreadsheet files of folders (not subfolders). Lock files, hidden
+// files, other extensions and perfeval's own outputs found in folders are
+// skipped.
 func collectInputs(args []string, log zerolog.Logger) (inputs []string, skipped int, err error) {
 	seen := map[string]bool{}
 	add := func(p string) {
@@ -190,6 +191,13 @@ func collectInputs(args []string, log zerolog.Logger) (inputs []string, skipped 
 	return inputs, skipped, nil
 }
 
+// spreadsheetExt are the extensions of files taken from a folder: the
+// workbooks perfeval reads, and spreadsheets it cannot read but whose
+// senders must be told so (.xls, .et, …).
+var spreadsheetExt = map[string]bool{
+	".xlsx": true, ".xlsm": true, ".xls": true, ".xlsb": true, ".et": true, ".ods": true, ".csv": true,
+}
+
 // skipReason says why a file found in a folder is not an input, or "".
 func skipReason(name string) string {
 	lower := strings.ToLower(name)
@@ -202,7 +210,7 @@ func skipReason(name string) string {
 		return "LibreOffice lock file"
 	case strings.HasPrefix(name, "."):
 		return "hidden file"
-	case ext != ".xlsx" && ext != ".xlsm":
+	case !spreadsheetExt[ext]:
 		return "not a workbook extension"
 	case strings.HasSuffix(base, "_结果"), strings.HasSuffix(base, "_result"),
 		strings.HasSuffix(base, "_错误"), strings.HasSuffix(base, "_errors"):

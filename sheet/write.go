@@ -716,5 +716,8 @@ func (w *writer) checks(sheet string, problems []Problem) error {
 	if err := w.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
+	if err := printLayout(w.f, sheet, 1); err != nil {
+		return err
+	}
 	return w.applyWidths(sheet, 60)
 }
