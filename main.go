@@ -85,8 +85,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			checkCommand(),
 		},
 		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n",
-		OnUsageError:   onUsageError,
-		ExitErrHandler: func(*cli.Context, error) {}, // errors go back to run, never os.Exit here
+		OnUsageError:          onUsageError,
+		ExitErrHandler:        func(*cli.Context, error) {}, // errors go back to run, never os.Exit here
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usageError("unknown command %q", c.Args().First())
