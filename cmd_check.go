@@ -13,7 +13,8 @@ import (
 // checkOptions are perfeval check's flags.
 type checkOptions struct {
 	inspectOptions
-	Format string // text or json
+	Format    string // text or json
+	Recursive bool
 
 	Stdout io.Writer
 }
@@ -31,6 +32,7 @@ run's --report). Flags may come before or after the paths.
 ` + exitCodesHelp,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
+			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "also read the subfolders of the folders given"},
 		}, inputFlags()...),
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
@@ -38,7 +40,7 @@ run's --report). Flags may come before or after the paths.
 			if err != nil {
 				return err
 			}
-			return runCheck(c.Context, checkOptions{inspectOptions: in, Format: c.String("format"), Stdout: c.App.Writer}, c.Args().Slice())
+			return runCheck(c.Context, checkOptions{inspectOptions: in, Format: c.String("format"), Recursive: c.Bool("recursive"), Stdout: c.App.Writer}, c.Args().Slice())
 		},
 	}
 }
@@ -52,7 +54,7 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 	if len(args) == 0 {
 		return usageError("no workbook or folder given")
 	}
-	inputs, skipped, err := collectInputs(args, opts.Log)
+	inputs, skipped, err := collectInputs(args, opts.Recursive, nil, opts.Log)
 	if err != nil {
 		return err
 	}
@@ -88,14 +90,7 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 
 // printCheckedFile prints one file's verdict and all its problems.
 func printCheckedFile(w io.Writer, lang string, fr FileReport) {
-	errs, warns := 0, 0
-	for _, p := range fr.Problems {
-		if p.Severity == "error" {
-			errs++
-		} else {
-			warns++
-		}
-	}
+	errs, warns := problemCounts(fr)
 	var verdict string
 	switch fr.Status {
 	case statusOK:

@@ -2,25 +2,35 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"perfeval/calc"
 	"perfeval/sheet"
 )
 
 // runOptions are perfeval run's flags.
 type runOptions struct {
 	inspectOptions
-	Out    string
-	Report string
+	Out       string
+	Report    string
+	Jobs      int
+	Recursive bool
+	Split     bool
+	LogFile   string
 
 	Stdout, Stderr io.Writer
+	audit          *auditLog // nil without --log-file
 }
 
 // inputFlags are the flags of every command that reads workbooks.
@@ -45,20 +55,45 @@ explained, to send back for correction. Inputs are never changed. Flags may
 come before or after the paths.
 
 ` + exitCodesHelp,
-		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "folder for result workbooks"},
+		Flags: append(append([]cli.Flag{
 			&cli.StringFlag{Name: "report", Usage: "write a JSON report of the whole run to `FILE`"},
-		}, inputFlags()...),
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "workbooks processed at once"},
+			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "also read the subfolders of the folders given"},
+		}, outputFlags()...), inputFlags()...),
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
-			in, err := inspectOptionsFrom(c)
+			opts, err := runOptionsFrom(c)
 			if err != nil {
 				return err
 			}
-			opts := runOptions{inspectOptions: in, Out: c.String("out"), Report: c.String("report"), Stdout: c.App.Writer, Stderr: c.App.ErrWriter}
+			opts.Report, opts.Jobs, opts.Recursive = c.String("report"), c.Int("jobs"), c.Bool("recursive")
+			if opts.Jobs < 1 {
+				return usageError("--jobs must be 1 or more")
+			}
 			return runRun(c.Context, opts, c.Args().Slice())
 		},
 	}
+}
+
+// outputFlags are the flags of every command that writes results.
+func outputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "folder for result workbooks"},
+		&cli.BoolFlag{Name: "split", Usage: "also write one workbook per department, <out>/<workbook>/<department>.xlsx, to e-mail"},
+		&cli.StringFlag{Name: "log-file", Usage: "append one JSON audit event per workbook to `FILE`"},
+	}
+}
+
+// runOptionsFrom reads the flags that run and watch share.
+func runOptionsFrom(c *cli.Context) (runOptions, error) {
+	in, err := inspectOptionsFrom(c)
+	if err != nil {
+		return runOptions{}, err
+	}
+	return runOptions{
+		inspectOptions: in, Out: c.String("out"), Split: c.Bool("split"), LogFile: c.String("log-file"), Jobs: 1,
+		Stdout: c.App.Writer, Stderr: c.App.ErrWriter,
+	}, nil
 }
 
 func onUsageError(_ *cli.Context, err error, _ bool) error {
@@ -81,8 +116,10 @@ func inspectOptionsFrom(c *cli.Context) (inspectOptions, error) {
 	return opts, nil
 }
 
-// runRun processes every workbook of args and writes results, annotated
-// copies, the report and a summary. It returns errInvalid when some
+// runRun processes every workbook of args with opts.Jobs workers and
+// writes results, annotated copies, per-department workbooks, the batch
+// summary, the report and the audit log. Outputs, report and stdout are the
+// same whatever the number of workers. It returns errInvalid when some
 // workbook was invalid or unreadable, after processing all the others.
 func runRun(ctx context.Context, opts runOptions, args []string) error {
 	if err := checkLang(opts.Lang); err != nil {
@@ -91,7 +128,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	if len(args) == 0 {
 		return usageError("no workbook or folder given")
 	}
-	inputs, skipped, err := collectInputs(args, opts.Log)
+	inputs, skipped, err := collectInputs(args, opts.Recursive, []string{opts.Out}, opts.Log)
 	if err != nil {
 		return err
 	}
@@ -101,21 +138,78 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return fmt.Errorf("cannot create the output folder %s: %w", opts.Out, err)
 	}
-	report := &Report{Files: []FileReport{}}
-	used := map[string]bool{}
-	var writeFailed error
-	for _, in := range inputs {
-		if err := ctx.Err(); err != nil {
-			return err
+	if opts.LogFile != "" {
+		if opts.audit, err = openAuditLog(opts.LogFile); err != nil {
+			return fmt.Errorf("cannot open the log file %s: %w", opts.LogFile, err)
 		}
-		fr, werr := processFile(in, opts, used)
-		if werr != nil {
-			writeFailed = werr
-		}
-		report.Files = append(report.Files, fr)
-		printFile(opts.Stdout, opts.Stderr, opts.Lang, fr)
+		defer opts.audit.Close()
 	}
-	printSummary(opts, report, skipped)
+
+	// Output names are decided up front, in input order, so that they do
+	// not depend on which worker finishes first.
+	used := map[string]bool{}
+	plans := make([]plannedNames, len(inputs))
+	for i, in := range inputs {
+		plans[i] = planNames(opts, in, used)
+	}
+
+	progress := newProgress(opts.Stderr, len(inputs), opts.Lang)
+	stdout, stderr := progress.writers(opts.Stdout, opts.Stderr)
+	outcomes := make([]outcome, len(inputs))
+	done := make([]bool, len(inputs))
+	var mu sync.Mutex
+	next := 0 // the first outcome not yet printed: printing keeps input order
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(opts.Jobs, len(inputs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				o := processFile(inputs[i], plans[i], opts)
+				mu.Lock()
+				outcomes[i], done[i] = o, true
+				for next < len(inputs) && done[next] {
+					printFile(stdout, stderr, opts.Lang, outcomes[next].report)
+					opts.audit.Log(outcomes[next])
+					next++
+				}
+				mu.Unlock()
+				progress.increment()
+			}
+		}()
+	}
+feed:
+	for i := range inputs {
+		select {
+		case work <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	progress.wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	report := &Report{Files: []FileReport{}}
+	var writeFailed error
+	for _, o := range outcomes {
+		report.Files = append(report.Files, o.report)
+		if o.writeErr != nil {
+			writeFailed = o.writeErr
+		}
+	}
+	summaryPath := ""
+	if len(inputs) > 1 {
+		summaryPath = filepath.Join(opts.Out, sheet.LabelsFor(opts.Lang).BatchName)
+		if err := sheet.WriteBatchSummary(summaryPath, opts.Lang, batchFiles(outcomes)); err != nil {
+			return fmt.Errorf("cannot write the batch summary %s: %w", summaryPath, err)
+		}
+	}
+	printTally(opts, report, skipped, summaryPath)
 	if opts.Report != "" {
 		if err := writeReport(opts.Report, report); err != nil {
 			return fmt.Errorf("cannot write the report %s: %w", opts.Report, err)
@@ -149,54 +243,154 @@ func outputPath(outDir, name string, used map[string]bool) string {
 	return candidate
 }
 
-// processFile inspects one workbook and writes its result (or, when it
-// has errors, its annotated copy). The returned error is set only when an
-// output could not be written; input problems are in the FileReport.
-func processFile(in string, opts runOptions, used map[string]bool) (FileReport, error) {
+// plannedNames are the outputs an input may get.
+type plannedNames struct {
+	result, annotated, splitDir string
+}
+
+// planNames reserves an input's output names.
+func planNames(opts runOptions, in string, used map[string]bool) plannedNames {
+	base := filepath.Base(in)
+	p := plannedNames{
+		result:    outputPath(opts.Out, sheet.ResultName(base, opts.Lang), used),
+		annotated: outputPath(opts.Out, sheet.AnnotatedName(base, opts.Lang), used),
+	}
+	if opts.Split {
+		p.splitDir = outputPath(opts.Out, strings.TrimSuffix(base, filepath.Ext(base)), used)
+	}
+	return p
+}
+
+// outcome is what processing one workbook did.
+type outcome struct {
+	report   FileReport
+	settings calc.Settings
+	results  []calc.Result
+	sha256   string
+	took     time.Duration
+	writeErr error // an output could not be written
+}
+
+// processFile inspects one workbook and writes its outputs: the result
+// (and, with --split, a workbook per department) or, when it has errors,
+// its annotated copy. Input problems are in the report; writeErr is set
+// only when an output could not be written.
+func processFile(in string, names plannedNames, opts runOptions) (o outcome) {
 	start := time.Now()
+	defer func() {
+		o.took = time.Since(start)
+		opts.Log.Debug().Str("file", in).Str("status", o.report.Status).Dur("took", o.took).Msg("processed")
+	}()
+	o.sha256 = fileSHA256(in)
 	ins := inspect(in, opts.inspectOptions)
 	if ins.Book != nil {
 		defer ins.Book.Close()
 	}
-	fr := ins.report(opts.Lang)
-	defer func() {
-		opts.Log.Debug().Str("file", in).Str("status", fr.Status).Dur("took", time.Since(start)).Msg("processed")
-	}()
-	var name string
-	switch {
-	case ins.Status == statusOK:
-		name = sheet.ResultName(filepath.Base(in), opts.Lang)
-	case ins.Status == statusInvalid:
-		name = sheet.AnnotatedName(filepath.Base(in), opts.Lang)
+	o.report = ins.report(opts.Lang)
+	var out string
+	switch ins.Status {
+	case statusOK:
+		out = names.result
+		o.settings, o.results = ins.Workbook.Settings, ins.Workbook.Results
+	case statusInvalid:
+		out = names.annotated
 	default:
-		return fr, nil
+		return o
 	}
-	out := outputPath(opts.Out, name, used)
 	if same, _ := sameFile(in, out); same {
-		fr.Problems = append(fr.Problems, fileProblem(opts.Lang, "输出文件会覆盖输入文件，已拒绝", "the output would replace the input: refused",
+		o.report.Problems = append(o.report.Problems, fileProblem(opts.Lang, "输出文件会覆盖输入文件，已拒绝", "the output would replace the input: refused",
 			"换一个输出文件夹（--out）", "choose another output folder (--out)", "output-is-input"))
-		fr.Status = statusUnreadable
-		return fr, nil
+		o.report.Status, o.results = statusUnreadable, nil
+		return o
 	}
-	var err error
-	if ins.Status == statusOK {
-		err = ins.Book.WriteResult(out, sheet.Output{Lang: opts.Lang, Settings: ins.Workbook.Settings, Results: ins.Workbook.Results, Problems: ins.sheetProblems(opts.Lang)})
-	} else {
-		err = ins.Book.WriteAnnotated(out, opts.Lang, ins.sheetProblems(opts.Lang))
-	}
-	if err != nil {
-		fr.Problems = append(fr.Problems, fileProblem(opts.Lang, "无法写入 "+out+"："+err.Error(), "cannot write "+out+": "+err.Error(),
+	fail := func(path string, err error) outcome {
+		o.report.Problems = append(o.report.Problems, fileProblem(opts.Lang, "无法写入 "+path+"："+err.Error(), "cannot write "+path+": "+err.Error(),
 			"检查输出文件夹是否可写、磁盘是否已满", "check that the output folder is writable and the disk is not full", "write"))
-		return fr, fmt.Errorf("cannot write %s: %w", out, err)
+		o.writeErr = fmt.Errorf("cannot write %s: %w", path, err)
+		return o
 	}
-	if ins.Status == statusOK {
-		fr.Output = out
-		removeStale(filepath.Join(opts.Out, sheet.AnnotatedName(filepath.Base(in), opts.Lang)), opts)
-	} else {
-		fr.Annotated = out
-		removeStale(filepath.Join(opts.Out, sheet.ResultName(filepath.Base(in), opts.Lang)), opts)
+	if ins.Status == statusInvalid {
+		if err := ins.Book.WriteAnnotated(out, opts.Lang, ins.sheetProblems(opts.Lang)); err != nil {
+			return fail(out, err)
+		}
+		o.report.Annotated = out
+		removeStale(names.result, opts)
+		return o
 	}
-	return fr, nil
+	err := ins.Book.WriteResult(out, sheet.Output{Lang: opts.Lang, Settings: o.settings, Results: o.results, Problems: ins.sheetProblems(opts.Lang)})
+	if err != nil {
+		return fail(out, err)
+	}
+	o.report.Output = out
+	removeStale(names.annotated, opts)
+	if opts.Split {
+		files, err := writeSplit(names.splitDir, opts.Lang, o.settings, o.results)
+		if err != nil {
+			return fail(names.splitDir, err)
+		}
+		o.report.Split = files
+	}
+	return o
+}
+
+// writeSplit writes one workbook per department into dir.
+func writeSplit(dir, lang string, s calc.Settings, results []calc.Result) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	used := map[string]bool{}
+	var files []string
+	for _, i := range calc.ByRank(results) {
+		path := outputPath(dir, sheet.DepartmentFileName(results[i].Department), used)
+		if err := sheet.WriteDepartment(path, lang, s, results[i], len(results)); err != nil {
+			return nil, err
+		}
+		files = append(files, path)
+	}
+	return files, nil
+}
+
+// fileSHA256 is the hex SHA-256 of a file's bytes, or "" when it cannot
+// be read.
+func fileSHA256(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// batchFiles are the outcomes as the batch summary lists them.
+func batchFiles(outcomes []outcome) []sheet.BatchFile {
+	var out []sheet.BatchFile
+	for _, o := range outcomes {
+		errs, warns := problemCounts(o.report)
+		bf := sheet.BatchFile{
+			Path: o.report.Path, Status: o.report.Status, Errors: errs, Warnings: warns,
+			Output: o.report.Output, Annotated: o.report.Annotated, Settings: o.settings, Results: o.results,
+		}
+		if len(o.report.Split) > 0 {
+			bf.SplitDir = filepath.Dir(o.report.Split[0])
+		}
+		out = append(out, bf)
+	}
+	return out
+}
+
+func problemCounts(fr FileReport) (errs, warns int) {
+	for _, p := range fr.Problems {
+		if p.Severity == "error" {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	return errs, warns
 }
 
 // removeStale removes an earlier run's output of the other kind (an old
@@ -229,14 +423,7 @@ const maxPrinted = 20
 // results on stdout, problems on stderr.
 func printFile(stdout, stderr io.Writer, lang string, fr FileReport) {
 	L := lang
-	errs, warns := 0, 0
-	for _, p := range fr.Problems {
-		if p.Severity == "error" {
-			errs++
-		} else {
-			warns++
-		}
-	}
+	errs, warns := problemCounts(fr)
 	switch {
 	case fr.Status == statusOK && fr.Output != "":
 		fmt.Fprintf(stdout, tr(L, "%s：%s 个部门，%s 条警告 → %s\n", "%s: %s, %s → %s\n"), fr.Path, count(L, len(fr.Departments), "department"), count(L, warns, "warning"), fr.Output)
@@ -291,20 +478,73 @@ func printProblems(w io.Writer, prefix, lang string, fr FileReport) {
 	}
 }
 
-// printSummary prints the run's one-line tally on stdout.
-func printSummary(opts runOptions, r *Report, skipped int) {
+// printTally prints the run's closing table on stdout: workbooks by
+// status, departments by grade, where the outputs are.
+func printTally(opts runOptions, r *Report, skipped int, summary string) {
 	counts := map[string]int{}
 	departments := 0
+	grades := map[string]int{}
+	var order []string
 	for _, f := range r.Files {
 		counts[f.Status]++
 		departments += len(f.Departments)
+		for _, d := range f.Departments {
+			if grades[d.Grade] == 0 {
+				order = append(order, d.Grade)
+			}
+			grades[d.Grade]++
+		}
 	}
+	var byGrade []string
+	for _, g := range gradeOrder(order) {
+		byGrade = append(byGrade, fmt.Sprintf("%s %d", g, grades[g]))
+	}
+	w := opts.Stdout
 	if opts.Lang == "en" {
-		fmt.Fprintf(opts.Stdout, "%s: %d ok, %d invalid, %d unreadable, %s skipped; %s; results in %s\n",
-			count("en", len(r.Files), "workbook"), counts[statusOK], counts[statusInvalid], counts[statusUnreadable],
-			count("en", skipped, "file"), count("en", departments, "department"), opts.Out)
+		fmt.Fprintf(w, "workbooks    %d: %d ok, %d invalid, %d unreadable; %s skipped\n", len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], count("en", skipped, "file"))
+		fmt.Fprintf(w, "departments  %d", departments)
+		if len(byGrade) > 0 {
+			fmt.Fprintf(w, ": %s", strings.Join(byGrade, ", "))
+		}
+		fmt.Fprintf(w, "\noutputs      %s", opts.Out)
+		if summary != "" {
+			fmt.Fprintf(w, " (batch summary %s)", summary)
+		}
+		fmt.Fprintln(w)
 		return
 	}
-	fmt.Fprintf(opts.Stdout, "共 %d 个工作簿：%d 个通过，%d 个有错误，%d 个无法读取，跳过 %d 个文件；%d 个部门；结果在 %s\n",
-		len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], skipped, departments, opts.Out)
+	fmt.Fprintf(w, "工作簿  共 %d 个：%d 个通过，%d 个有错误，%d 个无法读取；跳过 %d 个文件\n", len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], skipped)
+	fmt.Fprintf(w, "部门    共 %d 个", departments)
+	if len(byGrade) > 0 {
+		fmt.Fprintf(w, "：%s", strings.Join(byGrade, "，"))
+	}
+	fmt.Fprintf(w, "\n输出    %s", opts.Out)
+	if summary != "" {
+		fmt.Fprintf(w, "（批量汇总 %s）", summary)
+	}
+	fmt.Fprintln(w)
+}
+
+// gradeOrder puts the usual grade words best first; other labels follow
+// in the order seen.
+func gradeOrder(labels []string) []string {
+	known := []string{"优", "优秀", "良", "良好", "中", "中等", "合格", "及格", "一般", "差", "较差", "不合格", "不及格",
+		"Excellent", "Good", "Fair", "Pass", "Poor", "Fail", "A", "B", "C", "D", "E"}
+	seen := map[string]bool{}
+	for _, l := range labels {
+		seen[l] = true
+	}
+	var out []string
+	for _, k := range known {
+		if seen[k] {
+			out = append(out, k)
+			delete(seen, k)
+		}
+	}
+	for _, l := range labels {
+		if seen[l] {
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -150,15 +150,22 @@ func openProblem(lang string, err error) ProblemReport {
 }
 
 // collectInputs lists the workbooks given: files as they are, and the
-// spreadsheet files of folders (not subfolders). Lock files, hidden
+// spreadsheet files of folders (with recursive, of their subfolders too,
+// except hidden ones and the folders in exclude). Lock files, hidden
 // files, other extensions and perfeval's own outputs found in folders are
-// skipped.
-func collectInputs(args []string, log zerolog.Logger) (inputs []string, skipped int, err error) {
+// skipped and counted. The order is stable: by path within each argument.
+func collectInputs(args []string, recursive bool, exclude []string, log zerolog.Logger) (inputs []string, skipped int, err error) {
 	seen := map[string]bool{}
 	add := func(p string) {
 		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
 			seen[abs] = true
 			inputs = append(inputs, p)
+		}
+	}
+	excluded := map[string]bool{}
+	for _, e := range exclude {
+		if abs, err := filepath.Abs(e); err == nil {
+			excluded[abs] = true
 		}
 	}
 	for _, arg := range args {
@@ -167,25 +174,35 @@ func collectInputs(args []string, log zerolog.Logger) (inputs []string, skipped 
 			add(arg) // a missing or odd file is reported as unreadable
 			continue
 		}
-		entries, err := os.ReadDir(arg)
+		var found []string
+		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path == arg {
+					return nil
+				}
+				abs, _ := filepath.Abs(path)
+				if !recursive || strings.HasPrefix(d.Name(), ".") || excluded[abs] {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if why := skipReason(d.Name()); why != "" {
+				log.Debug().Str("file", path).Str("reason", why).Msg("skipped")
+				skipped++
+				return nil
+			}
+			found = append(found, path)
+			return nil
+		})
 		if err != nil {
 			return nil, 0, fmt.Errorf("cannot read the folder %s: %w", arg, err)
 		}
-		var names []string
-		for _, e := range entries {
-			if e.IsDir() {
-				continue
-			}
-			if why := skipReason(e.Name()); why != "" {
-				log.Debug().Str("file", filepath.Join(arg, e.Name())).Str("reason", why).Msg("skipped")
-				skipped++
-				continue
-			}
-			names = append(names, e.Name())
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			add(filepath.Join(arg, n))
+		sort.Strings(found)
+		for _, p := range found {
+			add(p)
 		}
 	}
 	return inputs, skipped, nil

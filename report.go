@@ -22,6 +22,7 @@ type FileReport struct {
 	Status      string             `json:"status"` // ok, invalid or unreadable
 	Output      string             `json:"output"`
 	Annotated   string             `json:"annotated"`
+	Split       []string           `json:"split,omitempty"` // per-department workbooks (--split)
 	Problems    []ProblemReport    `json:"problems"`
 	Departments []DepartmentReport `json:"departments"`
 }

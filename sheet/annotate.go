@@ -2,7 +2,6 @@ package sheet
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -73,10 +72,7 @@ func (b *Book) WriteAnnotated(path, lang string, problems []Problem) error {
 	if err := moveFirst(f, checks); err != nil {
 		return err
 	}
-	return WriteAtomic(path, func(out io.Writer) error {
-		_, err := f.WriteTo(out)
-		return err
-	})
+	return saveWorkbook(f, path)
 }
 
 // fillCell gives a cell a solid fill, keeping the rest of its style.

@@ -1,9 +1,16 @@
 package sheet
 
 import (
+	"archive/zip"
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // WriteAtomic writes a file through a hidden temporary file in the same
@@ -34,4 +41,96 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// saveWorkbook writes f atomically at path. The bytes are the same for the
+// same workbook: excelize lists the default content types of a workbook
+// with a chart in map order, so they are sorted here.
+func saveWorkbook(f *excelize.File, path string, opts ...excelize.Options) error {
+	return WriteAtomic(path, func(w io.Writer) error {
+		buf, err := writeBuffer(f, opts...)
+		if err != nil {
+			return err
+		}
+		return stableZip(buf.Bytes(), w)
+	})
+}
+
+func writeBuffer(f *excelize.File, opts ...excelize.Options) (*bytes.Buffer, error) {
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf, opts...); err != nil {
+		return nil, err
+	}
+	return &buf, nil
+}
+
+var defaultContentType = regexp.MustCompile(`<Default [^>]*>(</Default>)?`)
+
+// stableZip copies a workbook package to w with its [Content_Types].xml
+// defaults sorted; anything that is not a zip (an encrypted workbook) is
+// copied as it is.
+func stableZip(data []byte, w io.Writer) error {
+	r, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		_, err = w.Write(data)
+		return err
+	}
+	zw := zip.NewWriter(w)
+	for _, file := range r.File {
+		if file.Name != "[Content_Types].xml" {
+			raw, err := file.OpenRaw()
+			if err != nil {
+				return err
+			}
+			out, err := zw.CreateRaw(&file.FileHeader)
+			if err != nil {
+				return err
+			}
+			if _, err := io.Copy(out, raw); err != nil {
+				return err
+			}
+			continue
+		}
+		rc, err := file.Open()
+		if err != nil {
+			return err
+		}
+		xml, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		header := file.FileHeader
+		out, err := zw.CreateHeader(&zip.FileHeader{Name: header.Name, Method: header.Method, Modified: header.Modified})
+		if err != nil {
+			return err
+		}
+		if _, err := out.Write(sortDefaults(xml)); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// sortDefaults sorts the run of <Default> elements of a content types
+// part, when they stand together.
+func sortDefaults(xml []byte) []byte {
+	locs := defaultContentType.FindAllIndex(xml, -1)
+	if len(locs) < 2 {
+		return xml
+	}
+	for i := 1; i < len(locs); i++ {
+		if locs[i][0] != locs[i-1][1] {
+			return xml // not one run: leave it
+		}
+	}
+	var parts []string
+	for _, l := range locs {
+		parts = append(parts, string(xml[l[0]:l[1]]))
+	}
+	sort.Strings(parts)
+	start, end := locs[0][0], locs[len(locs)-1][1]
+	out := append([]byte(nil), xml[:start]...)
+	out = append(out, strings.Join(parts, "")...)
+	return append(out, xml[end:]...)
 }

@@ -2,7 +2,6 @@ package sheet
 
 import (
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -81,10 +80,7 @@ func Build(path string, spec Spec) error {
 		}
 	}
 	f.SetActiveSheet(0)
-	return WriteAtomic(path, func(w io.Writer) error {
-		_, err := f.WriteTo(w, excelize.Options{Password: spec.Password})
-		return err
-	})
+	return saveWorkbook(f, path, excelize.Options{Password: spec.Password})
 }
 
 func setValue(f *excelize.File, sheet, cell string, v any) error {

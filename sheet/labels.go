@@ -12,6 +12,14 @@ type Labels struct {
 	Levels                                  [4]string
 	ResultSuffix, ErrorSuffix, SheetPrefix  string
 	DeductionSep, Level1Sep, DeductionItems string
+
+	// Per-department workbooks.
+	DeptSheet, DeptTitleSuffix, Level1Row, WeightRow, ScoreRow, RateRow string
+	RankOf, Evaluator, Loss, TreeTitle                                  string
+	// Batch summaries.
+	BatchName, BatchDepartments, BatchFiles, BatchGrades         string
+	File, Status, Errors, Warnings, Output, Annotated, Count     string
+	StatusOK, StatusInvalid, StatusUnreadable, BatchTitle, Split string
 }
 
 // zh and en are the two label sets; --lang picks one.
@@ -27,6 +35,12 @@ var (
 		Levels:       [4]string{"一级指标", "二级指标", "三级指标", "四级指标"},
 		ResultSuffix: "_结果", ErrorSuffix: "_错误", SheetPrefix: "工作表：",
 		DeductionSep: "、", Level1Sep: "；", DeductionItems: "：",
+		DeptSheet: "评价结果", DeptTitleSuffix: "部门整体支出绩效评价结果",
+		Level1Row: "一级指标", WeightRow: "权重分值", ScoreRow: "得分", RateRow: "得分率",
+		RankOf: "%d / %d", Evaluator: "评价单位", Loss: "扣分", TreeTitle: "各级指标得分",
+		BatchName: "批量汇总.xlsx", BatchDepartments: "部门汇总", BatchFiles: "文件清单", BatchGrades: "等级分布",
+		File: "文件", Status: "状态", Errors: "错误数", Warnings: "警告数", Output: "结果文件", Annotated: "标注副本", Count: "部门数",
+		StatusOK: "通过", StatusInvalid: "有错误", StatusUnreadable: "无法读取", BatchTitle: "批量评价汇总", Split: "分部门文件夹",
 	}
 	en = Labels{
 		Summary: "Summary", Rates: "Rates", Checks: "Checks",
@@ -39,6 +53,12 @@ var (
 		Levels:       [4]string{"Level 1", "Level 2", "Level 3", "Level 4"},
 		ResultSuffix: "_result", ErrorSuffix: "_errors", SheetPrefix: "Sheet: ",
 		DeductionSep: ", ", Level1Sep: "; ", DeductionItems: ": ",
+		DeptSheet: "Result", DeptTitleSuffix: "department expenditure performance evaluation",
+		Level1Row: "Level 1", WeightRow: "Weight", ScoreRow: "Score", RateRow: "Rate",
+		RankOf: "%d of %d", Evaluator: "Evaluator", Loss: "Loss", TreeTitle: "Scores at every level",
+		BatchName: "batch-summary.xlsx", BatchDepartments: "Departments", BatchFiles: "Files", BatchGrades: "Grades",
+		File: "File", Status: "Status", Errors: "Errors", Warnings: "Warnings", Output: "Result", Annotated: "Annotated copy", Count: "Departments",
+		StatusOK: "ok", StatusInvalid: "invalid", StatusUnreadable: "unreadable", BatchTitle: "Batch evaluation summary", Split: "Per-department folder",
 	}
 )
 

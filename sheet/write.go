@@ -2,7 +2,6 @@ package sheet
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"unicode"
 
@@ -75,10 +74,7 @@ func (b *Book) WriteResult(path string, out Output) error {
 	if err := moveFirst(f, summary); err != nil {
 		return err
 	}
-	return WriteAtomic(path, func(w io.Writer) error {
-		_, err := f.WriteTo(w)
-		return err
-	})
+	return saveWorkbook(f, path)
 }
 
 // uniqueSheetName is name, or name (2), … when the input has that sheet.
@@ -95,7 +91,7 @@ func uniqueSheetName(f *excelize.File, name string) string {
 }
 
 // printLayout prints a sheet landscape on A4, one page wide, with its
-// header rows repeated on every page.
+// first headerRows rows repeated on every page.
 func printLayout(f *excelize.File, sheet string, headerRows int) error {
 	landscape, a4, wide, tall, fit := "landscape", 9, 1, 0, true
 	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
@@ -103,6 +99,9 @@ func printLayout(f *excelize.File, sheet string, headerRows int) error {
 	}
 	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
+	}
+	if headerRows == 0 {
+		return nil
 	}
 	return f.SetDefinedName(&excelize.DefinedName{
 		Name:     "_xlnm.Print_Titles",

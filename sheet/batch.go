@@ -1,0 +1,240 @@
+package sheet
+
+import (
+	"fmt"
+
+	"github.com/xuri/excelize/v2"
+
+	"perfeval/calc"
+)
+
+// BatchFile is one input of a batch run, as the batch summary lists it.
+type BatchFile struct {
+	Path      string
+	Status    string // ok, invalid or unreadable
+	Errors    int
+	Warnings  int
+	Output    string
+	Annotated string
+	SplitDir  string
+	Settings  calc.Settings
+	Results   []calc.Result // of an ok workbook
+}
+
+// WriteBatchSummary writes, atomically at path, the summary of a batch
+// run: every department of every workbook (file, sheet, department,
+// level-1 scores and rates, total, rate, grade, rank within its workbook),
+// every input file with its status, problem counts and outputs, and the
+// grade distribution with a chart.
+func WriteBatchSummary(path, lang string, files []BatchFile) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	L := LabelsFor(lang)
+	// One writer per number of decimals: workbooks may show 1 or 2.
+	writers := map[int32]*writer{}
+	writerFor := func(s calc.Settings) (*writer, error) {
+		if w, ok := writers[s.Decimals]; ok {
+			w.s = s
+			return w, nil
+		}
+		w := &writer{f: f, L: L, s: s}
+		if err := w.styles(); err != nil {
+			return nil, err
+		}
+		if len(writers) > 0 { // share the width bookkeeping
+			for _, other := range writers {
+				w.widths = other.widths
+				break
+			}
+		}
+		writers[s.Decimals] = w
+		return w, nil
+	}
+	base, err := writerFor(calc.DefaultSettings())
+	if err != nil {
+		return err
+	}
+
+	// Departments.
+	depts := L.BatchDepartments
+	if err := f.SetSheetName("Sheet1", depts); err != nil {
+		return err
+	}
+	var all []calc.Result
+	for _, bf := range files {
+		all = append(all, bf.Results...)
+	}
+	l1 := level1Columns(all)
+	headers := []string{L.File, L.Sheet, L.Department}
+	for _, c := range l1 {
+		headers = append(headers, c.name+L.ScoreSuffix, c.name+L.RateSuffix)
+	}
+	headers = append(headers, L.Total, L.Rate, L.Grade, L.Rank)
+	if err := base.set(depts, 1, 1, L.BatchTitle, base.title); err != nil {
+		return err
+	}
+	for i, h := range headers {
+		if err := base.set(depts, i+1, 2, h, base.header); err != nil {
+			return err
+		}
+	}
+	totalCol := 4 + 2*len(l1)
+	row := 3
+	grades := map[string]int{}
+	var gradeOrder []string
+	for _, bf := range files {
+		w, err := writerFor(bf.Settings)
+		if err != nil {
+			return err
+		}
+		for _, i := range calc.ByRank(bf.Results) {
+			r := bf.Results[i]
+			for col, v := range []string{bf.Path, r.Sheet, r.Department} {
+				if err := w.set(depts, col+1, row, v, w.text); err != nil {
+					return err
+				}
+			}
+			byName := map[string]calc.NodeResult{}
+			for _, nr := range r.Level1 {
+				byName[nr.Indicator.Name] = nr
+			}
+			for k, c := range l1 {
+				col := 4 + 2*k
+				nr, ok := byName[c.name]
+				switch {
+				case !ok:
+				case nr.NA:
+					err = w.set(depts, col, row, L.NotApplicable, w.text)
+				default:
+					err = w.setPoints(depts, col, row, nr.Score, false)
+				}
+				if err == nil && ok && nr.HasRate() {
+					err = w.setRate(depts, col+1, row, nr.Rate(), false)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			if err := w.setPoints(depts, totalCol, row, r.Total, true); err != nil {
+				return err
+			}
+			if err := w.setRate(depts, totalCol+1, row, r.Rate, true); err != nil {
+				return err
+			}
+			if err := w.set(depts, totalCol+2, row, r.Grade, w.gradeStyle(r.GradeIndex, len(bf.Settings.Bands))); err != nil {
+				return err
+			}
+			if err := w.set(depts, totalCol+3, row, r.Rank, w.text); err != nil {
+				return err
+			}
+			if _, seen := grades[r.Grade]; !seen {
+				gradeOrder = append(gradeOrder, r.Grade)
+			}
+			grades[r.Grade]++
+			row++
+		}
+	}
+	if err := f.SetPanes(depts, &excelize.Panes{Freeze: true, XSplit: 3, YSplit: 2, TopLeftCell: "D3", ActivePane: "bottomRight"}); err != nil {
+		return err
+	}
+	if err := base.applyWidths(depts, 40); err != nil {
+		return err
+	}
+
+	// Files.
+	filesSheet := L.BatchFiles
+	if _, err := f.NewSheet(filesSheet); err != nil {
+		return err
+	}
+	for i, h := range []string{L.File, L.Status, L.Count, L.Errors, L.Warnings, L.Output, L.Annotated, L.Split} {
+		if err := base.set(filesSheet, i+1, 1, h, base.header); err != nil {
+			return err
+		}
+	}
+	status := map[string]string{"ok": L.StatusOK, "invalid": L.StatusInvalid, "unreadable": L.StatusUnreadable}
+	for i, bf := range files {
+		r := i + 2
+		values := []any{bf.Path, status[bf.Status], len(bf.Results), bf.Errors, bf.Warnings, bf.Output, bf.Annotated, bf.SplitDir}
+		for col, v := range values {
+			if err := base.set(filesSheet, col+1, r, v, base.text); err != nil {
+				return err
+			}
+		}
+	}
+	if err := f.SetPanes(filesSheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := base.applyWidths(filesSheet, 60); err != nil {
+		return err
+	}
+
+	// Grade distribution, in the order grades first appear by rank.
+	gradesSheet := L.BatchGrades
+	if _, err := f.NewSheet(gradesSheet); err != nil {
+		return err
+	}
+	if err := base.set(gradesSheet, 1, 1, L.Grade, base.header); err != nil {
+		return err
+	}
+	if err := base.set(gradesSheet, 2, 1, L.Count, base.header); err != nil {
+		return err
+	}
+	for i, g := range sortGrades(gradeOrder, files) {
+		if err := base.set(gradesSheet, 1, i+2, g, base.text); err != nil {
+			return err
+		}
+		if err := base.set(gradesSheet, 2, i+2, grades[g], base.text); err != nil {
+			return err
+		}
+	}
+	if len(gradeOrder) > 0 {
+		quoted := "'" + gradesSheet + "'!"
+		last := len(gradeOrder) + 1
+		err := f.AddChart(gradesSheet, "D2", &excelize.Chart{
+			Type: excelize.Col,
+			Series: []excelize.ChartSeries{{
+				Name:       quoted + "$B$1",
+				Categories: fmt.Sprintf("%s$A$2:$A$%d", quoted, last),
+				Values:     fmt.Sprintf("%s$B$2:$B$%d", quoted, last),
+			}},
+			Title:    excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: L.BatchGrades}}},
+			Legend:   excelize.ChartLegend{Position: "none"},
+			PlotArea: excelize.ChartPlotArea{ShowVal: true},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if err := base.applyWidths(gradesSheet, 20); err != nil {
+		return err
+	}
+	f.SetActiveSheet(0)
+	return saveWorkbook(f, path)
+}
+
+// sortGrades orders grade labels as the bands of the first workbook that
+// has them list them (best first); labels no band lists keep their order.
+func sortGrades(labels []string, files []BatchFile) []string {
+	rank := map[string]int{}
+	for _, bf := range files {
+		if len(bf.Results) == 0 {
+			continue
+		}
+		for i, b := range bf.Settings.Bands {
+			if _, ok := rank[b.Label]; !ok {
+				rank[b.Label] = i
+			}
+		}
+	}
+	out := append([]string(nil), labels...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0; j-- {
+			a, aok := rank[out[j-1]]
+			b, bok := rank[out[j]]
+			if aok && bok && b < a {
+				out[j-1], out[j] = out[j], out[j-1]
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,167 @@
+package sheet
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"perfeval/calc"
+)
+
+var unsafeName = regexp.MustCompile(`[\\/:*?"<>|\x00-\x1f]`)
+
+// DepartmentFileName is a department's workbook name, <department>.xlsx,
+// with characters that file systems refuse replaced by "_".
+func DepartmentFileName(department string) string {
+	name := strings.Trim(unsafeName.ReplaceAllString(department, "_"), " .")
+	if name == "" {
+		name = "_"
+	}
+	return name + ".xlsx"
+}
+
+// WriteDepartment writes, atomically at path, a workbook for one
+// department to be e-mailed to it: its level-1 table laid out like the
+// seed report's score table (weights, scores and rates rows, total), its
+// grade, rank and main deductions, and its scores and rates at every level.
+// The workbook is built new, from r alone, so it holds no other
+// department's name or score anywhere. of is the number of departments
+// ranked together.
+func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	w := &writer{f: f, L: LabelsFor(lang), s: s}
+	if err := w.styles(); err != nil {
+		return err
+	}
+	L := w.L
+	sheet := L.DeptSheet
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	title := departmentTitle(r.Department, s, lang)
+	last := len(r.Level1) + 2
+	if err := w.set(sheet, 1, 1, title, w.title); err != nil {
+		return err
+	}
+	if err := f.MergeCell(sheet, "A1", cellName(max(last, 4), 1)); err != nil {
+		return err
+	}
+	if s.Evaluator != "" {
+		if err := f.SetCellStr(sheet, "A2", L.Evaluator+L.DeductionItems+s.Evaluator); err != nil {
+			return err
+		}
+	}
+	// The level-1 table: a column per level-1 indicator, then the total.
+	row := 4
+	labels := []string{L.Level1Row, L.WeightRow, L.ScoreRow, L.RateRow}
+	for i, label := range labels {
+		if err := w.set(sheet, 1, row+i, label, w.header); err != nil {
+			return err
+		}
+	}
+	for k, nr := range r.Level1 {
+		col := k + 2
+		if err := w.set(sheet, col, row, nr.Indicator.Name, w.header); err != nil {
+			return err
+		}
+		if err := w.setPoints(sheet, col, row+1, nr.Indicator.ShownWeight(), false); err != nil {
+			return err
+		}
+		var err error
+		if nr.NA {
+			err = w.set(sheet, col, row+2, L.NotApplicable, w.text)
+		} else {
+			err = w.setPoints(sheet, col, row+2, nr.Score, false)
+		}
+		if err != nil {
+			return err
+		}
+		if nr.HasRate() {
+			err = w.setRate(sheet, col, row+3, nr.Rate(), false)
+		} else {
+			err = w.set(sheet, col, row+3, "", w.text)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := w.set(sheet, last, row, L.TotalRow, w.header); err != nil {
+		return err
+	}
+	if err := w.setPoints(sheet, last, row+1, s.TotalPoints, true); err != nil {
+		return err
+	}
+	if err := w.setPoints(sheet, last, row+2, r.Total, true); err != nil {
+		return err
+	}
+	if err := w.setRate(sheet, last, row+3, r.Rate, true); err != nil {
+		return err
+	}
+	// Grade and rank.
+	row += 5
+	if err := w.set(sheet, 1, row, L.Grade, w.header); err != nil {
+		return err
+	}
+	if err := w.set(sheet, 2, row, r.Grade, w.gradeStyle(r.GradeIndex, len(s.Bands))); err != nil {
+		return err
+	}
+	if err := w.set(sheet, 1, row+1, L.Rank, w.header); err != nil {
+		return err
+	}
+	if err := w.set(sheet, 2, row+1, fmt.Sprintf(L.RankOf, r.Rank, of), w.text); err != nil {
+		return err
+	}
+	// Main deductions, one per line.
+	row += 3
+	if err := w.set(sheet, 1, row, L.Deductions, w.title); err != nil {
+		return err
+	}
+	row++
+	for i, h := range []string{L.Level1Row, L.Indicator, L.Loss} {
+		if err := w.set(sheet, i+1, row, h, w.header); err != nil {
+			return err
+		}
+	}
+	for _, d := range r.Deductions {
+		row++
+		if err := w.set(sheet, 1, row, d.Level1, w.text); err != nil {
+			return err
+		}
+		if err := w.set(sheet, 2, row, d.Name, w.text); err != nil {
+			return err
+		}
+		if err := w.setPoints(sheet, 3, row, d.Loss, false); err != nil {
+			return err
+		}
+	}
+	if err := printLayout(f, sheet, 0); err != nil {
+		return err
+	}
+	if err := w.applyWidths(sheet, 40); err != nil {
+		return err
+	}
+	if err := w.rates(L.Rates, []calc.Result{r}); err != nil {
+		return err
+	}
+	f.SetActiveSheet(0)
+	return saveWorkbook(f, path)
+}
+
+// departmentTitle is "2021年度<department>部门整体支出绩效评价结果".
+func departmentTitle(department string, s calc.Settings, lang string) string {
+	L := LabelsFor(lang)
+	if lang == "en" {
+		if s.Year != "" {
+			return department + ": " + s.Year + " " + L.DeptTitleSuffix
+		}
+		return department + ": " + L.DeptTitleSuffix
+	}
+	year := s.Year
+	if year != "" && !strings.Contains(year, "年") {
+		year += "年度"
+	}
+	return year + department + L.DeptTitleSuffix
+}
