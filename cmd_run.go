@@ -268,6 +268,7 @@ type outcome struct {
 	results  []calc.Result
 	sha256   string
 	took     time.Duration
+	openErr  error // why the file could not be read
 	writeErr error // an output could not be written
 }
 
@@ -286,7 +287,7 @@ func processFile(in string, names plannedNames, opts runOptions) (o outcome) {
 	if ins.Book != nil {
 		defer ins.Book.Close()
 	}
-	o.report = ins.report(opts.Lang)
+	o.report, o.openErr = ins.report(opts.Lang), ins.OpenErr
 	var out string
 	switch ins.Status {
 	case statusOK:

@@ -77,12 +77,13 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
 		Name:      "perfeval",
 		Usage:     "score department expenditure performance evaluation workbooks (部门整体支出绩效评价)",
-		UsageText: "perfeval run [flags] PATH...\n   perfeval check [flags] PATH...",
+		UsageText: "perfeval run [flags] PATH...\n   perfeval check [flags] PATH...\n   perfeval watch [flags] INBOX",
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Commands: []*cli.Command{
 			runCommand(),
 			checkCommand(),
+			watchCommand(),
 		},
 		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n",
 		OnUsageError:          onUsageError,

@@ -64,4 +64,3 @@ func (pr *progress) wait() {
 	}
 	pr.p.Wait()
 }
-

@@ -70,7 +70,7 @@ func WriteBatchSummary(path, lang string, files []BatchFile) error {
 		headers = append(headers, c.name+L.ScoreSuffix, c.name+L.RateSuffix)
 	}
 	headers = append(headers, L.Total, L.Rate, L.Grade, L.Rank)
-	if err := base.set(depts, 1, 1, L.BatchTitle, base.title); err != nil {
+	if err := base.setTitle(depts, "A1", L.BatchTitle); err != nil {
 		return err
 	}
 	for i, h := range headers {

@@ -43,7 +43,7 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int) 
 	}
 	title := departmentTitle(r.Department, s, lang)
 	last := len(r.Level1) + 2
-	if err := w.set(sheet, 1, 1, title, w.title); err != nil {
+	if err := w.setTitle(sheet, "A1", title); err != nil {
 		return err
 	}
 	if err := f.MergeCell(sheet, "A1", cellName(max(last, 4), 1)); err != nil {
@@ -116,7 +116,7 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int) 
 	}
 	// Main deductions, one per line.
 	row += 3
-	if err := w.set(sheet, 1, row, L.Deductions, w.title); err != nil {
+	if err := w.setTitle(sheet, cellName(1, row), L.Deductions); err != nil {
 		return err
 	}
 	row++

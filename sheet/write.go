@@ -241,6 +241,15 @@ func (w *writer) set(sheet string, col, row int, v any, style int) error {
 	return w.f.SetCellStyle(sheet, cell, cell, style)
 }
 
+// setTitle writes a title, which spans columns and so does not widen its
+// own.
+func (w *writer) setTitle(sheet, cell, text string) error {
+	if err := w.f.SetCellStr(sheet, cell, text); err != nil {
+		return err
+	}
+	return w.f.SetCellStyle(sheet, cell, cell, w.title)
+}
+
 // setPoints writes a score or weight rounded for showing.
 func (w *writer) setPoints(sheet string, col, row int, d decimal.Decimal, bold bool) error {
 	style := w.points
@@ -405,14 +414,10 @@ func (w *writer) summary(sheet string, results []calc.Result) error {
 	totalCol := 3 + 2*len(l1)
 	dedCol := last
 
-	title := Title(w.s, langOf(L))
-	if err := w.f.SetCellStr(sheet, "A1", title); err != nil {
+	if err := w.setTitle(sheet, "A1", Title(w.s, langOf(L))); err != nil {
 		return err
 	}
 	if err := w.f.MergeCell(sheet, "A1", cellName(last, 1)); err != nil {
-		return err
-	}
-	if err := w.f.SetCellStyle(sheet, "A1", "A1", w.title); err != nil {
 		return err
 	}
 	if err := w.f.SetRowHeight(sheet, 1, 28); err != nil {
@@ -564,7 +569,7 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 		}
 		g.results = append(g.results, r)
 	}
-	if err := w.set(sheet, 1, 1, L.RatesTitle, w.title); err != nil {
+	if err := w.setTitle(sheet, "A1", L.RatesTitle); err != nil {
 		return err
 	}
 	row := 2

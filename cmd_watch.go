@@ -1,0 +1,269 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+	"github.com/urfave/cli/v2"
+
+	"perfeval/sheet"
+)
+
+// watchOptions are perfeval watch's flags.
+type watchOptions struct {
+	runOptions
+	Settle  time.Duration // a file is taken once unchanged this long
+	Rescan  time.Duration // how often the inbox is listed, besides events
+	Retries int           // tries for a file that fails to open while recently changed
+}
+
+// Subfolders of the inbox where inputs go once processed.
+const (
+	processedDir = "processed"
+	failedDir    = "failed"
+)
+
+func watchCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "watch",
+		Usage:     "process workbooks as they are dropped into a folder",
+		ArgsUsage: "INBOX",
+		Description: `Watches INBOX and processes every workbook dropped into it, as perfeval run
+does, once the file is complete: its size and modification time have not
+changed for --settle. Each input is then moved to INBOX/processed (no errors)
+or INBOX/failed (errors, or not a usable workbook); a name already there gets a
+timestamp. Workbooks already waiting are processed at start, and the inbox is
+listed again every --rescan, for shares where change events are lost. Lock
+files and temporary files are left alone. Ctrl+C or SIGTERM finishes the
+workbook being processed and stops; an input whose processing was cut short
+stays in the inbox and is processed again at the next start, replacing its
+outputs.
+
+` + exitCodesHelp,
+		Flags: append(append([]cli.Flag{
+			&cli.DurationFlag{Name: "settle", Value: 2 * time.Second, Usage: "how long a file must stay unchanged before it is taken"},
+			&cli.DurationFlag{Name: "rescan", Value: 30 * time.Second, Usage: "how often the inbox is listed again"},
+			&cli.IntFlag{Name: "retries", Value: 5, Usage: "tries, with growing waits, for a recently changed file that does not open yet"},
+		}, outputFlags()...), inputFlags()...),
+		OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			run, err := runOptionsFrom(c)
+			if err != nil {
+				return err
+			}
+			opts := watchOptions{runOptions: run, Settle: c.Duration("settle"), Rescan: c.Duration("rescan"), Retries: c.Int("retries")}
+			if opts.Settle <= 0 || opts.Rescan <= 0 || opts.Retries < 1 {
+				return usageError("--settle and --rescan must be positive and --retries at least 1")
+			}
+			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runWatch(ctx, opts, c.Args().Slice())
+		},
+	}
+}
+
+// candidate is a file seen in the inbox, waiting to be complete.
+type candidate struct {
+	size      int64
+	mod       time.Time
+	since     time.Time // unchanged since
+	attempts  int       // failed opens while recently changed
+	notBefore time.Time // next try, after a failed open
+}
+
+// watcher is the state of perfeval watch.
+type watcher struct {
+	opts    watchOptions
+	inbox   string
+	pending map[string]*candidate
+}
+
+// runWatch watches the inbox until ctx is done.
+func runWatch(ctx context.Context, opts watchOptions, args []string) error {
+	if err := checkLang(opts.Lang); err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return usageError("give one inbox folder to watch")
+	}
+	inbox := args[0]
+	if info, err := os.Stat(inbox); err != nil || !info.IsDir() {
+		return usageError("%s is not a folder", inbox)
+	}
+	for _, dir := range []string{filepath.Join(inbox, processedDir), filepath.Join(inbox, failedDir), opts.Out} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("cannot create %s: %w", dir, err)
+		}
+	}
+	if opts.LogFile != "" {
+		var err error
+		if opts.audit, err = openAuditLog(opts.LogFile); err != nil {
+			return fmt.Errorf("cannot open the log file %s: %w", opts.LogFile, err)
+		}
+		defer opts.audit.Close()
+	}
+	events, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("cannot watch %s: %w", inbox, err)
+	}
+	defer events.Close()
+	if err := events.Add(inbox); err != nil {
+		return fmt.Errorf("cannot watch %s: %w", inbox, err)
+	}
+	fmt.Fprintf(opts.Stderr, tr(opts.Lang, "perfeval: 正在监视 %s，结果写入 %s；按 Ctrl+C 停止\n", "perfeval: watching %s, results go to %s; Ctrl+C stops\n"), inbox, opts.Out)
+
+	w := &watcher{opts: opts, inbox: inbox, pending: map[string]*candidate{}}
+	w.scan(time.Now())
+	tick := time.NewTicker(min(opts.Settle/4, 250*time.Millisecond))
+	defer tick.Stop()
+	rescan := time.NewTicker(opts.Rescan)
+	defer rescan.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(opts.Stderr, tr(opts.Lang, "perfeval: 已停止监视", "perfeval: stopped watching"))
+			return nil
+		case ev, ok := <-events.Events:
+			if !ok {
+				return errors.New("the folder watch stopped")
+			}
+			if filepath.Dir(ev.Name) == filepath.Clean(inbox) {
+				w.note(ev.Name, time.Now())
+			}
+		case err, ok := <-events.Errors:
+			if !ok {
+				return errors.New("the folder watch stopped")
+			}
+			opts.Log.Warn().Err(err).Msg("watch event error; the periodic rescan covers it")
+		case now := <-rescan.C:
+			w.scan(now)
+		case now := <-tick.C:
+			w.processReady(ctx, now)
+		}
+	}
+}
+
+// scan notes every file in the inbox.
+func (w *watcher) scan(now time.Time) {
+	entries, err := os.ReadDir(w.inbox)
+	if err != nil {
+		w.opts.Log.Warn().Err(err).Str("inbox", w.inbox).Msg("cannot list the inbox")
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			w.note(filepath.Join(w.inbox, e.Name()), now)
+		}
+	}
+}
+
+// note records a file's size and modification time; a change restarts its
+// settle period. Files that are not inputs are ignored.
+func (w *watcher) note(path string, now time.Time) {
+	if skipReason(filepath.Base(path)) != "" {
+		return
+	}
+	info, err := os.Stat(path)
+	if err != nil || info.IsDir() {
+		delete(w.pending, path)
+		return
+	}
+	c, ok := w.pending[path]
+	if !ok {
+		w.pending[path] = &candidate{size: info.Size(), mod: info.ModTime(), since: now}
+		return
+	}
+	if c.size != info.Size() || !c.mod.Equal(info.ModTime()) {
+		// Still arriving: its settle period and its tries start again.
+		c.size, c.mod, c.since = info.Size(), info.ModTime(), now
+		c.attempts, c.notBefore = 0, time.Time{}
+	}
+}
+
+// processReady processes, in name order, the files unchanged for the
+// settle period; between files it stops when ctx is done.
+func (w *watcher) processReady(ctx context.Context, now time.Time) {
+	var ready []string
+	for path := range w.pending {
+		w.note(path, now)
+		if c, ok := w.pending[path]; ok && now.Sub(c.since) >= w.opts.Settle && !now.Before(c.notBefore) {
+			ready = append(ready, path)
+		}
+	}
+	sort.Strings(ready)
+	for _, path := range ready {
+		if ctx.Err() != nil {
+			return
+		}
+		w.process(path)
+	}
+}
+
+// process handles one complete file: outputs first, then the input moves
+// to processed/ or failed/, so that a crash in between only repeats work.
+func (w *watcher) process(path string) {
+	c := w.pending[path]
+	o := processFile(path, planNames(w.opts.runOptions, path, map[string]bool{}), w.opts.runOptions)
+	if w.notComplete(o, c) {
+		c.attempts++
+		wait := w.opts.Settle << c.attempts
+		c.notBefore = time.Now().Add(wait)
+		w.opts.Log.Info().Str("file", path).Int("attempt", c.attempts).Dur("retry_in", wait).Msg("does not open yet; still being copied?")
+		return
+	}
+	delete(w.pending, path)
+	printFile(w.opts.Stdout, w.opts.Stderr, w.opts.Lang, o.report)
+	w.opts.audit.Log(o)
+	dest := processedDir
+	if o.report.Status != statusOK || o.writeErr != nil {
+		dest = failedDir
+	}
+	moved, err := moveAside(path, filepath.Join(w.inbox, dest), time.Now())
+	if err != nil {
+		fmt.Fprintf(w.opts.Stderr, tr(w.opts.Lang, "perfeval: 无法移动 %s：%v\n", "perfeval: cannot move %s: %v\n"), path, err)
+		return
+	}
+	w.opts.Log.Debug().Str("file", path).Str("to", moved).Msg("moved")
+}
+
+// notComplete reports whether a file that did not open looks like one
+// still being written: changed recently and failing as a damaged or empty
+// file, with tries left.
+func (w *watcher) notComplete(o outcome, c *candidate) bool {
+	if o.openErr == nil || c.attempts >= w.opts.Retries {
+		return false
+	}
+	if !errors.Is(o.openErr, sheet.ErrCorrupt) && !errors.Is(o.openErr, sheet.ErrEmpty) {
+		return false
+	}
+	return time.Since(c.mod) < 2*time.Minute
+}
+
+// moveAside moves a file into dir, adding a timestamp (and a counter) to
+// its name when dir already has one by that name.
+func moveAside(path, dir string, now time.Time) (string, error) {
+	base := filepath.Base(path)
+	ext := filepath.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	target := filepath.Join(dir, base)
+	for i := 1; ; i++ {
+		if _, err := os.Lstat(target); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		suffix := now.Format("20060102-150405")
+		if i > 1 {
+			suffix += fmt.Sprintf("-%d", i)
+		}
+		target = filepath.Join(dir, stem+"-"+suffix+ext)
+	}
+	return target, os.Rename(path, target)
+}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"perfeval/samples"
+	"perfeval/sheet"
+)
+
+// syncBuffer is a bytes.Buffer safe for the watcher's goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitFor polls cond until it holds or the time is up.
+func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func names(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func seedBytes(t *testing.T) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s.xlsx")
+	if err := sheet.Build(path, samples.Seed()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestWatch drops workbooks into a watched inbox: one waiting at start,
+// one copied slowly in pieces with lock files beside it, one with errors,
+// one that is no workbook, and a second file of a name already processed.
+func TestWatch(t *testing.T) {
+	dir := t.TempDir()
+	inbox, out := filepath.Join(dir, "inbox"), filepath.Join(dir, "out")
+	os.Mkdir(inbox, 0o755)
+	seed := seedBytes(t)
+	os.WriteFile(filepath.Join(inbox, "waiting.xlsx"), seed, 0o644)
+
+	var stdout, stderr syncBuffer
+	opts := watchOptions{
+		runOptions: runOptions{
+			inspectOptions: inspectOptions{Lang: "zh", MaxSizeMiB: 256, Log: zerolog.Nop()},
+			Out:            out, Jobs: 1, LogFile: filepath.Join(dir, "audit.log"), Stdout: &stdout, Stderr: &stderr,
+		},
+		Settle: 150 * time.Millisecond, Rescan: 300 * time.Millisecond, Retries: 8,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- runWatch(ctx, opts, []string{inbox}) }()
+	processed := filepath.Join(inbox, processedDir)
+	failed := filepath.Join(inbox, failedDir)
+	waitFor(t, "the waiting workbook", 10*time.Second, func() bool { return len(names(t, processed)) == 1 })
+
+	// A copy in pieces, slower than the settle period, with lock files.
+	os.WriteFile(filepath.Join(inbox, "~$slow.xlsx"), []byte("lock"), 0o644)
+	os.WriteFile(filepath.Join(inbox, ".~lock.slow.xlsx#"), []byte("lock"), 0o644)
+	slow, err := os.Create(filepath.Join(inbox, "slow.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	third := len(seed) / 3
+	for _, piece := range [][]byte{seed[:third], seed[third : 2*third], seed[2*third:]} {
+		slow.Write(piece)
+		slow.Sync()
+		time.Sleep(400 * time.Millisecond)
+	}
+	slow.Close()
+
+	bad := "一级指标\t分值\t甲\n管理\t40\t41\n产出\t60\t50\n"
+	s, _ := sheet.SheetFromText("指标", bad)
+	if err := sheet.Build(filepath.Join(inbox, "bad.xlsx"), sheet.Spec{Sheets: []sheet.SheetSpec{s}}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(inbox, "notes.xlsx"), []byte("这不是工作簿\n"), 0o644)
+	waitFor(t, "all inputs", 15*time.Second, func() bool {
+		return len(names(t, processed)) == 2 && len(names(t, failed)) == 2
+	})
+	// The same name again: it gets a timestamp in processed/.
+	os.WriteFile(filepath.Join(inbox, "waiting.xlsx"), seed, 0o644)
+	waitFor(t, "the second waiting.xlsx", 10*time.Second, func() bool { return len(names(t, processed)) == 3 })
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	if got := names(t, failed); strings.Join(got, ",") != "bad.xlsx,notes.xlsx" {
+		t.Errorf("failed/ holds %v", got)
+	}
+	got := names(t, processed) // waiting-<time>.xlsx sorts before waiting.xlsx
+	if got[0] != "slow.xlsx" || !strings.HasPrefix(got[1], "waiting-2") || got[2] != "waiting.xlsx" {
+		t.Errorf("processed/ holds %v", got)
+	}
+	if got := names(t, inbox); strings.Join(got, ",") != ".~lock.slow.xlsx#,~$slow.xlsx" {
+		t.Errorf("inbox holds %v: lock files stay, inputs move", got)
+	}
+	if got := names(t, out); strings.Join(got, ",") != "bad_错误.xlsx,slow_结果.xlsx,waiting_结果.xlsx" {
+		t.Errorf("out holds %v", got)
+	}
+	data, _ := os.ReadFile(filepath.Join(processed, "slow.xlsx"))
+	if !bytes.Equal(data, seed) {
+		t.Error("slow.xlsx changed")
+	}
+	audit, _ := os.ReadFile(opts.LogFile)
+	if n := strings.Count(string(audit), `"event":"workbook"`); n != 5 {
+		t.Errorf("%d audit events, want 5:\n%s", n, audit)
+	}
+	if !strings.Contains(stdout.String(), "slow.xlsx：1 个部门") {
+		t.Errorf("stdout:\n%s", stdout.String())
+	}
+}
+
+// TestWatchStopAndRestart stops a real perfeval watch with SIGTERM in the
+// middle of a batch and starts it again: every input ends in processed/
+// exactly once, with its result, and no result is duplicated.
+func TestWatchStopAndRestart(t *testing.T) {
+	bin, err := exec.LookPath("perfeval")
+	if err != nil {
+		t.Skip("no perfeval on PATH:", err)
+	}
+	dir := t.TempDir()
+	inbox, out := filepath.Join(dir, "inbox"), filepath.Join(dir, "out")
+	os.Mkdir(inbox, 0o755)
+	// Forty 24-department workbooks: enough work that the stop falls in
+	// the middle of the batch.
+	path := filepath.Join(dir, "bureau.xlsx")
+	if err := sheet.Build(path, samples.Bureau()); err != nil {
+		t.Fatal(err)
+	}
+	bureau, _ := os.ReadFile(path)
+	const n = 40
+	var inputs []string
+	for i := range n {
+		name := filepath.Join(inbox, fmt.Sprintf("dept%02d.xlsx", i))
+		os.WriteFile(name, bureau, 0o644)
+		inputs = append(inputs, filepath.Base(name))
+	}
+	processed := filepath.Join(inbox, processedDir)
+	start := func() (*exec.Cmd, *bytes.Buffer) {
+		var stderr bytes.Buffer
+		cmd := exec.Command(bin, "watch", inbox, "--out", out, "--settle", "100ms", "--rescan", "300ms")
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd, &stderr
+	}
+	cmd, stderr := start()
+	waitFor(t, "a first workbook", 15*time.Second, func() bool { return len(names(t, processed)) >= 1 })
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("watch after SIGTERM: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr.String(), "已停止监视") {
+		t.Errorf("stderr: %s", stderr)
+	}
+	first := len(names(t, processed))
+	if first == n {
+		t.Fatal("every workbook was done before the stop: the test did not stop mid-batch")
+	}
+	t.Logf("%d of %d workbooks done before the stop", first, n)
+	// Nothing is in two places at once.
+	for _, name := range names(t, processed) {
+		if _, err := os.Stat(filepath.Join(inbox, name)); err == nil {
+			t.Errorf("%s is both in the inbox and in processed/", name)
+		}
+	}
+
+	cmd, stderr = start()
+	waitFor(t, "every workbook", 30*time.Second, func() bool { return len(names(t, processed)) == n })
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("second watch: %v\n%s", err, stderr)
+	}
+	if got := names(t, processed); strings.Join(got, ",") != strings.Join(inputs, ",") {
+		t.Errorf("processed/ holds %v, want each input once: %v", got, inputs)
+	}
+	if got := names(t, filepath.Join(inbox, failedDir)); len(got) != 0 {
+		t.Errorf("failed/ holds %v", got)
+	}
+	var want []string
+	for _, in := range inputs {
+		want = append(want, strings.TrimSuffix(in, ".xlsx")+"_结果.xlsx")
+	}
+	if got := names(t, out); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("out holds %v, want one result per input", got)
+	}
+}
