@@ -497,7 +497,7 @@ func printTally(opts runOptions, r *Report, skipped int, summary string) {
 		}
 	}
 	var byGrade []string
-	for _, g := range gradeOrder(order) {
+	for _, g := range sheet.OrderGrades(order) {
 		byGrade = append(byGrade, fmt.Sprintf("%s %d", g, grades[g]))
 	}
 	w := opts.Stdout
@@ -524,28 +524,4 @@ func printTally(opts runOptions, r *Report, skipped int, summary string) {
 		fmt.Fprintf(w, "（批量汇总 %s）", summary)
 	}
 	fmt.Fprintln(w)
-}
-
-// gradeOrder puts the usual grade words best first; other labels follow
-// in the order seen.
-func gradeOrder(labels []string) []string {
-	known := []string{"优", "优秀", "良", "良好", "中", "中等", "合格", "及格", "一般", "差", "较差", "不合格", "不及格",
-		"Excellent", "Good", "Fair", "Pass", "Poor", "Fail", "A", "B", "C", "D", "E"}
-	seen := map[string]bool{}
-	for _, l := range labels {
-		seen[l] = true
-	}
-	var out []string
-	for _, k := range known {
-		if seen[k] {
-			out = append(out, k)
-			delete(seen, k)
-		}
-	}
-	for _, l := range labels {
-		if seen[l] {
-			out = append(out, l)
-		}
-	}
-	return out
 }

@@ -168,7 +168,7 @@ func WriteBatchSummary(path, lang string, files []BatchFile) error {
 		return err
 	}
 
-	// Grade distribution, in the order grades first appear by rank.
+	// Grade distribution, best grade first.
 	gradesSheet := L.BatchGrades
 	if _, err := f.NewSheet(gradesSheet); err != nil {
 		return err
@@ -179,7 +179,7 @@ func WriteBatchSummary(path, lang string, files []BatchFile) error {
 	if err := base.set(gradesSheet, 2, 1, L.Count, base.header); err != nil {
 		return err
 	}
-	for i, g := range sortGrades(gradeOrder, files) {
+	for i, g := range OrderGrades(gradeOrder) {
 		if err := base.set(gradesSheet, 1, i+2, g, base.text); err != nil {
 			return err
 		}
@@ -212,28 +212,27 @@ func WriteBatchSummary(path, lang string, files []BatchFile) error {
 	return saveWorkbook(f, path)
 }
 
-// sortGrades orders grade labels as the bands of the first workbook that
-// has them list them (best first); labels no band lists keep their order.
-func sortGrades(labels []string, files []BatchFile) []string {
-	rank := map[string]int{}
-	for _, bf := range files {
-		if len(bf.Results) == 0 {
-			continue
-		}
-		for i, b := range bf.Settings.Bands {
-			if _, ok := rank[b.Label]; !ok {
-				rank[b.Label] = i
-			}
+// OrderGrades puts grade labels best first: the usual grade words in
+// their order (优 before 良, Excellent before Good, …), then any other
+// labels in the order given.
+func OrderGrades(labels []string) []string {
+	known := []string{"优", "优秀", "良", "良好", "中", "中等", "合格", "及格", "一般", "差", "较差", "不合格", "不及格",
+		"Excellent", "Good", "Fair", "Pass", "Poor", "Fail", "A", "B", "C", "D", "E"}
+	seen := map[string]bool{}
+	for _, l := range labels {
+		seen[l] = true
+	}
+	var out []string
+	for _, k := range known {
+		if seen[k] {
+			out = append(out, k)
+			delete(seen, k)
 		}
 	}
-	out := append([]string(nil), labels...)
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0; j-- {
-			a, aok := rank[out[j-1]]
-			b, bok := rank[out[j]]
-			if aok && bok && b < a {
-				out[j-1], out[j] = out[j], out[j-1]
-			}
+	for _, l := range labels {
+		if seen[l] {
+			out = append(out, l)
+			delete(seen, l)
 		}
 	}
 	return out
