@@ -500,28 +500,17 @@ func printTally(opts runOptions, r *Report, skipped int, summary string) {
 	for _, g := range sheet.OrderGrades(order) {
 		byGrade = append(byGrade, fmt.Sprintf("%s %d", g, grades[g]))
 	}
-	w := opts.Stdout
-	if opts.Lang == "en" {
-		fmt.Fprintf(w, "workbooks    %d: %d ok, %d invalid, %d unreadable; %s skipped\n", len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], count("en", skipped, "file"))
-		fmt.Fprintf(w, "departments  %d", departments)
-		if len(byGrade) > 0 {
-			fmt.Fprintf(w, ": %s", strings.Join(byGrade, ", "))
-		}
-		fmt.Fprintf(w, "\noutputs      %s", opts.Out)
-		if summary != "" {
-			fmt.Fprintf(w, " (batch summary %s)", summary)
-		}
-		fmt.Fprintln(w)
-		return
-	}
-	fmt.Fprintf(w, "工作簿  共 %d 个：%d 个通过，%d 个有错误，%d 个无法读取；跳过 %d 个文件\n", len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], skipped)
-	fmt.Fprintf(w, "部门    共 %d 个", departments)
+	lang, w := opts.Lang, opts.Stdout
+	gradeText := ""
 	if len(byGrade) > 0 {
-		fmt.Fprintf(w, "：%s", strings.Join(byGrade, "，"))
+		gradeText = tr(lang, "：", ": ") + strings.Join(byGrade, tr(lang, "，", ", "))
 	}
-	fmt.Fprintf(w, "\n输出    %s", opts.Out)
+	summaryText := ""
 	if summary != "" {
-		fmt.Fprintf(w, "（批量汇总 %s）", summary)
+		summaryText = fmt.Sprintf(tr(lang, "（批量汇总 %s）", " (batch summary %s)"), summary)
 	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, tr(lang, "工作簿  共 %d 个：%d 个通过，%d 个有错误，%d 个无法读取；跳过 %s 个文件\n", "workbooks    %d: %d ok, %d invalid, %d unreadable; %s skipped\n"),
+		len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], count(lang, skipped, "file"))
+	fmt.Fprintf(w, tr(lang, "部门    共 %d 个%s\n", "departments  %d%s\n"), departments, gradeText)
+	fmt.Fprintf(w, tr(lang, "输出    %s%s\n", "outputs      %s%s\n"), opts.Out, summaryText)
 }

@@ -78,7 +78,6 @@ func WriteBatchSummary(path, lang string, files []BatchFile) error {
 			return err
 		}
 	}
-	totalCol := 4 + 2*len(l1)
 	row := 3
 	grades := map[string]int{}
 	var gradeOrder []string
@@ -94,37 +93,11 @@ func WriteBatchSummary(path, lang string, files []BatchFile) error {
 					return err
 				}
 			}
-			byName := map[string]calc.NodeResult{}
-			for _, nr := range r.Level1 {
-				byName[nr.Indicator.Name] = nr
-			}
-			for k, c := range l1 {
-				col := 4 + 2*k
-				nr, ok := byName[c.name]
-				switch {
-				case !ok:
-				case nr.NA:
-					err = w.set(depts, col, row, L.NotApplicable, w.text)
-				default:
-					err = w.setPoints(depts, col, row, nr.Score, false)
-				}
-				if err == nil && ok && nr.HasRate() {
-					err = w.setRate(depts, col+1, row, nr.Rate(), false)
-				}
-				if err != nil {
-					return err
-				}
-			}
-			if err := w.setPoints(depts, totalCol, row, r.Total, true); err != nil {
+			next, err := w.scoreCells(depts, row, 4, l1, r)
+			if err != nil {
 				return err
 			}
-			if err := w.setRate(depts, totalCol+1, row, r.Rate, true); err != nil {
-				return err
-			}
-			if err := w.set(depts, totalCol+2, row, r.Grade, w.gradeStyle(r.GradeIndex, len(bf.Settings.Bands))); err != nil {
-				return err
-			}
-			if err := w.set(depts, totalCol+3, row, r.Rank, w.text); err != nil {
+			if err := w.set(depts, next, row, r.Rank, w.text); err != nil {
 				return err
 			}
 			if _, seen := grades[r.Grade]; !seen {

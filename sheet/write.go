@@ -347,6 +347,51 @@ func level1Columns(results []calc.Result) []level1Column {
 	return out
 }
 
+// scoreCells writes a department's level-1 scores and rates from column
+// col on, a pair per level-1 indicator of l1 (blank where its table has
+// no such indicator, 不适用 where all its leaves are), then its total,
+// rate and coloured grade. It returns the next column.
+func (w *writer) scoreCells(sheet string, row, col int, l1 []level1Column, r calc.Result) (int, error) {
+	byName := map[string]calc.NodeResult{}
+	for _, nr := range r.Level1 {
+		byName[nr.Indicator.Name] = nr
+	}
+	for _, c := range l1 {
+		nr, ok := byName[c.name]
+		var err error
+		switch {
+		case !ok:
+			err = w.set(sheet, col, row, "", w.text)
+		case nr.NA:
+			err = w.set(sheet, col, row, w.L.NotApplicable, w.text)
+		default:
+			err = w.setPoints(sheet, col, row, nr.Score, false)
+		}
+		if err != nil {
+			return 0, err
+		}
+		if ok && nr.HasRate() {
+			err = w.setRate(sheet, col+1, row, nr.Rate(), false)
+		} else {
+			err = w.set(sheet, col+1, row, "", w.text)
+		}
+		if err != nil {
+			return 0, err
+		}
+		col += 2
+	}
+	if err := w.setPoints(sheet, col, row, r.Total, true); err != nil {
+		return 0, err
+	}
+	if err := w.setRate(sheet, col+1, row, r.Rate, true); err != nil {
+		return 0, err
+	}
+	if err := w.set(sheet, col+2, row, r.Grade, w.gradeStyle(r.GradeIndex, len(w.s.Bands))); err != nil {
+		return 0, err
+	}
+	return col + 3, nil
+}
+
 // Title is the summary's title from 年度 and 评价单位.
 func Title(s calc.Settings, lang string) string {
 	L := LabelsFor(lang)
@@ -437,41 +482,7 @@ func (w *writer) summary(sheet string, results []calc.Result) error {
 		if err := w.set(sheet, 2, row, r.Department, w.bold); err != nil {
 			return err
 		}
-		byName := map[string]calc.NodeResult{}
-		for _, nr := range r.Level1 {
-			byName[nr.Indicator.Name] = nr
-		}
-		for k, c := range l1 {
-			col := 3 + 2*k
-			nr, ok := byName[c.name]
-			var err error
-			switch {
-			case !ok:
-				err = w.set(sheet, col, row, "", w.text)
-			case nr.NA:
-				err = w.set(sheet, col, row, L.NotApplicable, w.text)
-			default:
-				err = w.setPoints(sheet, col, row, nr.Score, false)
-			}
-			if err != nil {
-				return err
-			}
-			if ok && nr.HasRate() {
-				err = w.setRate(sheet, col+1, row, nr.Rate(), false)
-			} else {
-				err = w.set(sheet, col+1, row, "", w.text)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		if err := w.setPoints(sheet, totalCol, row, r.Total, true); err != nil {
-			return err
-		}
-		if err := w.setRate(sheet, totalCol+1, row, r.Rate, true); err != nil {
-			return err
-		}
-		if err := w.set(sheet, totalCol+2, row, r.Grade, w.gradeStyle(r.GradeIndex, len(w.s.Bands))); err != nil {
+		if _, err := w.scoreCells(sheet, row, 3, l1, r); err != nil {
 			return err
 		}
 		ded := DeductionText(r, w.s, langOf(L))

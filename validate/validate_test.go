@@ -46,15 +46,6 @@ var good = []string{
 	"产出|数量|50|45|40",
 }
 
-// with replaces rows of good: index → row.
-func with(changes map[int]string, extra ...string) string {
-	rows := append([]string(nil), good...)
-	for i, r := range changes {
-		rows[i] = r
-	}
-	return tsv(append(rows, extra...)...)
-}
-
 func describe(l List) string {
 	var parts []string
 	for _, p := range l {
