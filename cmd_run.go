@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -70,7 +72,11 @@ come before or after the paths.
 			if opts.Jobs < 1 {
 				return usageError("--jobs must be 1 or more")
 			}
-			return runRun(c.Context, opts, c.Args().Slice())
+			// Ctrl+C or SIGTERM: the workbooks being written are finished,
+			// no new one is started.
+			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runRun(ctx, opts, c.Args().Slice())
 		},
 	}
 }
@@ -190,8 +196,8 @@ feed:
 	close(work)
 	wg.Wait()
 	progress.wait()
-	if err := ctx.Err(); err != nil {
-		return err
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted after %d of %d workbooks; the outputs written are complete, run again to finish", next, len(inputs))
 	}
 
 	report := &Report{Files: []FileReport{}}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -238,5 +239,57 @@ func TestWatchStopAndRestart(t *testing.T) {
 	}
 	if got := names(t, out); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("out holds %v, want one result per input", got)
+	}
+}
+
+// TestRunInterrupted: Ctrl+C during a batch run finishes the workbooks
+// being written and starts no new one; nothing half-written is left.
+func TestRunInterrupted(t *testing.T) {
+	bin, err := exec.LookPath("perfeval")
+	if err != nil {
+		t.Skip("no perfeval on PATH:", err)
+	}
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in"), filepath.Join(dir, "out")
+	os.Mkdir(in, 0o755)
+	path := filepath.Join(dir, "bureau.xlsx")
+	if err := sheet.Build(path, samples.Bureau()); err != nil {
+		t.Fatal(err)
+	}
+	bureau, _ := os.ReadFile(path)
+	const n = 60
+	for i := range n {
+		os.WriteFile(filepath.Join(in, fmt.Sprintf("b%02d.xlsx", i)), bureau, 0o644)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(bin, "run", in, "--out", out, "--jobs", "2")
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a first result", 15*time.Second, func() bool { return len(names(t, out)) >= 1 })
+	cmd.Process.Signal(os.Interrupt)
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitFailure {
+		t.Fatalf("exit %v, want %d\n%s", err, exitFailure, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "perfeval: interrupted after ") {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+	done := names(t, out)
+	if len(done) == n {
+		t.Fatal("every workbook was done before the interrupt")
+	}
+	entries, _ := os.ReadDir(out)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+	for _, name := range done {
+		if _, err := sheet.DumpSheet(filepath.Join(out, name), "汇总"); err != nil {
+			t.Errorf("%s is not a complete workbook: %v", name, err)
+		}
 	}
 }
