@@ -78,12 +78,6 @@ type Column struct {
 	Ref    string // the header cell
 }
 
-// Letter is the column's letter(s), "F".
-func (c Column) Letter() string {
-	name, _ := excelize.ColumnNumberToName(c.Index)
-	return name
-}
-
 // Table is one score table as read.
 type Table struct {
 	Sheet       string
