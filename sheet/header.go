@@ -3,6 +3,7 @@ package sheet
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Normalize folds a header or key for matching: full-width characters to
@@ -131,4 +132,31 @@ func IsTotalLabel(s string) bool {
 func IsSettingsSheet(name string) bool {
 	n := Normalize(name)
 	return n == "设置" || n == "settings"
+}
+
+// CleanName tidies a department or indicator name as typed in a cell:
+// trimmed, and a line break typed inside it (Alt+Enter) removed between
+// Chinese characters or replaced by a space between words, so
+// "市人力资源和\n社会保障局" is 市人力资源和社会保障局 and "Water\nBureau" is
+// "Water Bureau".
+func CleanName(s string) string {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r", ""))
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	parts := strings.Split(s, "\n")
+	out := strings.TrimSpace(parts[0])
+	for _, p := range parts[1:] {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		last, _ := utf8.DecodeLastRuneInString(out)
+		first, _ := utf8.DecodeRuneInString(p)
+		if out != "" && last < 0x2E80 && first < 0x2E80 {
+			out += " "
+		}
+		out += p
+	}
+	return out
 }

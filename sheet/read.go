@@ -589,7 +589,7 @@ func mapColumns(t *Table, cells []string, header int) {
 	}
 	var candidates []Column
 	for i, h := range cells {
-		c := Column{Index: i + 1, Header: strings.TrimSpace(h), Ref: ref(i+1, header)}
+		c := Column{Index: i + 1, Header: CleanName(h), Ref: ref(i+1, header)}
 		switch k := kinds[i].kind; {
 		case k == LevelName || (k == Weight && t.isWeight(i+1)):
 		case c.Header == "":
@@ -657,7 +657,7 @@ func readRows(t *Table, g *grid) {
 		changed := false
 		for p := 0; p < depth; p++ {
 			c := g.resolved(r, t.Levels[p].Index, p < depth-1, false)
-			c.Value = strings.TrimSpace(c.Value)
+			c.Value = CleanName(c.Value)
 			if p == depth-1 {
 				row.Names[p] = c
 				break

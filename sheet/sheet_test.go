@@ -66,6 +66,20 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
+func TestCleanName(t *testing.T) {
+	for in, want := range map[string]string{
+		" 市教育局 ":          "市教育局",
+		"市人力资源和\n社会保障局":   "市人力资源和社会保障局",
+		"Water\r\nBureau": "Water Bureau",
+		"预算\n 绩效":         "预算绩效",
+		"Level\n\n1":      "Level 1",
+	} {
+		if got := CleanName(in); got != want {
+			t.Errorf("CleanName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestIsDateFormat(t *testing.T) {
 	for code, want := range map[string]bool{"yyyy-mm-dd": true, "m/d/yy": true, `0.00"分"`: false, "0.00%": false, "[h]:mm": true, "[Red]0.00": false, "yyyy年m月d日": true} {
 		if got := isDateFormat(code); got != want {

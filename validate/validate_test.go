@@ -170,6 +170,11 @@ func TestReading(t *testing.T) {
 			"#merge B2:B3",
 			"#merge C2:D2")},
 			map[string]string{"甲": "85.00", "乙": "99.00"}, nil, nil},
+		{"line breaks inside names", []string{"表", tsv(
+			`一级指标|分值|市人力资源和\n社会保障局|Water\nBureau`,
+			`管理|40|35|40`,
+			`产出|60|50|59`)},
+			map[string]string{"市人力资源和社会保障局": "85.00", "Water Bureau": "99.00"}, nil, nil},
 		{"a 得分 column per department sheet", []string{"市水利局", tsv(
 			"一级指标|分值|得分",
 			"管理|40|35",
