@@ -48,7 +48,7 @@ workbook being processed and stops; an input whose processing was cut short
 stays in the inbox and is processed again at the next start, replacing its
 outputs.
 
-` + exitCodesHelp,
+` + watchExitCodesHelp,
 		Flags: append(append([]cli.Flag{
 			&cli.DurationFlag{Name: "settle", Value: 2 * time.Second, Usage: "how long a file must stay unchanged before it is taken"},
 			&cli.DurationFlag{Name: "rescan", Value: 30 * time.Second, Usage: "how often the inbox is listed again"},

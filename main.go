@@ -71,7 +71,14 @@ const exitCodesHelp = `EXIT STATUS:
    0  every workbook is fine
    1  some workbook is invalid or unreadable (the others are still processed)
    2  usage error (unknown flag, no path given)
-   3  outputs could not be written, or another failure stopped the run`
+   3  outputs could not be written, the run was interrupted (Ctrl+C), or
+      another failure stopped it`
+
+const watchExitCodesHelp = `EXIT STATUS:
+   0  stopped by Ctrl+C or SIGTERM (problems of single workbooks are
+      reported as they are processed and do not end the watch)
+   2  usage error (unknown flag, no inbox folder given)
+   3  the inbox could not be watched, or another failure stopped the watch`
 
 func newApp(stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
