@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -503,6 +504,9 @@ func readTable(g *grid) *Table {
 	cells, last := headerCells(g, header)
 	t := &Table{Sheet: g.sheet, HeaderRow: last}
 	mapColumns(t, cells, last)
+	if len(t.Levels) == 0 {
+		return nil
+	}
 	readRows(t, g)
 	if lw := t.LeafWeight(); lw != nil {
 		t.Unnamed = unnamedColumns(t, g, lw.Index)
@@ -521,9 +525,11 @@ func headerCells(g *grid, header int) ([]string, int) {
 		if k, _ := Classify(v); k != LevelName {
 			continue
 		}
-		if m, ok := g.merges[[2]int{header + 1, c + 1}]; ok && m.top == header && m.left == c+1 {
-			twoRows = true
+		m, merged := g.merges[[2]int{header + 1, c + 1}]
+		if !merged || m.top != header || m.left != c+1 || strings.TrimSpace(g.raw(header+1, c+1)) != "" {
+			return cells, header // a level name not merged down over an empty cell
 		}
+		twoRows = true
 	}
 	if !twoRows || header >= len(g.rows) {
 		return cells, header
@@ -692,31 +698,29 @@ func (g *grid) hasFormula(row int) bool {
 }
 
 // unnamedColumns lists the columns right of the leaf weight that have no
-// header but hold a number in an indicator row: scores of a department
-// whose name is missing. Columns of notes are left alone.
+// header but hold a number in a row of the table: scores of a department
+// whose name is missing. Columns of notes are left alone. One pass over
+// the cells that exist, however wide the sheet claims to be.
 func unnamedColumns(t *Table, g *grid, leafWeight int) []Column {
 	last := len(g.rows)
 	if t.Total != nil {
 		last = t.Total.Num - 1
 	}
-	width := 0
-	for r := t.HeaderRow; r <= last; r++ {
-		width = max(width, len(g.rows[r-1]))
-	}
-	var out []Column
-	for c := leafWeight + 1; c <= width; c++ {
-		if strings.TrimSpace(g.raw(t.HeaderRow, c)) != "" {
-			continue
-		}
-		for r := t.HeaderRow + 1; r <= last; r++ {
-			if strings.TrimSpace(g.raw(r, c)) == "" {
+	found := map[int]bool{}
+	for r := t.HeaderRow + 1; r <= last; r++ {
+		for c := leafWeight + 1; c <= len(g.rows[r-1]); c++ {
+			if found[c] || strings.TrimSpace(g.raw(r, c)) == "" || strings.TrimSpace(g.raw(t.HeaderRow, c)) != "" {
 				continue
 			}
 			if k := g.cell(r, c).Kind; k == Number || k == FormulaFailed {
-				out = append(out, Column{Index: c, Ref: ref(c, t.HeaderRow)})
-				break
+				found[c] = true
 			}
 		}
 	}
+	var out []Column
+	for c := range found {
+		out = append(out, Column{Index: c, Ref: ref(c, t.HeaderRow)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
 	return out
 }

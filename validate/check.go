@@ -102,6 +102,9 @@ func hasBands(b *sheet.Book) bool {
 // scores; nil when it has no usable structure.
 func buildTable(t *sheet.Table, seen map[string]string, problems *List) *tableInfo {
 	depth := len(t.Levels)
+	if depth == 0 {
+		return nil // sheet never returns such a table
+	}
 	leafHeader := t.Levels[depth-1]
 	if t.LeafWeight() == nil {
 		problems.Add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: leafHeader.Ref, Err: ErrNoWeightColumn, Found: leafHeader.Header})
