@@ -300,8 +300,21 @@ type grid struct {
 	f      *excelize.File
 	sheet  string
 	rows   [][]string
-	merges map[[2]int]mergeArea // every non-top-left cell of a merge
-	dates  map[int]bool         // style index → shows a date
+	merges map[int][]mergeArea // row → the merges that cover it
+	dates  map[int]bool        // style index → shows a date
+}
+
+// maxMergeEntries bounds the merge index of one sheet.
+const maxMergeEntries = 1 << 20
+
+// mergeAt is the merge that covers a cell other than its top-left one.
+func (g *grid) mergeAt(row, col int) (mergeArea, bool) {
+	for _, m := range g.merges[row] {
+		if col >= m.left && col <= m.right && (row != m.top || col != m.left) {
+			return m, true
+		}
+	}
+	return mergeArea{}, false
 }
 
 type mergeArea struct {
@@ -425,7 +438,7 @@ func (g *grid) resolved(row, col int, vertical, horizontal bool) Cell {
 	if !c.IsBlank() {
 		return c
 	}
-	m, ok := g.merges[[2]int{row, col}]
+	m, ok := g.mergeAt(row, col)
 	if !ok {
 		return c
 	}
@@ -444,15 +457,15 @@ func (b *Book) readSheet(name string) error {
 	if err != nil {
 		return err
 	}
-	g := &grid{f: f, sheet: name, rows: rows, merges: map[[2]int]mergeArea{}, dates: map[int]bool{}}
-	maxCol := 0
-	for _, r := range rows {
-		maxCol = max(maxCol, len(r))
-	}
+	g := &grid{f: f, sheet: name, rows: rows, merges: map[int][]mergeArea{}, dates: map[int]bool{}}
 	merges, err := f.GetMergeCells(name, true)
 	if err != nil {
 		return err
 	}
+	// Index merges by the rows that hold cells: a merge as wide as the
+	// sheet costs one entry per such row, not one per cell, and a file
+	// built to exhaust memory stops being indexed at maxMergeEntries.
+	entries := 0
 	for _, m := range merges {
 		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
 		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
@@ -460,11 +473,10 @@ func (b *Book) readSheet(name string) error {
 			continue
 		}
 		area := mergeArea{top: r1, left: c1, bottom: r2, right: c2}
-		for r := r1; r <= min(r2, len(rows)); r++ {
-			for c := c1; c <= min(c2, maxCol); c++ {
-				if r != r1 || c != c1 {
-					g.merges[[2]int{r, c}] = area
-				}
+		for r := r1; r <= min(r2, len(rows)) && entries < maxMergeEntries; r++ {
+			if r == r1 || len(rows[r-1]) > 0 || r <= MaxHeaderRow+1 {
+				g.merges[r] = append(g.merges[r], area)
+				entries++
 			}
 		}
 	}
@@ -525,7 +537,7 @@ func headerCells(g *grid, header int) ([]string, int) {
 		if k, _ := Classify(v); k != LevelName {
 			continue
 		}
-		m, merged := g.merges[[2]int{header + 1, c + 1}]
+		m, merged := g.mergeAt(header+1, c+1)
 		if !merged || m.top != header || m.left != c+1 || strings.TrimSpace(g.raw(header+1, c+1)) != "" {
 			return cells, header // a level name not merged down over an empty cell
 		}
