@@ -293,3 +293,44 @@ func TestRunInterrupted(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchRescanWithoutEvents: on a share where change events are lost,
+// listing the inbox again finds the files, and they are taken once
+// unchanged for the settle period.
+func TestWatchRescanWithoutEvents(t *testing.T) {
+	dir := t.TempDir()
+	inbox, out := filepath.Join(dir, "inbox"), filepath.Join(dir, "out")
+	for _, d := range []string{inbox, filepath.Join(inbox, processedDir), filepath.Join(inbox, failedDir), out} {
+		os.MkdirAll(d, 0o755)
+	}
+	var stdout, stderr syncBuffer
+	w := &watcher{
+		opts: watchOptions{
+			runOptions: runOptions{inspectOptions: inspectOptions{Lang: "en", MaxSizeMiB: 256, Log: zerolog.Nop()}, Out: out, Jobs: 1, Stdout: &stdout, Stderr: &stderr},
+			Settle:     time.Second, Rescan: time.Second, Retries: 3,
+		},
+		inbox: inbox, pending: map[string]*candidate{},
+	}
+	os.WriteFile(filepath.Join(inbox, "a.xlsx"), seedBytes(t), 0o644)
+	os.WriteFile(filepath.Join(inbox, "~$a.xlsx"), []byte("lock"), 0o644)
+	now := time.Now()
+	w.scan(now)
+	if len(w.pending) != 1 {
+		t.Fatalf("pending %v: the lock file must be ignored", w.pending)
+	}
+	w.processReady(context.Background(), now.Add(500*time.Millisecond))
+	if got := names(t, filepath.Join(inbox, processedDir)); len(got) != 0 {
+		t.Fatalf("taken before the settle period: %v", got)
+	}
+	w.scan(now.Add(1100 * time.Millisecond))
+	w.processReady(context.Background(), now.Add(1100*time.Millisecond))
+	if got := names(t, filepath.Join(inbox, processedDir)); strings.Join(got, ",") != "a.xlsx" {
+		t.Fatalf("processed/ holds %v", got)
+	}
+	if got := names(t, out); strings.Join(got, ",") != "a_result.xlsx" {
+		t.Errorf("out holds %v", got)
+	}
+	if len(w.pending) != 0 {
+		t.Errorf("still pending: %v", w.pending)
+	}
+}
