@@ -29,8 +29,8 @@ const (
 // touched. Call it once per Book, instead of WriteResult.
 func (b *Book) WriteAnnotated(path, lang string, problems []Problem) error {
 	f := b.file
-	w := &writer{f: f, L: LabelsFor(lang), s: calc.DefaultSettings()}
-	if err := w.styles(); err != nil {
+	w, err := newWriter(f, lang, calc.DefaultSettings())
+	if err != nil {
 		return err
 	}
 	type place struct{ sheet, cell string }

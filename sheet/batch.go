@@ -30,29 +30,24 @@ func WriteBatchSummary(path, lang string, files []BatchFile) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	L := LabelsFor(lang)
-	// One writer per number of decimals: workbooks may show 1 or 2.
-	writers := map[int32]*writer{}
-	writerFor := func(s calc.Settings) (*writer, error) {
-		if w, ok := writers[s.Decimals]; ok {
-			w.s = s
-			return w, nil
-		}
-		w := &writer{f: f, L: L, s: s}
-		if err := w.styles(); err != nil {
-			return nil, err
-		}
-		if len(writers) > 0 { // share the width bookkeeping
-			for _, other := range writers {
-				w.widths = other.widths
-				break
-			}
-		}
-		writers[s.Decimals] = w
-		return w, nil
-	}
-	base, err := writerFor(calc.DefaultSettings())
+	base, err := newWriter(f, lang, calc.DefaultSettings())
 	if err != nil {
 		return err
+	}
+	// One writer per number of decimals (workbooks may show 1 or 2), all
+	// sizing the same columns.
+	writers := map[int32]*writer{base.s.Decimals: base}
+	writerFor := func(s calc.Settings) (*writer, error) {
+		w, ok := writers[s.Decimals]
+		if !ok {
+			if w, err = newWriter(f, lang, s); err != nil {
+				return nil, err
+			}
+			w.widths = base.widths
+			writers[s.Decimals] = w
+		}
+		w.s = s
+		return w, nil
 	}
 
 	// Departments.

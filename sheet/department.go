@@ -32,8 +32,8 @@ func DepartmentFileName(department string) string {
 func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	w := &writer{f: f, L: LabelsFor(lang), s: s}
-	if err := w.styles(); err != nil {
+	w, err := newWriter(f, lang, s)
+	if err != nil {
 		return err
 	}
 	L := w.L

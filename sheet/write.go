@@ -55,8 +55,8 @@ func suffixed(input, suffix string) string {
 // path. The input file is not touched. Call it once per Book.
 func (b *Book) WriteResult(path string, out Output) error {
 	f := b.file
-	w := &writer{f: f, L: LabelsFor(out.Lang), s: out.Settings}
-	if err := w.styles(); err != nil {
+	w, err := newWriter(f, out.Lang, out.Settings)
+	if err != nil {
 		return err
 	}
 	summary := uniqueSheetName(f, w.L.Summary)
@@ -142,15 +142,23 @@ func moveFirst(f *excelize.File, sheet string) error {
 	return nil
 }
 
-// writer writes one result workbook.
+// writer writes sheets of one workbook in one language, with the number
+// formats of one number of decimals.
 type writer struct {
-	f *excelize.File
-	L Labels
-	s calc.Settings
+	f    *excelize.File
+	lang string
+	L    Labels
+	s    calc.Settings
 
 	title, header, text, wrap, bold, points, boldPoints, percent, boldPercent int
 	grades                                                                    [4]int
 	widths                                                                    map[string]map[int]float64
+}
+
+// newWriter makes a writer and its styles.
+func newWriter(f *excelize.File, lang string, s calc.Settings) (*writer, error) {
+	w := &writer{f: f, lang: lang, L: LabelsFor(lang), s: s, widths: map[string]map[int]float64{}}
+	return w, w.styles()
 }
 
 func (w *writer) styles() error {
@@ -189,7 +197,6 @@ func (w *writer) styles() error {
 		}
 		*sp.id = id
 	}
-	w.widths = map[string]map[int]float64{}
 	return nil
 }
 
@@ -459,7 +466,7 @@ func (w *writer) summary(sheet string, results []calc.Result) error {
 	totalCol := 3 + 2*len(l1)
 	dedCol := last
 
-	if err := w.setTitle(sheet, "A1", Title(w.s, langOf(L))); err != nil {
+	if err := w.setTitle(sheet, "A1", Title(w.s, w.lang)); err != nil {
 		return err
 	}
 	if err := w.f.MergeCell(sheet, "A1", cellName(last, 1)); err != nil {
@@ -485,7 +492,7 @@ func (w *writer) summary(sheet string, results []calc.Result) error {
 		if _, err := w.scoreCells(sheet, row, 3, l1, r); err != nil {
 			return err
 		}
-		ded := DeductionText(r, w.s, langOf(L))
+		ded := DeductionText(r, w.s, w.lang)
 		if err := w.set(sheet, dedCol, row, ded, w.wrap); err != nil {
 			return err
 		}
@@ -520,13 +527,6 @@ func (w *writer) summary(sheet string, results []calc.Result) error {
 	}
 	name, _ := excelize.ColumnNumberToName(dedCol)
 	return w.f.SetColWidth(sheet, name, name, deductionWidth)
-}
-
-func langOf(L Labels) string {
-	if L.Summary == en.Summary {
-		return "en"
-	}
-	return "zh"
 }
 
 // sameTree reports whether two tables have the same indicators and

@@ -40,7 +40,7 @@ type declaredTotal struct {
 // warnings, sorted by sheet, row and column.
 func Check(b *sheet.Book) (*Workbook, List) {
 	var problems List
-	s, totalSet := readSettings(b, &problems)
+	s, totalSet, gradesSet := readSettings(b, &problems)
 	if len(b.Tables) == 0 {
 		problems.Add(&CellError{Severity: SeverityError, Err: ErrNoScoreTable})
 	}
@@ -67,7 +67,7 @@ func Check(b *sheet.Book) (*Workbook, List) {
 			problems.Add(cellProblem(SeverityError, info.src.Sheet, info.totalCell, "", "", ErrTotalConflict, info.total.String(), s.TotalPoints.String()))
 		}
 	}
-	if !hasBands(b) {
+	if !gradesSet {
 		s.Bands = calc.DefaultBands(s.TotalPoints)
 	}
 
@@ -87,15 +87,6 @@ func Check(b *sheet.Book) (*Workbook, List) {
 	}
 	problems.Sort(b.Sheets)
 	return w, problems
-}
-
-func hasBands(b *sheet.Book) bool {
-	for _, row := range b.Settings {
-		if _, ok := gradeLabel(row.Key.Value); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // buildTable reads one score table's departments, indicators, weights and

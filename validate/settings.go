@@ -18,8 +18,10 @@ var gradeWords = map[string]bool{
 
 var headerKeys = map[string]bool{"项目": true, "设置项": true, "参数": true, "键": true, "key": true, "setting": true, "名称": true, "设置": true, "item": true}
 
-// settings reads the settings sheet into s; total is whether 满分 was set.
-func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total bool) {
+// readSettings reads the settings sheet into s; total is whether 满分 was
+// set, grades whether any grade was declared (then they replace the
+// defaults, even when they are not usable).
+func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total, grades bool) {
 	s = calc.DefaultSettings()
 	var bands []calc.Band
 	bandCell := sheet.Cell{}
@@ -69,6 +71,7 @@ func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total bool) {
 				problems.Add(cellProblem(SeverityWarning, b.SettingsSheet, row.Key, "", "", WarnUnknownSetting, raw, ""))
 				continue
 			}
+			grades = true
 			d, ok := number(row.Value)
 			if !ok || d.IsNegative() {
 				bad("a lower bound of 0 or more / 不小于 0 的分数下限")
@@ -87,7 +90,7 @@ func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total bool) {
 			s.Bands = bands
 		}
 	}
-	return s, total
+	return s, total, grades
 }
 
 // gradeLabel recognises a grade key: a usual grade word (优, 良, 合格,
