@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"archive/zip"
 	"bytes"
 	"errors"
@@ -205,7 +206,7 @@ func TestBadInputs(t *testing.T) {
 				tc.opts(&opts)
 			}
 			before, _ := os.ReadFile(path)
-			in := inspect(path, opts)
+			in := inspect(context.Background(), path, opts)
 			if in.Book != nil {
 				in.Book.Close()
 			}
@@ -279,7 +280,7 @@ func makeBadInput(t *testing.T, tc badCase) string {
 // TestEncryptedWithPassword: the right password opens the workbook.
 func TestEncryptedWithPassword(t *testing.T) {
 	path := makeBadInput(t, badCase{sheets: []string{"指标", tsv(good...)}, password: "s3cret"})
-	in := inspect(path, inspectOptions{Lang: "zh", Password: "s3cret", MaxSizeMiB: 256, Log: zerolog.Nop()})
+	in := inspect(context.Background(), path, inspectOptions{Lang: "zh", Password: "s3cret", MaxSizeMiB: 256, Log: zerolog.Nop()})
 	if in.Book != nil {
 		defer in.Book.Close()
 	}

@@ -66,7 +66,7 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ins := inspect(in, opts.inspectOptions)
+		ins := inspect(ctx, in, opts.inspectOptions)
 		if ins.Book != nil {
 			ins.Book.Close()
 		}

@@ -172,7 +172,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				o := processFile(inputs[i], plans[i], opts)
+				o := processFile(ctx, inputs[i], plans[i], opts)
 				mu.Lock()
 				outcomes[i], done[i] = o, true
 				for next < len(inputs) && done[next] {
@@ -282,14 +282,14 @@ type outcome struct {
 // (and, with --split, a workbook per department) or, when it has errors,
 // its annotated copy. Input problems are in the report; writeErr is set
 // only when an output could not be written.
-func processFile(in string, names plannedNames, opts runOptions) (o outcome) {
+func processFile(ctx context.Context, in string, names plannedNames, opts runOptions) (o outcome) {
 	start := time.Now()
 	defer func() {
 		o.took = time.Since(start)
 		opts.Log.Debug().Str("file", in).Str("status", o.report.Status).Dur("took", o.took).Msg("processed")
 	}()
 	o.sha256 = fileSHA256(in)
-	ins := inspect(in, opts.inspectOptions)
+	ins := inspect(ctx, in, opts.inspectOptions)
 	if ins.Book != nil {
 		defer ins.Book.Close()
 	}

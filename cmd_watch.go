@@ -204,15 +204,15 @@ func (w *watcher) processReady(ctx context.Context, now time.Time) {
 		if ctx.Err() != nil {
 			return
 		}
-		w.process(path)
+		w.process(ctx, path)
 	}
 }
 
 // process handles one complete file: outputs first, then the input moves
 // to processed/ or failed/, so that a crash in between only repeats work.
-func (w *watcher) process(path string) {
+func (w *watcher) process(ctx context.Context, path string) {
 	c := w.pending[path]
-	o := processFile(path, planNames(w.opts.runOptions, path, map[string]bool{}), w.opts.runOptions)
+	o := processFile(ctx, path, planNames(w.opts.runOptions, path, map[string]bool{}), w.opts.runOptions)
 	if w.notComplete(o, c) {
 		c.attempts++
 		wait := w.opts.Settle << c.attempts

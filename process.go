@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -41,7 +42,7 @@ var testHookInspect func(path string)
 
 // inspect reads and checks one workbook. It never panics: a panic is
 // recovered and reported as this file's failure, so a batch goes on.
-func inspect(path string, opts inspectOptions) (in inspection) {
+func inspect(ctx context.Context, path string, opts inspectOptions) (in inspection) {
 	in.Path = path
 	defer func() {
 		if p := recover(); p != nil {
@@ -55,7 +56,7 @@ func inspect(path string, opts inspectOptions) (in inspection) {
 	if testHookInspect != nil {
 		testHookInspect(path)
 	}
-	book, err := sheet.Open(path, sheet.Options{Password: opts.Password, UnzipLimit: opts.MaxSizeMiB << 20})
+	book, err := sheet.Open(ctx, path, sheet.Options{Password: opts.Password, UnzipLimit: opts.MaxSizeMiB << 20})
 	if err != nil {
 		in.Status, in.OpenErr = statusUnreadable, err
 		return in

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,7 @@ func TestWriteAnnotated(t *testing.T) {
 	f.Close()
 	before, _ := os.ReadFile(in)
 
-	b, err := Open(in, Options{})
+	b, err := Open(context.Background(), in, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -67,6 +68,9 @@ type Cell struct {
 	Kind    CellKind
 	Formula string // the formula, when the cell has one
 	Err     error  // why a formula could not be computed
+	Percent bool   // a number formatted as a percentage (0.9 shown as 90%)
+	Merge   string // the merge the value was taken from ("F2:F9"), when it was
+
 }
 
 // IsBlank reports whether the cell holds nothing.
@@ -140,7 +144,7 @@ func (b *Book) Close() error {
 // usable workbook wrap one of ErrEmpty, ErrLegacyXLS, ErrWPS, ErrCSV,
 // ErrText, ErrFormat, ErrEncrypted, ErrPassword, ErrCorrupt and
 // ErrTooLarge.
-func Open(path string, opt Options) (b *Book, err error) {
+func Open(ctx context.Context, path string, opt Options) (b *Book, err error) {
 	defer func() {
 		// A file malformed enough to break the reader is a damaged file.
 		if p := recover(); p != nil {

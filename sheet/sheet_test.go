@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -115,7 +116,7 @@ func writeSample(t *testing.T) (string, string) {
 	}
 	f.Close()
 
-	b, err := Open(in, Options{})
+	b, err := Open(context.Background(), in, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -38,7 +39,7 @@ func FuzzOpenAndCheck(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		b, err := sheet.Open(path, sheet.Options{UnzipLimit: 4 << 20, UnzipXMLLimit: 1 << 20})
+		b, err := sheet.Open(context.Background(), path, sheet.Options{UnzipLimit: 4 << 20, UnzipXMLLimit: 1 << 20})
 		if err != nil {
 			return
 		}

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -25,7 +26,7 @@ func book(t *testing.T, sheets ...string) *sheet.Book {
 	if err := sheet.Build(path, spec); err != nil {
 		t.Fatal(err)
 	}
-	b, err := sheet.Open(path, sheet.Options{})
+	b, err := sheet.Open(context.Background(), path, sheet.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
