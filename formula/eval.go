@@ -70,11 +70,15 @@ func CellName(col, row int) string {
 const (
 	// maxFrames bounds the evaluator's recursion over formula trees and
 	// referenced formula cells, all nested cells together.
-	maxFrames = 50_000
+	maxFrames = 5_000
 	// The cache keeps at most this many computed cells and text bytes;
 	// past it, cells are computed again when needed.
 	maxCached      = 200_000
 	maxCachedBytes = 16 << 20
+	// maxLiveFormula bounds the formula text of the cells being computed
+	// at once (the cell given to Eval and the formula cells it refers to,
+	// nested), so that their trees stay a few megabytes.
+	maxLiveFormula = 128 << 10
 	divPlaces      = 30
 )
 
@@ -92,6 +96,7 @@ type Evaluator struct {
 	cachedBytes int
 	active      map[cellKey]int // cells being computed, by place in stack
 	stack       []cellKey
+	live        int // bytes of the formulas in stack
 	cells       int
 	steps       int
 	frames      int
@@ -123,7 +128,7 @@ func New(src Source, lim Limits) *Evaluator {
 // apply to each call; cells computed by earlier calls are taken from the
 // cache.
 func (e *Evaluator) Eval(sheet string, col, row int, formula string) (Value, error) {
-	e.cells, e.steps, e.frames = 0, 0, 0
+	e.cells, e.steps, e.frames, e.live = 0, 0, 0, 0
 	clear(e.active)
 	e.stack = e.stack[:0]
 	k := cellKey{sheet, col, row}
@@ -145,11 +150,16 @@ func (e *Evaluator) compute(k cellKey, formula string) (Value, error) {
 	if len(e.stack) >= e.lim.MaxDepth {
 		return Value{}, e.place(k, fmt.Errorf("%w: formulas refer to formulas more than %d deep", ErrTooLarge, e.lim.MaxDepth))
 	}
+	if e.live+len(formula) > maxLiveFormula {
+		return Value{}, e.place(k, fmt.Errorf("%w: formulas refer to formulas of more than %d bytes in all", ErrTooLarge, maxLiveFormula))
+	}
 	e.active[k] = len(e.stack)
 	e.stack = append(e.stack, k)
+	e.live += len(formula)
 	defer func() {
 		delete(e.active, k)
 		e.stack = e.stack[:len(e.stack)-1]
+		e.live -= len(formula)
 	}()
 	n, ntok, err := parse(formula)
 	if err != nil {
@@ -257,7 +267,7 @@ func (e *Evaluator) eval(n *node, sheet string) (operand, error) {
 	case nEmpty:
 		return val(Value{}), nil
 	case nRef:
-		return operand{isRef: true, a: resolve(n.ref, sheet)}, nil
+		return operand{isRef: true, a: resolve(*n.ref, sheet)}, nil
 	case nName:
 		return operand{}, fmt.Errorf("%w: defined name %s", ErrUnsupported, clip(n.name))
 	case nCall:

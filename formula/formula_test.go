@@ -2,6 +2,7 @@ package formula_test
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -341,15 +342,26 @@ func TestHostile(t *testing.T) {
 		{"whole sheet", "SUM(A1:XFD1048576)", manyCells(10_000_000), formula.ErrTooLarge},
 		{"whole column", "SUM(F:F)", manyCells(10_000_000), formula.ErrTooLarge},
 		{"countblank", "COUNTBLANK(A1:XFD1048576)", book{"S": {"A1": "1"}}.source(), nil},
-		{"chain of cells", "A1", chain(5000), formula.ErrTooLarge},
+		{"chain of cells", "A1", chain(5000, ""), formula.ErrTooLarge},
+		{"chain of nested cells", "A1", chain(900, strings.Repeat("ABS(", 90)), formula.ErrTooLarge},
+		{"chain within bounds", "A1", chain(900, "ABS("), nil},
+		{"running total", "A1", chain(999, ""), nil},
+		{"chain of long formulas", "A1", chain(900, strings.Repeat("(", 100)+strings.Repeat("1+", 4000)), formula.ErrTooLarge},
 		{"power", "1.0000001^1E9", book{}.source(), nil},
 		{"big exponent", "1E999999999*1", book{}.source(), nil},
 		{"pattern", `COUNTIF(A1:A100,"*"&REPT("a",10000)&"b")`, repeated(100, strings.Repeat("a", 32000)), formula.ErrTooLarge},
 	}
 	for _, tt := range tests {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
 		start := time.Now()
 		v, err := formula.New(tt.src, formula.Limits{}).Eval("S", 1, 1_000_000, tt.formula)
-		if d := time.Since(start); d > 2*time.Second {
+		d := time.Since(start)
+		runtime.ReadMemStats(&after)
+		t.Logf("%-22s %8.1f ms %7.1f MB allocated, stack %5.1f MB: %.60v", tt.name, float64(d.Microseconds())/1000,
+			float64(after.TotalAlloc-before.TotalAlloc)/1e6, float64(after.StackSys)/1e6, err)
+		if d > 2*time.Second {
 			t.Errorf("%s: took %v", tt.name, d)
 		}
 		if tt.want == nil && err != nil || !errors.Is(err, tt.want) {
@@ -374,14 +386,15 @@ func manyCells(n int) formula.Source {
 	}
 }
 
-// chain is A1 = A2+1, A2 = A3+1, … deeper than MaxDepth.
-func chain(n int) formula.Source {
+// chain is A1 = A2+1, A2 = A3+1, … n deep, each formula nested in parens.
+func chain(n int, parens string) formula.Source {
 	return formula.Source{
 		Cell: func(_ string, col, row int) (formula.Cell, bool, error) {
 			if row > n {
 				return formula.Cell{}, false, nil
 			}
-			return formula.Cell{Formula: formula.CellName(col, row+1) + "+1"}, true, nil
+			f := parens + formula.CellName(col, row+1) + "+1" + strings.Repeat(")", strings.Count(parens, "("))
+			return formula.Cell{Formula: f}, true, nil
 		},
 		Range: func(string, int, int, int, int, func(int, int, formula.Cell) bool) error { return nil },
 	}

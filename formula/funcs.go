@@ -87,7 +87,8 @@ func (e *Evaluator) numbers(sheet string, args []*node, fn func(d decimal.Decima
 		err := e.values(a, sheet, func(v Value, ref bool) (bool, error) {
 			switch {
 			case v.Kind == Error:
-				ev = &v
+				bad := v
+				ev = &bad
 			case v.Kind == Number:
 				ev = fn(v.Num)
 			case ref:
@@ -159,7 +160,8 @@ func fnProduct(e *Evaluator, sheet string, args []*node) (operand, error) {
 	ev, err := e.numbers(sheet, args, func(d decimal.Decimal) *Value {
 		v := number(p.Mul(d))
 		if v.Kind == Error {
-			return &v
+			bad := v
+			return &bad
 		}
 		p = v.Num
 		return nil
@@ -281,7 +283,8 @@ func fnSumProduct(e *Evaluator, sheet string, args []*node) (operand, error) {
 	var ev *Value
 	err := e.each(first, func(col, row int, v Value) (bool, error) {
 		if v.Kind == Error {
-			ev = &v
+			bad := v
+			ev = &bad
 			return false, nil
 		}
 		if v.Kind != Number {
@@ -294,7 +297,8 @@ func fnSumProduct(e *Evaluator, sheet string, args []*node) (operand, error) {
 				return false, err
 			}
 			if w.Kind == Error {
-				ev = &w
+				bad := w
+				ev = &bad
 				return false, nil
 			}
 			if w.Kind != Number {
@@ -458,7 +462,8 @@ func fnSumIf(e *Evaluator, sheet string, args []*node) (operand, error) {
 		case Number:
 			sum = sum.Add(v.Num)
 		case Error:
-			ev = &v
+			bad := v
+			ev = &bad
 			return false
 		}
 		return true
@@ -754,7 +759,8 @@ func fnConcat(ranges bool) func(e *Evaluator, sheet string, args []*node) (opera
 		var ev *Value
 		add := func(v Value, _ bool) (bool, error) {
 			if v.Kind == Error {
-				ev = &v
+				bad := v
+				ev = &bad
 				return false, nil
 			}
 			s := toText(v)

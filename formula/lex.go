@@ -53,9 +53,9 @@ type refTok struct {
 
 type token struct {
 	kind       tokKind
-	text       string // number text, unescaped string, error or operator, function name
-	ref        refTok
-	start, end int // byte offsets in the formula
+	text       string  // number text, unescaped string, error or operator, function name
+	ref        *refTok // for tRef
+	start, end int     // byte offsets in the formula
 }
 
 // lex splits a formula into tokens. It reports ErrSyntax for what is not
@@ -65,7 +65,7 @@ func lex(s string) ([]token, error) {
 	if len(s) > maxFormula {
 		return nil, fmt.Errorf("%w: formula of %d bytes", ErrTooLarge, len(s))
 	}
-	var toks []token
+	toks := make([]token, 0, len(s)/4+2)
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -169,7 +169,7 @@ func lex(s string) ([]token, error) {
 			// A row range 3:5 or a number.
 			if ep, n, ok := scanRow(s, i); ok && n < len(s) && s[n] == ':' {
 				if ep2, n2, ok := scanRow(s, n+1); ok && !wordChar(s, n2) {
-					toks = append(toks, token{kind: tRef, ref: refTok{a: ep, b: ep2, isRange: true}, start: start, end: n2})
+					toks = append(toks, token{kind: tRef, ref: &refTok{a: ep, b: ep2, isRange: true}, start: start, end: n2})
 					i = n2
 					continue
 				}
@@ -245,22 +245,22 @@ func lexRef(s string, i int) (token, int, bool) {
 	if ok {
 		if n < len(s) && s[n] == ':' {
 			if b, n2, ok := scanCell(s, n+1); ok && !wordChar(s, n2) {
-				return token{kind: tRef, ref: refTok{a: a, b: b, isRange: true}}, n2, true
+				return token{kind: tRef, ref: &refTok{a: a, b: b, isRange: true}}, n2, true
 			}
 		}
 		if !wordChar(s, n) {
-			return token{kind: tRef, ref: refTok{a: a}}, n, true
+			return token{kind: tRef, ref: &refTok{a: a}}, n, true
 		}
 		return token{}, 0, false
 	}
 	if a, n, ok := scanColumn(s, i); ok && n < len(s) && s[n] == ':' {
 		if b, n2, ok := scanColumn(s, n+1); ok && !wordChar(s, n2) {
-			return token{kind: tRef, ref: refTok{a: a, b: b, isRange: true}}, n2, true
+			return token{kind: tRef, ref: &refTok{a: a, b: b, isRange: true}}, n2, true
 		}
 	}
 	if a, n, ok := scanRow(s, i); ok && n < len(s) && s[n] == ':' {
 		if b, n2, ok := scanRow(s, n+1); ok && !wordChar(s, n2) {
-			return token{kind: tRef, ref: refTok{a: a, b: b, isRange: true}}, n2, true
+			return token{kind: tRef, ref: &refTok{a: a, b: b, isRange: true}}, n2, true
 		}
 	}
 	return token{}, 0, false

@@ -32,7 +32,8 @@ func toNum(v Value) (decimal.Decimal, *Value) {
 		e := ErrorValue(ErrValue)
 		return decimal.Zero, &e
 	}
-	return decimal.Zero, &v
+	bad := v
+	return decimal.Zero, &bad
 }
 
 // toText converts a value for & and text functions.
@@ -62,7 +63,8 @@ func toBool(v Value) (bool, *Value) {
 		e := ErrorValue(ErrValue)
 		return false, &e
 	}
-	return false, &v
+	bad := v
+	return false, &bad
 }
 
 // binary applies an operator to two values.

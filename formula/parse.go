@@ -26,7 +26,7 @@ type node struct {
 	kind nodeKind
 	op   string
 	val  Value
-	ref  refTok
+	ref  *refTok
 	name string
 	args []*node
 	ops  []string
