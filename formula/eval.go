@@ -420,36 +420,41 @@ func (e *Evaluator) cellValue(k cellKey, c Cell) (Value, error) {
 // each calls fn with the value of every non-blank cell of a, row by row.
 func (e *Evaluator) each(a area, fn func(col, row int, v Value) (bool, error)) error {
 	var ferr error
+	done := false // a Source that goes on after false is not listened to
 	err := e.src.Range(a.sheet, a.c1, a.r1, a.c2, a.r2, func(col, row int, c Cell) bool {
+		if done {
+			return false
+		}
 		if col < a.c1 || col > a.c2 || row < a.r1 || row > a.r2 {
 			return true
 		}
-		if ferr = e.visit(); ferr != nil {
-			return false
-		}
-		k := cellKey{a.sheet, col, row}
-		if ferr = e.checkCycle(k); ferr != nil {
-			return false
-		}
-		v, err := e.cellValue(k, c)
-		if err != nil {
-			ferr = err
-			return false
-		}
-		if v.Kind == Blank {
+		v, err := e.rangeCell(a.sheet, col, row, c)
+		if err == nil && v.Kind == Blank {
 			return true
 		}
-		more, err := fn(col, row, v)
-		if err != nil {
-			ferr = err
-			return false
+		more := false
+		if err == nil {
+			more, err = fn(col, row, v)
 		}
-		return more
+		ferr, done = err, err != nil || !more
+		return !done
 	})
 	if ferr != nil {
 		return ferr
 	}
 	return err
+}
+
+// rangeCell is the value of a cell met in a range.
+func (e *Evaluator) rangeCell(sheet string, col, row int, c Cell) (Value, error) {
+	if err := e.visit(); err != nil {
+		return Value{}, err
+	}
+	k := cellKey{sheet, col, row}
+	if err := e.checkCycle(k); err != nil {
+		return Value{}, err
+	}
+	return e.cellValue(k, c)
 }
 
 // values calls fn for each value of an argument: every non-blank cell of

@@ -341,6 +341,7 @@ func TestHostile(t *testing.T) {
 		{"long formula", strings.Repeat("1+", 100_000) + "1", book{}.source(), formula.ErrTooLarge},
 		{"whole sheet", "SUM(A1:XFD1048576)", manyCells(10_000_000), formula.ErrTooLarge},
 		{"whole column", "SUM(F:F)", manyCells(10_000_000), formula.ErrTooLarge},
+		{"source that does not stop", "SUM(F:F)", deaf(2_000_000), formula.ErrTooLarge},
 		{"countblank", "COUNTBLANK(A1:XFD1048576)", book{"S": {"A1": "1"}}.source(), nil},
 		{"chain of cells", "A1", chain(5000, ""), formula.ErrTooLarge},
 		{"chain of nested cells", "A1", chain(900, strings.Repeat("ABS(", 90)), formula.ErrTooLarge},
@@ -384,6 +385,18 @@ func manyCells(n int) formula.Source {
 			return nil
 		},
 	}
+}
+
+// deaf claims n cells in every rectangle and does not stop when told.
+func deaf(n int) formula.Source {
+	src := manyCells(0)
+	src.Range = func(_ string, c1, r1, _, _ int, fn func(int, int, formula.Cell) bool) error {
+		for i := 0; i < n; i++ {
+			fn(c1, r1+i, formula.Cell{Value: formula.TextValue("1")})
+		}
+		return nil
+	}
+	return src
 }
 
 // chain is A1 = A2+1, A2 = A3+1, … n deep, each formula nested in parens.
