@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"perfeval/formula"
 )
 
@@ -425,5 +427,26 @@ func repeated(n int, s string) formula.Source {
 func TestFunctions(t *testing.T) {
 	if n := len(formula.Functions()); n < 45 {
 		t.Errorf("%d functions", n)
+	}
+}
+
+func TestValueString(t *testing.T) {
+	tests := []struct {
+		v    formula.Value
+		want string
+	}{
+		{formula.NumberValue(decimal.RequireFromString("87.960000000000008")), "87.96"},
+		{formula.NumberValue(decimal.RequireFromString("-0.5000")), "-0.5"},
+		{formula.NumberValue(decimal.RequireFromString("123456789012345678")), "123456789012346000"},
+		{formula.NumberValue(decimal.New(1, 999_999_999)), "1E999999999"},
+		{formula.TextValue("部门A"), "部门A"},
+		{formula.BoolValue(false), "FALSE"},
+		{formula.Value{}, ""},
+	}
+	for _, tt := range tests {
+		start := time.Now()
+		if got := tt.v.String(); got != tt.want || time.Since(start) > time.Second {
+			t.Errorf("%#v.String() = %.40q, want %q", tt.v, got, tt.want)
+		}
 	}
 }

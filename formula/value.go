@@ -64,6 +64,12 @@ func ErrorValue(s string) Value { return Value{Kind: Error, Str: s} }
 func (v Value) String() string {
 	switch v.Kind {
 	case Number:
+		if !v.Num.IsZero() {
+			if m := magnitude(v.Num); m > maxMagnitude+1 || m < minMagnitude-1 {
+				// not a number Excel holds; never write out its digits
+				return roundSig(v.Num, 15).ScientificNotationString()
+			}
+		}
 		return round15(v.Num).String()
 	case Text, Error:
 		return v.Str
