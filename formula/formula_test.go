@@ -222,6 +222,8 @@ func TestEvalErrors(t *testing.T) {
 		{"J5", "SUM(J1:J10)", formula.ErrCircular, "J5 → J5"},
 		{"H1", "H2", formula.ErrCircular, "H1 → H2 → H3 → H1"},
 		{"Z1", "H1+1", formula.ErrCircular, "H1 → H2 → H3 → H1"},
+		{"Z1", "IFERROR(H1,0)", formula.ErrCircular, "H1 → H2 → H3 → H1"}, // not an Excel error value
+		{"Z1", "ISERROR(SUM(H:H))", formula.ErrCircular, "H1 → H2 → H3 → H1"},
 		{"Z1", "FOO(1)", formula.ErrUnsupported, "FOO"},
 		{"Z1", "K1", formula.ErrUnsupported, "S!K2: unsupported function or syntax: function BAD"},
 		{"Z1", "Rate*2", formula.ErrUnsupported, "defined name Rate"},
