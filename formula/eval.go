@@ -27,6 +27,12 @@ type Limits struct {
 	MaxSteps int // function calls and operators evaluated (default 10_000_000)
 }
 
+// What counts as a step: each function call and operator; reading a
+// formula, one per token and per two bytes; a multiplication, a division
+// and MOD count as 8, a power and SQRT as 24, MOD and SQRT one more per 8
+// digits between the magnitudes of their numbers; handling a text
+// counts one more per 64 bytes, and a wildcard pattern one per byte tried.
+
 // The defaults of Limits.
 const (
 	DefaultMaxCells = 1_000_000
@@ -165,7 +171,7 @@ func (e *Evaluator) compute(k cellKey, formula string) (Value, error) {
 	if err != nil {
 		return Value{}, e.place(k, err)
 	}
-	if err := e.spend(ntok); err != nil {
+	if err := e.spend(ntok + len(formula)/2); err != nil {
 		return Value{}, e.place(k, err)
 	}
 	op, err := e.eval(n, k.sheet)
@@ -202,6 +208,20 @@ func (e *Evaluator) spend(n int) error {
 		return fmt.Errorf("%w: more than %d steps", ErrTooLarge, e.lim.MaxSteps)
 	}
 	return nil
+}
+
+// costly is what a division, a power, MOD or SQRT counts as: several
+// times an addition, so that MaxSteps of them stay within a second.
+const costly = 8
+
+func opCost(op string) int {
+	switch op {
+	case "/", "*":
+		return costly
+	case "^":
+		return 3 * costly
+	}
+	return 1
 }
 
 // spendText counts the work of handling n bytes of text.
@@ -290,6 +310,9 @@ func (e *Evaluator) eval(n *node, sheet string) (operand, error) {
 		case "-":
 			return val(arith("-", Value{Kind: Number}, v)), nil
 		default: // %
+			if err := e.spend(opCost("/")); err != nil {
+				return operand{}, err
+			}
 			return val(arith("/", v, NumberValue(decimal.NewFromInt(100)))), nil
 		}
 	case nChain:
@@ -302,7 +325,7 @@ func (e *Evaluator) eval(n *node, sheet string) (operand, error) {
 			if err != nil {
 				return operand{}, err
 			}
-			if err := e.spend(1); err != nil {
+			if err := e.spend(opCost(op)); err != nil {
 				return operand{}, err
 			}
 			if v, err = e.binary(op, v, w); err != nil {

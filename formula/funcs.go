@@ -663,6 +663,9 @@ func fnAbs(e *Evaluator, sheet string, args []*node) (operand, error) {
 }
 
 func fnMod(e *Evaluator, sheet string, args []*node) (operand, error) {
+	if err := e.spend(costly); err != nil {
+		return operand{}, err
+	}
 	x, ev, err := e.numArg(args[0], sheet)
 	if err != nil || ev != nil {
 		return errOperand(ev, err)
@@ -674,6 +677,11 @@ func fnMod(e *Evaluator, sheet string, args []*node) (operand, error) {
 	if y.IsZero() {
 		return val(ErrorValue(ErrDiv0)), nil
 	}
+	if !x.IsZero() {
+		if err := e.spend(abs(magnitude(x)-magnitude(y)) / 8); err != nil {
+			return operand{}, err
+		}
+	}
 	r := x.Mod(y)
 	if !r.IsZero() && r.Sign() != y.Sign() {
 		r = r.Add(y)
@@ -682,12 +690,20 @@ func fnMod(e *Evaluator, sheet string, args []*node) (operand, error) {
 }
 
 func fnSqrt(e *Evaluator, sheet string, args []*node) (operand, error) {
+	if err := e.spend(3 * costly); err != nil {
+		return operand{}, err
+	}
 	x, ev, err := e.numArg(args[0], sheet)
 	if err != nil || ev != nil {
 		return errOperand(ev, err)
 	}
 	if x.Sign() < 0 {
 		return val(ErrorValue(ErrNum)), nil
+	}
+	if !x.IsZero() {
+		if err := e.spend(abs(magnitude(x)) / 8); err != nil {
+			return operand{}, err
+		}
 	}
 	r, err := x.SqrtRound(divPlaces)
 	if err != nil {
@@ -697,6 +713,9 @@ func fnSqrt(e *Evaluator, sheet string, args []*node) (operand, error) {
 }
 
 func fnPower(e *Evaluator, sheet string, args []*node) (operand, error) {
+	if err := e.spend(3 * costly); err != nil {
+		return operand{}, err
+	}
 	x, ev, err := e.numArg(args[0], sheet)
 	if err != nil || ev != nil {
 		return errOperand(ev, err)
@@ -1069,4 +1088,11 @@ func fnChoose(e *Evaluator, sheet string, args []*node) (operand, error) {
 		return val(ErrorValue(ErrValue)), nil
 	}
 	return e.eval(args[i], sheet)
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

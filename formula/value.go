@@ -117,14 +117,17 @@ func number(d decimal.Decimal) Value {
 	if d.IsZero() {
 		return Value{Kind: Number}
 	}
-	m := magnitude(d)
+	nd := d.NumDigits()
+	m := nd + int(d.Exponent()) - 1
 	switch {
 	case m > maxMagnitude:
 		return ErrorValue(ErrNum)
 	case m < minMagnitude:
 		return Value{Kind: Number}
+	case nd > sigDigits:
+		d = d.Round(int32(sigDigits - 1 - m))
 	}
-	return Value{Kind: Number, Num: roundSig(d, sigDigits)}
+	return Value{Kind: Number, Num: d}
 }
 
 // parseNumber reads a text as Excel does when text meets arithmetic:
