@@ -28,7 +28,11 @@ const (
 // cell. Problems without a cell are listed too. The input file is not
 // touched. Call it once per Book, instead of WriteResult.
 func (b *Book) WriteAnnotated(path, lang string, problems []Problem) error {
-	f := b.file
+	f, err := b.openForWrite()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	w, err := newWriter(f, lang, calc.DefaultSettings())
 	if err != nil {
 		return err
@@ -69,10 +73,7 @@ func (b *Book) WriteAnnotated(path, lang string, problems []Problem) error {
 	if err := w.checks(checks, problems); err != nil {
 		return fmt.Errorf("writing %s: %w", checks, err)
 	}
-	if err := moveFirst(f, checks); err != nil {
-		return err
-	}
-	return saveWorkbook(f, path)
+	return saveFirstActive(f, path, checks)
 }
 
 // fillCell gives a cell a solid fill, keeping the rest of its style.

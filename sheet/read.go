@@ -1,15 +1,17 @@
 package sheet
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -42,12 +44,13 @@ const (
 // Options control how a workbook is opened.
 type Options struct {
 	Password      string
-	UnzipLimit    int64 // 0: DefaultUnzipLimit
-	UnzipXMLLimit int64 // 0: DefaultUnzipXMLLimit
+	UnzipLimit    int64  // 0: DefaultUnzipLimit
+	UnzipXMLLimit int64  // 0: DefaultUnzipXMLLimit
+	TmpDir        string // where excelize may put temporary copies of large parts when writing; "": the system's
 }
 
 // CellKind is what a cell holds.
-type CellKind int
+type CellKind int8
 
 // Cell kinds.
 const (
@@ -125,90 +128,181 @@ type Setting struct {
 // Book is a workbook as read.
 type Book struct {
 	Path          string
-	Sheets        []string // all sheets, in order
+	Sheets        []string // all worksheets, in order
 	Tables        []*Table
 	SettingsSheet string // "" when there is none
 	Settings      []Setting
-	file          *excelize.File
+	SHA256        string // of the file's bytes as read
+
+	data []byte // the workbook package (decrypted when it was encrypted)
+	opt  Options
+	pkg  *pkg
+	eval *evaluator // computes formulas saved without a value; made when first needed
 }
 
 // Close releases the workbook.
 func (b *Book) Close() error {
-	if b.file == nil {
-		return nil
-	}
-	return b.file.Close()
+	b.data, b.pkg, b.eval = nil, nil, nil
+	return nil
 }
 
+// ErrNotRegular is the reason a path that is not a regular file (a folder,
+// a FIFO, a device) is not opened.
+var ErrNotRegular = errors.New("not a regular file")
+
 // Open reads the workbook at path. Errors that say why a file is not a
-// usable workbook wrap one of ErrEmpty, ErrLegacyXLS, ErrWPS, ErrCSV,
-// ErrText, ErrFormat, ErrEncrypted, ErrPassword, ErrCorrupt and
-// ErrTooLarge.
+// usable workbook wrap one of ErrNotRegular, ErrEmpty, ErrLegacyXLS,
+// ErrWPS, ErrCSV, ErrText, ErrFormat, ErrEncrypted, ErrPassword,
+// ErrCorrupt and ErrTooLarge; an interrupted read wraps ctx's error.
+//
+// Reading is bounded: the file is read once (and hashed on the way), each
+// worksheet is streamed once, sheets that are not score tables are read
+// no further than their header rows, and nothing grows with the size a
+// sheet claims rather than the cells it holds.
 func Open(ctx context.Context, path string, opt Options) (b *Book, err error) {
 	defer func() {
 		// A file malformed enough to break the reader is a damaged file.
 		if p := recover(); p != nil {
-			if b != nil {
-				b.Close()
-			}
 			b, err = nil, fmt.Errorf("%w: the reader failed: %v", ErrCorrupt, p)
 		}
 	}()
-	if err := sniff(path, opt); err != nil {
-		return nil, err
-	}
 	if opt.UnzipLimit <= 0 {
 		opt.UnzipLimit = DefaultUnzipLimit
-	}
-	if info, err := os.Stat(path); err == nil && info.Size() > opt.UnzipLimit {
-		return nil, fmt.Errorf("%w: the file alone is %d MiB", ErrTooLarge, info.Size()>>20)
 	}
 	if opt.UnzipXMLLimit <= 0 {
 		opt.UnzipXMLLimit = DefaultUnzipXMLLimit
 	}
 	opt.UnzipXMLLimit = min(opt.UnzipXMLLimit, opt.UnzipLimit)
-	in, err := os.Open(path) // read-only: the input is never written
+	data, sum, err := readFile(path, opt.UnzipLimit)
 	if err != nil {
 		return nil, err
 	}
-	defer in.Close()
-	f, err := excelize.OpenReader(in, excelize.Options{
-		RawCellValue:      true,
-		Password:          opt.Password,
-		UnzipSizeLimit:    opt.UnzipLimit,
-		UnzipXMLSizeLimit: opt.UnzipXMLLimit,
-	})
-	if err != nil {
-		return nil, classifyOpenError(err, opt)
+	if err := sniff(path, data, opt); err != nil {
+		return nil, err
 	}
-	f.Path = path // for the content type when the result is written
-	b = &Book{Path: path, file: f, Sheets: f.GetSheetList()}
-	for _, name := range b.Sheets {
-		if err := b.readSheet(name); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("sheet %s: %w: %v", name, ErrCorrupt, err)
+	if isCompound(data) { // an encrypted package, opened with the password
+		plain, err := excelize.Decrypt(data, &excelize.Options{Password: opt.Password})
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrPassword, err)
+		}
+		if !bytes.HasPrefix(plain, []byte("PK\x03\x04")) { // a wrong password decrypts to noise
+			return nil, ErrPassword
+		}
+		data = plain
+	}
+	p, err := openPkg(ctx, data, opt.UnzipLimit, opt.UnzipXMLLimit)
+	if err != nil {
+		return nil, wrapRead(err)
+	}
+	b = &Book{Path: path, SHA256: sum, data: data, opt: opt, pkg: p}
+	for _, sp := range p.sheets {
+		b.Sheets = append(b.Sheets, sp.name)
+	}
+	for _, sp := range p.sheets {
+		if err := b.readSheet(sp); err != nil {
+			return nil, wrapRead(fmt.Errorf("sheet %s: %w", sp.name, err))
 		}
 	}
+	b.pkg, b.eval = nil, nil // every cell is read and computed: only the package stays, for writing
 	return b, nil
 }
 
-// sniff tells the real cause from the leading bytes and the extension,
-// before excelize reports everything as "not a valid zip".
-func sniff(path string, opt Options) error {
-	f, err := os.Open(path)
-	if err != nil {
+// wrapRead keeps the reasons callers test for (size, interruption,
+// damage) and calls anything else damage.
+func wrapRead(err error) error {
+	if isLimitOrCtx(err) || errors.Is(err, ErrCorrupt) {
 		return err
+	}
+	return fmt.Errorf("%w: %v", ErrCorrupt, err)
+}
+
+// readFile reads a regular file whole, at most limit bytes, and hashes it
+// on the way. A path that is not a regular file is never opened for
+// reading (a FIFO would block, a device would never end).
+func readFile(path string, limit int64) ([]byte, string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, "", err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, "", fmt.Errorf("%w: %s", ErrNotRegular, describeMode(info.Mode()))
+	}
+	if info.Size() == 0 {
+		return nil, "", ErrEmpty
+	}
+	if info.Size() > limit {
+		return nil, "", fmt.Errorf("%w: the file alone is %d MiB", ErrTooLarge, info.Size()>>20)
+	}
+	f, err := os.Open(path) // read-only: the input is never written
+	if err != nil {
+		return nil, "", err
 	}
 	defer f.Close()
-	head := make([]byte, 512)
-	n, err := io.ReadFull(f, head)
-	if n == 0 {
-		return ErrEmpty
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, "", fmt.Errorf("%w: it changed while being opened", ErrNotRegular)
 	}
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return err
+	h := sha256.New()
+	var buf bytes.Buffer
+	buf.Grow(int(info.Size()))
+	if _, err := io.Copy(io.MultiWriter(&buf, h), io.LimitReader(f, limit+1)); err != nil {
+		return nil, "", err
 	}
-	head = head[:n]
+	if int64(buf.Len()) > limit {
+		return nil, "", fmt.Errorf("%w: the file grew past %d MiB", ErrTooLarge, limit>>20)
+	}
+	if buf.Len() == 0 {
+		return nil, "", ErrEmpty
+	}
+	return buf.Bytes(), hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// describeMode names what a path is when it is not a regular file.
+func describeMode(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	default:
+		return "not a regular file"
+	}
+}
+
+func isCompound(data []byte) bool {
+	return bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1})
+}
+
+// openForWrite opens the workbook as read with excelize, to write a
+// result or an annotated copy from it. An encrypted input is opened from
+// its decrypted package, so what is written is not encrypted.
+func (b *Book) openForWrite() (*excelize.File, error) {
+	if b.data == nil {
+		return nil, errors.New("the workbook is closed")
+	}
+	data, err := withStyles(b.data)
+	if err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    b.opt.UnzipLimit,
+		UnzipXMLSizeLimit: b.opt.UnzipXMLLimit,
+		TmpDir:            b.opt.TmpDir,
+	})
+	if err != nil {
+		return nil, classifyOpenError(err, b.opt)
+	}
+	f.Path = b.Path // for the content type when the result is written
+	return f, nil
+}
+
+// sniff tells the real cause from the leading bytes and the extension,
+// before a zip reader reports everything as "not a valid zip".
+func sniff(path string, data []byte, opt Options) error {
+	head := data[:min(len(data), 512)]
 	ext := strings.ToLower(filepath.Ext(path))
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
@@ -216,11 +310,8 @@ func sniff(path string, opt Options) error {
 			return fmt.Errorf("%w: a zip file named %s", ErrFormat, ext)
 		}
 		return nil
-	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		return compound(f, ext, opt)
+	case isCompound(head):
+		return compound(bytes.NewReader(data), ext, opt)
 	case ext == ".xls":
 		return fmt.Errorf("%w: its content is not a workbook either", ErrLegacyXLS)
 	case ext == ".et":
@@ -299,13 +390,12 @@ func classifyOpenError(err error, opt Options) error {
 	}
 }
 
-// grid is one sheet's raw values with its merges.
+// grid is one sheet as read, with its merges indexed by row.
 type grid struct {
-	f      *excelize.File
+	b      *Book
+	data   *sheetData
 	sheet  string
-	rows   [][]string
 	merges map[int][]mergeArea // row → the merges that cover it
-	dates  map[int]bool        // style index → shows a date
 }
 
 // maxMergeEntries bounds the merge index of one sheet.
@@ -325,11 +415,16 @@ type mergeArea struct {
 	top, left, bottom, right int
 }
 
+func (m mergeArea) String() string {
+	return ref(m.left, m.top) + ":" + ref(m.right, m.bottom)
+}
+
+// raw is a cell's stored text, "" when it holds nothing.
 func (g *grid) raw(row, col int) string {
-	if row < 1 || row > len(g.rows) || col < 1 || col > len(g.rows[row-1]) {
-		return ""
+	if x := g.data.cellAt(row, col); x != nil {
+		return x.value
 	}
-	return g.rows[row-1][col-1]
+	return ""
 }
 
 func ref(col, row int) string {
@@ -337,73 +432,47 @@ func ref(col, row int) string {
 	return name
 }
 
-// cell reads one cell with its kind.
+// cell reads one cell with its kind; a formula saved without a value is
+// computed (within bounds), else the cell says why it could not be.
 func (g *grid) cell(row, col int) Cell {
-	c := Cell{Ref: ref(col, row), Value: strings.TrimRight(g.raw(row, col), "\x00")}
-	formula, _ := g.f.GetCellFormula(g.sheet, c.Ref)
-	c.Formula = formula
-	if c.Value == "" {
-		if formula == "" {
-			return c
-		}
-		v, err := g.f.CalcCellValue(g.sheet, c.Ref, excelize.Options{RawCellValue: true})
-		switch {
-		case err != nil:
-			c.Kind, c.Err = FormulaFailed, err
-		case v == "":
-			c.Kind = Blank
-		default:
-			c.Value = v
-			if _, perr := strconv.ParseFloat(v, 64); perr == nil {
-				c.Kind = Number
-			} else {
-				c.Kind = Text
-			}
-		}
+	c := Cell{Ref: ref(col, row)}
+	x := g.data.cellAt(row, col)
+	if x == nil {
 		return c
 	}
-	typ, _ := g.f.GetCellType(g.sheet, c.Ref)
-	switch typ {
-	case excelize.CellTypeSharedString, excelize.CellTypeInlineString, excelize.CellTypeFormula:
-		c.Kind = Text
-	case excelize.CellTypeBool:
-		c.Kind = Bool
-	case excelize.CellTypeError:
-		c.Kind = ErrorValue
-	case excelize.CellTypeDate:
-		c.Kind = Date
+	c.Value, c.Kind, c.Percent = x.value, x.kind, x.percent
+	if !x.hasF {
+		return c
+	}
+	c.Formula = g.formulaOf(x, row)
+	if c.Value != "" {
+		return c
+	}
+	v, kind, err := g.b.compute(g.data, col, row, c.Formula)
+	switch {
+	case err != nil:
+		c.Kind, c.Err = FormulaFailed, err
 	default:
-		c.Kind = Number
-		if g.isDate(c.Ref) {
-			c.Kind = Date
-		} else if _, err := strconv.ParseFloat(c.Value, 64); err != nil {
-			c.Kind = Text
-		}
+		c.Value, c.Kind = v, kind
 	}
 	return c
 }
 
-// isDate reports whether a number cell's format shows a date or time.
-func (g *grid) isDate(cellRef string) bool {
-	idx, err := g.f.GetCellStyle(g.sheet, cellRef)
-	if err != nil || idx == 0 {
-		return false
+// formulaOf is a cell's formula; the other cells of a shared formula get
+// the first cell's formula moved to their place.
+func (g *grid) formulaOf(x *xcell, row int) string {
+	if x.shared == 0 {
+		return x.formula
 	}
-	if d, ok := g.dates[idx]; ok {
-		return d
+	sf, ok := g.data.shared[int(x.shared)-1]
+	if !ok {
+		return ""
 	}
-	d := false
-	if st, err := g.f.GetStyle(idx); err == nil && st != nil {
-		switch n := st.NumFmt; {
-		case n >= 14 && n <= 22, n >= 27 && n <= 36, n >= 45 && n <= 47, n >= 50 && n <= 58:
-			d = true
-		}
-		if st.CustomNumFmt != nil {
-			d = d || isDateFormat(*st.CustomNumFmt)
-		}
+	moved, err := shiftFormula(sf.formula, sf.col, sf.row, int(x.col), row)
+	if err != nil {
+		return sf.formula
 	}
-	g.dates[idx] = d
-	return d
+	return moved
 }
 
 // isDateFormat reports whether a custom number format shows a date or
@@ -450,44 +519,25 @@ func (g *grid) resolved(row, col int, vertical, horizontal bool) Cell {
 	if (vertical && tall && !wide) || (horizontal && wide && !tall) || (vertical && horizontal) {
 		top := g.cell(m.top, m.left)
 		top.Ref = c.Ref
+		top.Merge = m.String()
 		return top
 	}
 	return c
 }
 
-func (b *Book) readSheet(name string) error {
-	f := b.file
-	rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return err
-	}
-	g := &grid{f: f, sheet: name, rows: rows, merges: map[int][]mergeArea{}, dates: map[int]bool{}}
-	merges, err := f.GetMergeCells(name, true)
-	if err != nil {
-		return err
-	}
-	// Index merges by the rows that hold cells: a merge as wide as the
-	// sheet costs one entry per such row, not one per cell, and a file
-	// built to exhaust memory stops being indexed at maxMergeEntries.
-	entries := 0
-	for _, m := range merges {
-		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-		if err1 != nil || err2 != nil {
-			continue
+// readSheet reads one worksheet: the settings sheet's two columns, or a
+// score table. A sheet with no header row in its first rows is read no
+// further.
+func (b *Book) readSheet(sp sheetPart) error {
+	if IsSettingsSheet(sp.name) && b.SettingsSheet == "" {
+		data, err := b.pkg.readSheet(sp, readControl{maxCol: 2, maxCells: maxSettingsCells})
+		if err != nil {
+			return err
 		}
-		area := mergeArea{top: r1, left: c1, bottom: r2, right: c2}
-		for r := r1; r <= min(r2, len(rows)) && entries < maxMergeEntries; r++ {
-			if r == r1 || len(rows[r-1]) > 0 || r <= MaxHeaderRow+1 {
-				g.merges[r] = append(g.merges[r], area)
-				entries++
-			}
-		}
-	}
-	if IsSettingsSheet(name) && b.SettingsSheet == "" {
-		b.SettingsSheet = name
-		for r := 1; r <= len(rows); r++ {
-			key, val := g.cell(r, 1), g.cell(r, 2)
+		b.SettingsSheet = sp.name
+		g := b.newGrid(data)
+		for _, r := range data.rows {
+			key, val := g.cell(r.num, 1), g.cell(r.num, 2)
 			if key.IsBlank() && val.IsBlank() {
 				continue
 			}
@@ -495,21 +545,97 @@ func (b *Book) readSheet(name string) error {
 		}
 		return nil
 	}
-	if t := readTable(g); t != nil {
+	data, err := b.pkg.readSheet(sp, readControl{keep: hasHeaderRow, headerRows: MaxHeaderRow + 1})
+	if err != nil {
+		return err
+	}
+	if t := readTable(b.newGrid(data)); t != nil {
 		b.Tables = append(b.Tables, t)
 	}
 	return nil
 }
 
+// maxSettingsCells bounds the settings sheet: two columns of keys and
+// values, a few dozen rows in practice.
+const maxSettingsCells = 100_000
+
+// hasHeaderRow reports whether the first rows of a sheet hold a level
+// name, the mark of a score table.
+func hasHeaderRow(s *sheetData) bool {
+	for _, r := range s.rows {
+		if r.num > MaxHeaderRow {
+			break
+		}
+		for _, c := range r.cells {
+			if c.kind == Text {
+				if k, _ := Classify(c.value); k == LevelName {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// newGrid indexes a sheet's merges by the rows that hold cells: a merge as
+// wide or as tall as the sheet costs one entry per such row, not one per
+// cell, and a file built to exhaust memory stops being indexed at
+// maxMergeEntries.
+func (b *Book) newGrid(data *sheetData) *grid {
+	g := &grid{b: b, data: data, sheet: data.name, merges: map[int][]mergeArea{}}
+	entries := 0
+	for _, m := range data.merges {
+		if entries >= maxMergeEntries {
+			break
+		}
+		if m.top == m.bottom && m.left == m.right {
+			continue // a merge of one cell merges nothing
+		}
+		// the top row always (for header geometry), then the stored rows
+		// the merge covers
+		g.merges[m.top] = append(g.merges[m.top], m)
+		entries++
+		i := sort.Search(len(data.rows), func(i int) bool { return data.rows[i].num > m.top })
+		for ; i < len(data.rows) && data.rows[i].num <= m.bottom && entries < maxMergeEntries; i++ {
+			g.merges[data.rows[i].num] = append(g.merges[data.rows[i].num], m)
+			entries++
+		}
+		if m.top < MaxHeaderRow+1 && m.bottom > m.top {
+			// the row under a header cell merged down, even when empty
+			if r := m.top + 1; data.rowAt(r) == nil {
+				g.merges[r] = append(g.merges[r], m)
+				entries++
+			}
+		}
+	}
+	return g
+}
+
 // MaxHeaderRow is how far down the header row is looked for.
 const MaxHeaderRow = 20
 
+// rowValues is a stored row's cell texts by column, up to its last cell.
+func (g *grid) rowValues(n int) []string {
+	r := g.data.rowAt(n)
+	if r == nil || len(r.cells) == 0 {
+		return nil
+	}
+	out := make([]string, r.cells[len(r.cells)-1].col)
+	for _, c := range r.cells {
+		out[c.col-1] = c.value
+	}
+	return out
+}
+
 func readTable(g *grid) *Table {
 	header := 0
-	for r := 1; r <= min(MaxHeaderRow, len(g.rows)) && header == 0; r++ {
-		for c := 1; c <= len(g.rows[r-1]); c++ {
-			if k, _ := Classify(g.raw(r, c)); k == LevelName {
-				header = r
+	for _, r := range g.data.rows {
+		if r.num > MaxHeaderRow || header != 0 {
+			break
+		}
+		for _, c := range r.cells {
+			if k, _ := Classify(c.value); k == LevelName && c.kind == Text {
+				header = r.num
 				break
 			}
 		}
@@ -535,7 +661,7 @@ func readTable(g *grid) *Table {
 // the department names under a merged 得分 above them, reads as one row:
 // a name in the lower row replaces the one above it.
 func headerCells(g *grid, header int) ([]string, int) {
-	cells := append([]string(nil), g.rows[header-1]...)
+	cells := g.rowValues(header)
 	twoRows := false
 	for c, v := range cells {
 		if k, _ := Classify(v); k != LevelName {
@@ -547,11 +673,10 @@ func headerCells(g *grid, header int) ([]string, int) {
 		}
 		twoRows = true
 	}
-	if !twoRows || header >= len(g.rows) {
+	if !twoRows {
 		return cells, header
 	}
-	lower := g.rows[header]
-	for c, v := range lower {
+	for c, v := range g.rowValues(header + 1) {
 		if strings.TrimSpace(v) == "" {
 			continue
 		}
@@ -643,15 +768,18 @@ func (t *Table) isWeight(index int) bool {
 func readRows(t *Table, g *grid) {
 	depth := len(t.Levels)
 	last := make([]string, depth)
-	for r := t.HeaderRow + 1; r <= len(g.rows); r++ {
-		first := ""
-		for _, v := range g.rows[r-1] {
-			if strings.TrimSpace(v) != "" {
-				first = v
+	start := sort.Search(len(g.data.rows), func(i int) bool { return g.data.rows[i].num > t.HeaderRow })
+	for _, stored := range g.data.rows[start:] {
+		r := stored.num
+		first, formula := "", false
+		for _, c := range stored.cells {
+			if strings.TrimSpace(c.value) != "" {
+				first = c.value
 				break
 			}
+			formula = formula || c.hasF
 		}
-		if first == "" && !g.hasFormula(r) {
+		if first == "" && !formula {
 			continue
 		}
 		row := Row{Num: r, Names: make([]Cell, depth), Weights: make([]Cell, depth)}
@@ -699,33 +827,24 @@ func readRows(t *Table, g *grid) {
 	}
 }
 
-// hasFormula reports whether a row that reads blank has a formula in it
-// (one without a cached value).
-func (g *grid) hasFormula(row int) bool {
-	if row > len(g.rows) {
-		return false
-	}
-	for c := 1; c <= len(g.rows[row-1]); c++ {
-		if f, _ := g.f.GetCellFormula(g.sheet, ref(c, row)); f != "" {
-			return true
-		}
-	}
-	return false
-}
-
 // unnamedColumns lists the columns right of the leaf weight that have no
 // header but hold a number in a row of the table: scores of a department
 // whose name is missing. Columns of notes are left alone. One pass over
 // the cells that exist, however wide the sheet claims to be.
 func unnamedColumns(t *Table, g *grid, leafWeight int) []Column {
-	last := len(g.rows)
+	last := maxRows
 	if t.Total != nil {
 		last = t.Total.Num - 1
 	}
 	found := map[int]bool{}
-	for r := t.HeaderRow + 1; r <= last; r++ {
-		for c := leafWeight + 1; c <= len(g.rows[r-1]); c++ {
-			if found[c] || strings.TrimSpace(g.raw(r, c)) == "" || strings.TrimSpace(g.raw(t.HeaderRow, c)) != "" {
+	for _, stored := range g.data.rows {
+		r := stored.num
+		if r <= t.HeaderRow || r > last {
+			continue
+		}
+		for _, x := range stored.cells {
+			c := int(x.col)
+			if c <= leafWeight || found[c] || strings.TrimSpace(x.value) == "" && !x.hasF || strings.TrimSpace(g.raw(t.HeaderRow, c)) != "" {
 				continue
 			}
 			if k := g.cell(r, c).Kind; k == Number || k == FormulaFailed {
@@ -739,4 +858,107 @@ func unnamedColumns(t *Table, g *grid, leafWeight int) []Column {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
 	return out
+}
+
+// withStyles adds excelize's default styles part to a package that has
+// none (some generators write none; Excel does not need it, but excelize
+// cannot add a style without it).
+func withStyles(data []byte) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	for _, f := range zr.File {
+		if f.Name == "xl/styles.xml" {
+			return data, nil
+		}
+	}
+	styles, err := defaultStyles()
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		switch f.Name {
+		case "[Content_Types].xml", "xl/_rels/workbook.xml.rels":
+			rc, err := f.Open()
+			if err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+			}
+			part, err := io.ReadAll(io.LimitReader(rc, 1<<20))
+			rc.Close()
+			if err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+			}
+			if f.Name == "[Content_Types].xml" {
+				part = insertBefore(part, "</Types>", `<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>`)
+			} else {
+				part = insertBefore(part, "</Relationships>", `<Relationship Id="rIdPerfevalStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`)
+			}
+			w, err := zw.Create(f.Name)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := w.Write(part); err != nil {
+				return nil, err
+			}
+		default:
+			raw, err := f.OpenRaw()
+			if err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+			}
+			w, err := zw.CreateRaw(&f.FileHeader)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := io.Copy(w, raw); err != nil {
+				return nil, err
+			}
+		}
+	}
+	w, err := zw.Create("xl/styles.xml")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(styles); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+func insertBefore(part []byte, end, add string) []byte {
+	i := bytes.LastIndex(part, []byte(end))
+	if i < 0 {
+		return part
+	}
+	return append(append(append([]byte(nil), part[:i]...), add...), part[i:]...)
+}
+
+// defaultStyles is the styles part of a new excelize workbook.
+func defaultStyles() ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		return nil, err
+	}
+	for _, zf := range zr.File {
+		if zf.Name == "xl/styles.xml" {
+			rc, err := zf.Open()
+			if err != nil {
+				return nil, err
+			}
+			defer rc.Close()
+			return io.ReadAll(rc)
+		}
+	}
+	return nil, errors.New("excelize wrote no styles part")
 }

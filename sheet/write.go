@@ -54,7 +54,11 @@ func suffixed(input, suffix string) string {
 // workbook's own sheets, 汇总 first and active, and saves it atomically at
 // path. The input file is not touched. Call it once per Book.
 func (b *Book) WriteResult(path string, out Output) error {
-	f := b.file
+	f, err := b.openForWrite()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	w, err := newWriter(f, out.Lang, out.Settings)
 	if err != nil {
 		return err
@@ -71,10 +75,7 @@ func (b *Book) WriteResult(path string, out Output) error {
 			return fmt.Errorf("writing %s: %w", w.L.Checks, err)
 		}
 	}
-	if err := moveFirst(f, summary); err != nil {
-		return err
-	}
-	return saveWorkbook(f, path)
+	return saveFirstActive(f, path, summary)
 }
 
 // uniqueSheetName is name, or name (2), … when the input has that sheet.
@@ -108,38 +109,6 @@ func printLayout(f *excelize.File, sheet string, headerRows int) error {
 		RefersTo: fmt.Sprintf("'%s'!$1:$%d", strings.ReplaceAll(sheet, "'", "''"), headerRows),
 		Scope:    sheet,
 	})
-}
-
-// moveFirst puts sheet first and makes it the active, only selected tab,
-// keeping sheet-scoped defined names (print areas) on their sheets.
-func moveFirst(f *excelize.File, sheet string) error {
-	list := f.GetSheetList()
-	if len(list) == 0 || list[0] == sheet {
-		return nil
-	}
-	var scoped []excelize.DefinedName
-	for _, dn := range f.GetDefinedName() {
-		if dn.Scope != "Workbook" && dn.Scope != "" {
-			scoped = append(scoped, dn)
-		}
-	}
-	for i := range scoped {
-		if err := f.DeleteDefinedName(&scoped[i]); err != nil {
-			return err
-		}
-	}
-	if err := f.MoveSheet(sheet, list[0]); err != nil {
-		return err
-	}
-	for i := range scoped {
-		_ = f.SetDefinedName(&scoped[i]) // a name excelize cannot write back is dropped
-	}
-	idx, err := f.GetSheetIndex(sheet)
-	if err != nil {
-		return err
-	}
-	f.SetActiveSheet(idx)
-	return nil
 }
 
 // writer writes sheets of one workbook in one language, with the number

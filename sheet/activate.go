@@ -1,0 +1,241 @@
+package sheet
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"html"
+	"io"
+	"regexp"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// The result workbook and the annotated copy carry the input's sheets as
+// they were: excelize copies a sheet it never loaded byte for byte, and
+// loading one costs what the sheet claims to be (excelize fills every row
+// out to its last column: a single cell in column XFD makes each row
+// 16,384 cells). Making the first sheet the active, only selected tab is
+// the one change those sheets need, and excelize's SetActiveSheet loads
+// every sheet to make it. So it is done here, on the saved package: the
+// workbook view's active tab, and the tabSelected flag in the few bytes
+// before each sheet's data.
+
+// saveFirstActive saves f atomically at path with the sheet named first
+// moved to the front, active and the only one selected.
+func saveFirstActive(f *excelize.File, path, first string) error {
+	return WriteAtomic(path, func(w io.Writer) error {
+		buf, err := writeBuffer(f)
+		if err != nil {
+			return err
+		}
+		data, err := firstActive(buf.Bytes(), first)
+		if err != nil {
+			return err
+		}
+		return stableZip(data, w)
+	})
+}
+
+var (
+	sheetEntry  = regexp.MustCompile(`<(\w+:)?sheet\s[^>]*?(/>|>\s*</(\w+:)?sheet>)`)
+	nameAttr    = regexp.MustCompile(`\sname="([^"]*)"`)
+	localSheet  = regexp.MustCompile(`localSheetId="(\d+)"`)
+	activeTab   = regexp.MustCompile(`\s(activeTab|firstSheet)="[^"]*"`)
+	tabSelected = regexp.MustCompile(`\stabSelected="[^"]*"`)
+	viewTag     = regexp.MustCompile(`<(\w+:)?workbookView\b|<(\w+:)?sheetView\b`)
+)
+
+// headLimit is how far into a sheet part its sheetView is looked for:
+// the views come before the sheet's data, after at most the column list.
+const headLimit = 4 << 20
+
+// firstActive rewrites a package so that the sheet named first is the
+// first, the active tab and the only selected one.
+func firstActive(data []byte, first string) ([]byte, error) {
+	p, err := openPkg(context.Background(), data, 1<<40, 1<<40)
+	if err != nil || len(p.sheets) == 0 {
+		return data, err
+	}
+	wbPath := p.workbook
+	sheetParts := map[string]bool{}
+	firstPath := ""
+	for _, sp := range p.sheets {
+		sheetParts[sp.path] = true
+		if sp.name == first {
+			firstPath = sp.path
+		}
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		switch {
+		case f.Name == wbPath:
+			part, err := readPart(f, headLimit)
+			if err != nil {
+				return nil, err
+			}
+			part = editTag(moveSheetFirst(part, first), "workbookView", func(tag []byte) []byte {
+				return activeTab.ReplaceAll(tag, nil)
+			})
+			if err := writePart(zw, f, part, nil); err != nil {
+				return nil, err
+			}
+		case sheetParts[f.Name]:
+			if err := rewriteSheetHead(zw, f, f.Name == firstPath); err != nil {
+				return nil, err
+			}
+		default:
+			if err := copyRaw(zw, f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// moveSheetFirst moves the sheet named first to the front of the
+// workbook's sheet list, and renumbers the sheet-scoped defined names
+// (print titles) that point at sheets by position.
+func moveSheetFirst(wb []byte, first string) []byte {
+	entries := sheetEntry.FindAllIndex(wb, -1)
+	from := -1
+	for i, e := range entries {
+		if m := nameAttr.FindSubmatch(wb[e[0]:e[1]]); m != nil && html.UnescapeString(string(m[1])) == first {
+			from = i
+		}
+	}
+	if from <= 0 {
+		return wb
+	}
+	moved := wb[entries[from][0]:entries[from][1]]
+	var out []byte
+	out = append(out, wb[:entries[0][0]]...)
+	out = append(out, moved...)
+	out = append(out, wb[entries[0][0]:entries[from][0]]...)
+	out = append(out, wb[entries[from][1]:]...)
+	return localSheet.ReplaceAllFunc(out, func(m []byte) []byte {
+		n, err := strconv.Atoi(string(localSheet.FindSubmatch(m)[1]))
+		switch {
+		case err != nil:
+			return m
+		case n == from:
+			n = 0
+		case n < from:
+			n++
+		}
+		return []byte(`localSheetId="` + strconv.Itoa(n) + `"`)
+	})
+}
+
+// editTag applies edit to the first start tag named local (any prefix).
+func editTag(part []byte, local string, edit func(tag []byte) []byte) []byte {
+	loc := viewTag.FindIndex(part)
+	for loc != nil {
+		end := bytes.IndexByte(part[loc[0]:], '>')
+		if end < 0 {
+			return part
+		}
+		tag := part[loc[0] : loc[0]+end]
+		if bytes.Contains(tag[:min(len(tag), len(local)+8)], []byte(local)) {
+			edited := edit(append([]byte(nil), tag...))
+			out := append(append(append([]byte(nil), part[:loc[0]]...), edited...), part[loc[0]+end:]...)
+			return out
+		}
+		next := viewTag.FindIndex(part[loc[0]+end:])
+		if next == nil {
+			return part
+		}
+		loc = []int{loc[0] + end + next[0], loc[0] + end + next[1]}
+	}
+	return part
+}
+
+// rewriteSheetHead drops tabSelected from a sheet's views, or sets it on
+// the first sheet, copying the part raw when nothing changes.
+func rewriteSheetHead(zw *zip.Writer, f *zip.File, selected bool) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	head := make([]byte, 0, 4096)
+	buf := make([]byte, 32<<10)
+	for len(head) < headLimit && !bytes.Contains(head, []byte("sheetData")) {
+		n, err := rc.Read(buf)
+		head = append(head, buf[:n]...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	cut := bytes.Index(head, []byte("sheetData"))
+	if cut < 0 {
+		cut = len(head)
+	}
+	views := head[:cut]
+	has := tabSelected.Match(views)
+	if !has && !selected {
+		rc.Close()
+		return copyRaw(zw, f)
+	}
+	edited := editTag(views, "sheetView", func(tag []byte) []byte {
+		tag = tabSelected.ReplaceAll(tag, nil)
+		if selected {
+			tag = append(tag, ` tabSelected="1"`...)
+		}
+		return tag
+	})
+	if !selected {
+		edited = tabSelected.ReplaceAll(edited, nil)
+	}
+	newHead := append(edited, head[cut:]...)
+	return writePart(zw, f, newHead, rc)
+}
+
+func readPart(f *zip.File, limit int64) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(io.LimitReader(rc, limit))
+}
+
+// writePart writes a part anew: head, then the rest of rest when given.
+func writePart(zw *zip.Writer, f *zip.File, head []byte, rest io.Reader) error {
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	if rest != nil {
+		_, err = io.Copy(w, rest)
+	}
+	return err
+}
+
+func copyRaw(zw *zip.Writer, f *zip.File) error {
+	raw, err := f.OpenRaw()
+	if err != nil {
+		return err
+	}
+	w, err := zw.CreateRaw(&f.FileHeader)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, raw)
+	return err
+}

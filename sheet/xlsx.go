@@ -1,0 +1,788 @@
+package sheet
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// This file reads the parts of an Office Open XML package that perfeval
+// needs (the workbook, its relationships, shared strings, styles and the
+// worksheets) straight from the zip, one XML token at a time. Nothing is
+// looked up cell by cell and nothing grows with the width a sheet claims:
+// a sheet costs what its cells cost, and every part is bounded by the
+// unpacking limits.
+
+// pkg is an opened workbook package.
+type pkg struct {
+	ctx      context.Context
+	files    map[string]*zip.File
+	sheets   []sheetPart
+	strings  []string
+	styles   []xfStyle // by cellXfs index
+	unpacked int64     // bytes unpacked so far, all parts together
+	limit    int64     // the most that may be unpacked
+	partMax  int64     // the most one part held in memory (shared strings) may take
+	tokens   int       // tokens read since the last look at ctx
+
+	stylesPath string
+	workbook   string // the workbook part's path
+}
+
+type sheetPart struct {
+	name, path string
+}
+
+// xfStyle is what a cell style says about the number shown.
+type xfStyle struct {
+	date, percent bool
+}
+
+var errNoWorkbook = errors.New("no workbook part")
+
+// openPkg reads the package's workbook, relationships, shared strings and
+// styles.
+func openPkg(ctx context.Context, data []byte, limit, partMax int64) (*pkg, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	p := &pkg{ctx: ctx, files: map[string]*zip.File{}, limit: limit, partMax: partMax}
+	for _, f := range zr.File {
+		p.files[strings.TrimPrefix(f.Name, "/")] = f
+	}
+	wbPath := "xl/workbook.xml"
+	if rels, err := p.rels("_rels/.rels"); err == nil {
+		for _, r := range rels {
+			if strings.HasSuffix(r.typ, "/officeDocument") {
+				wbPath = r.target("")
+			}
+		}
+	}
+	if p.files[wbPath] == nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, errNoWorkbook)
+	}
+	p.workbook = wbPath
+	if err := p.readWorkbook(wbPath); err != nil {
+		return nil, err
+	}
+	if err := p.readStyles(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// open opens a part for streaming, counting what it unpacks.
+func (p *pkg) open(name string) (io.ReadCloser, error) {
+	f := p.files[name]
+	if f == nil {
+		return nil, fmt.Errorf("no part %s", name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, name, err)
+	}
+	return &countingReader{rc: rc, p: p}, nil
+}
+
+type countingReader struct {
+	rc io.ReadCloser
+	p  *pkg
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.rc.Read(b)
+	c.p.unpacked += int64(n)
+	if c.p.unpacked > c.p.limit {
+		return n, fmt.Errorf("%w: more than %d MiB unpacked", ErrTooLarge, c.p.limit>>20)
+	}
+	return n, err
+}
+
+func (c *countingReader) Close() error { return c.rc.Close() }
+
+// decoder reads a part's XML tokens; the caller closes the part.
+func (p *pkg) decoder(name string) (*xml.Decoder, io.Closer, error) {
+	rc, err := p.open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := xml.NewDecoder(rc)
+	d.Strict = false
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	return d, rc, nil
+}
+
+// token is the next raw token, with ctx looked at every few thousand
+// tokens, so that a long part stops soon after the run is interrupted.
+func (p *pkg) token(d *xml.Decoder) (xml.Token, error) {
+	p.tokens++
+	if p.tokens >= 4096 {
+		p.tokens = 0
+		if err := p.ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	t, err := d.RawToken()
+	if err != nil && err != io.EOF && !isLimitOrCtx(err) {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return t, err
+}
+
+func isLimitOrCtx(err error) bool {
+	return errors.Is(err, ErrTooLarge) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+func attr(se xml.StartElement, local string) (string, bool) {
+	for _, a := range se.Attr {
+		if a.Name.Local == local {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+type rel struct {
+	id, typ, targetRaw, mode string
+}
+
+// target resolves the relationship's target against the folder of the
+// part that holds it.
+func (r rel) target(base string) string {
+	t := r.targetRaw
+	if strings.HasPrefix(t, "/") {
+		return strings.TrimPrefix(path.Clean(t), "/")
+	}
+	return strings.TrimPrefix(path.Clean(path.Join(base, t)), "/")
+}
+
+// rels reads a relationships part.
+func (p *pkg) rels(name string) ([]rel, error) {
+	d, c, err := p.decoder(name)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	var out []rel
+	for {
+		t, err := p.token(d)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if se, ok := t.(xml.StartElement); ok && se.Name.Local == "Relationship" {
+			var r rel
+			r.id, _ = attr(se, "Id")
+			r.typ, _ = attr(se, "Type")
+			r.targetRaw, _ = attr(se, "Target")
+			r.mode, _ = attr(se, "TargetMode")
+			out = append(out, r)
+		}
+	}
+}
+
+// readWorkbook lists the worksheets in order with their parts, and reads
+// the shared strings.
+func (p *pkg) readWorkbook(wbPath string) error {
+	dir := path.Dir(wbPath)
+	relsPath := path.Join(dir, "_rels", path.Base(wbPath)+".rels")
+	rels, err := p.rels(relsPath)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrCorrupt, relsPath, err)
+	}
+	byID := map[string]rel{}
+	sharedStrings, styles := "", ""
+	for _, r := range rels {
+		byID[r.id] = r
+		switch {
+		case strings.HasSuffix(r.typ, "/sharedStrings"):
+			sharedStrings = r.target(dir)
+		case strings.HasSuffix(r.typ, "/styles"):
+			styles = r.target(dir)
+		}
+	}
+	d, c, err := p.decoder(wbPath)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	for {
+		t, err := p.token(d)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		se, ok := t.(xml.StartElement)
+		if !ok || se.Name.Local != "sheet" {
+			continue
+		}
+		name, _ := attr(se, "name")
+		id := ""
+		for _, a := range se.Attr {
+			if a.Name.Local == "id" && a.Name.Space != "" {
+				id = a.Value
+			}
+		}
+		r, ok := byID[id]
+		if !ok || !strings.HasSuffix(r.typ, "/worksheet") {
+			continue // a chart sheet or a dangling entry: nothing to read
+		}
+		p.sheets = append(p.sheets, sheetPart{name: name, path: r.target(dir)})
+	}
+	if sharedStrings == "" && p.files["xl/sharedStrings.xml"] != nil {
+		sharedStrings = "xl/sharedStrings.xml"
+	}
+	if styles == "" && p.files["xl/styles.xml"] != nil {
+		styles = "xl/styles.xml"
+	}
+	p.stylesPath = styles
+	if sharedStrings != "" && p.files[sharedStrings] != nil {
+		return p.readSharedStrings(sharedStrings)
+	}
+	return nil
+}
+
+// readSharedStrings reads the shared string table: each item's text, rich
+// text runs joined, phonetic runs left out. The table is held in memory,
+// so it is bounded by the one-part limit.
+func (p *pkg) readSharedStrings(name string) error {
+	d, c, err := p.decoder(name)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var (
+		b       strings.Builder
+		inText  bool
+		phonetc int
+		held    int64
+	)
+	for {
+		t, err := p.token(d)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "si":
+				b.Reset()
+			case "t":
+				inText = phonetc == 0
+			case "rPh":
+				phonetc++
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "si":
+				held += int64(b.Len()) + 16
+				if held > p.partMax {
+					return fmt.Errorf("%w: the shared strings pass %d MiB", ErrTooLarge, p.partMax>>20)
+				}
+				p.strings = append(p.strings, b.String())
+			case "t":
+				inText = false
+			case "rPh":
+				phonetc--
+			}
+		case xml.CharData:
+			if inText {
+				b.Write(t)
+			}
+		}
+	}
+}
+
+// readStyles reads which cell styles show a date or time, and which a
+// percentage.
+func (p *pkg) readStyles() error {
+	if p.stylesPath == "" {
+		return nil
+	}
+	d, c, err := p.decoder(p.stylesPath)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	custom := map[int]string{}
+	inXfs := false
+	for {
+		t, err := p.token(d)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "numFmt":
+				id, _ := attr(t, "numFmtId")
+				code, _ := attr(t, "formatCode")
+				if n, err := strconv.Atoi(id); err == nil {
+					custom[n] = code
+				}
+			case "cellXfs":
+				inXfs = true
+			case "xf":
+				if !inXfs {
+					continue
+				}
+				id, _ := attr(t, "numFmtId")
+				n, _ := strconv.Atoi(id)
+				st := xfStyle{}
+				switch {
+				case n >= 14 && n <= 22, n >= 27 && n <= 36, n >= 45 && n <= 47, n >= 50 && n <= 58:
+					st.date = true
+				case n == 9 || n == 10:
+					st.percent = true
+				}
+				if code, ok := custom[n]; ok {
+					st.date = isDateFormat(code)
+					st.percent = !st.date && isPercentFormat(code)
+				}
+				if len(p.styles) < 1<<16 {
+					p.styles = append(p.styles, st)
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Local == "cellXfs" {
+				inXfs = false
+			}
+		}
+	}
+}
+
+// isPercentFormat reports whether a number format shows a percentage: a
+// % outside quotes and brackets, not escaped.
+func isPercentFormat(code string) bool {
+	quoted, bracket := false, false
+	for i := 0; i < len(code); i++ {
+		switch ch := code[i]; {
+		case ch == '"':
+			quoted = !quoted
+		case quoted:
+		case ch == '\\':
+			i++
+		case ch == '[':
+			bracket = true
+		case ch == ']':
+			bracket = false
+		case bracket:
+		case ch == '%':
+			return true
+		}
+	}
+	return false
+}
+
+func (p *pkg) style(s string) xfStyle {
+	if s == "" {
+		return xfStyle{}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n >= len(p.styles) {
+		return xfStyle{}
+	}
+	return p.styles[n]
+}
+
+// xcell is one stored cell, kept small: a score table may hold millions.
+type xcell struct {
+	value   string
+	formula string // the formula; for a shared formula's other cells, computed from its first cell when asked
+	col     int32
+	shared  int32 // 1 + the shared formula's index, for its other cells
+	kind    CellKind
+	percent bool
+	hasF    bool
+}
+
+// xrow is one stored row, its cells in column order.
+type xrow struct {
+	num   int
+	cells []xcell
+}
+
+// sharedFormula is the first cell of a shared formula.
+type sharedFormula struct {
+	col, row int
+	formula  string
+}
+
+// sheetData is a worksheet as read: the rows that hold cells, its merges,
+// hidden rows and columns.
+type sheetData struct {
+	name       string
+	rows       []xrow
+	merges     []mergeArea
+	hiddenRows []int
+	hiddenCols [][2]int // ranges of hidden columns
+	shared     map[int]sharedFormula
+	complete   bool // every row was read (false when reading stopped early)
+	cells      int
+}
+
+// rowAt is the stored row with number n, or nil.
+func (s *sheetData) rowAt(n int) *xrow {
+	i := sort.Search(len(s.rows), func(i int) bool { return s.rows[i].num >= n })
+	if i < len(s.rows) && s.rows[i].num == n {
+		return &s.rows[i]
+	}
+	return nil
+}
+
+// cellAt is the stored cell at (row, col), or nil.
+func (s *sheetData) cellAt(row, col int) *xcell {
+	r := s.rowAt(row)
+	if r == nil {
+		return nil
+	}
+	i := sort.Search(len(r.cells), func(i int) bool { return int(r.cells[i].col) >= col })
+	if i < len(r.cells) && int(r.cells[i].col) == col {
+		return &r.cells[i]
+	}
+	return nil
+}
+
+// readControl says how much of a sheet to read.
+type readControl struct {
+	// keep, when set, is asked after the first headerRows rows whether to
+	// read on; when it says no, the rest of the sheet is not read.
+	keep       func(s *sheetData) bool
+	headerRows int
+	maxCol     int // columns beyond it are not stored (0: all)
+	maxCells   int // stop with ErrTooLarge past this many stored cells (0: no bound)
+}
+
+// readSheet streams one worksheet.
+func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
+	s := &sheetData{name: sp.name, shared: map[int]sharedFormula{}}
+	d, c, err := p.decoder(sp.path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	defer c.Close()
+	var (
+		row      *xrow
+		rowNum   int
+		cur      xcell
+		inCell   bool
+		field    string // "v", "f", "t" (inline text) or ""
+		text     strings.Builder
+		typ      string
+		colNext  int
+		fAttrs   xml.StartElement
+		asked    bool
+		stopped  bool
+		isText   int // depth inside <is>
+		phonetic int
+	)
+	flushRow := func() {
+		if row != nil && len(row.cells) > 0 {
+			s.rows = append(s.rows, *row)
+		}
+		row = nil
+	}
+	for {
+		t, err := p.token(d)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "row":
+				flushRow()
+				n := rowNum + 1
+				if v, ok := attr(t, "r"); ok {
+					if x, err := strconv.Atoi(v); err == nil && x > 0 {
+						n = x
+					}
+				}
+				if n <= rowNum { // rows out of order: keep the order by number
+					n = rowNum + 1
+				}
+				rowNum = n
+				if !asked && ctl.keep != nil && rowNum > ctl.headerRows {
+					asked = true
+					if !ctl.keep(s) {
+						stopped = true
+					}
+				}
+				if stopped {
+					return s, nil
+				}
+				if h, _ := attr(t, "hidden"); h == "1" || h == "true" {
+					s.hiddenRows = append(s.hiddenRows, rowNum)
+				}
+				row = &xrow{num: rowNum}
+				colNext = 1
+			case "c":
+				if row == nil { // a cell outside a row: damaged, but read it in a row of its own
+					flushRow()
+					rowNum++
+					row = &xrow{num: rowNum}
+					colNext = 1
+				}
+				cur = xcell{col: int32(colNext)}
+				if r, ok := attr(t, "r"); ok {
+					if col, rr, err := cellCoordinates(r); err == nil {
+						cur.col = int32(col)
+						_ = rr
+					}
+				}
+				colNext = int(cur.col) + 1
+				typ, _ = attr(t, "t")
+				st, _ := attr(t, "s")
+				style := p.style(st)
+				cur.percent = style.percent
+				if style.date {
+					cur.kind = Date
+				}
+				inCell = true
+				text.Reset()
+			case "v":
+				if inCell {
+					field = "v"
+					text.Reset()
+				}
+			case "f":
+				if inCell {
+					field = "f"
+					fAttrs = t.Copy()
+					text.Reset()
+					cur.hasF = true
+				}
+			case "is":
+				if inCell {
+					isText++
+					text.Reset()
+				}
+			case "rPh":
+				phonetic++
+			case "t":
+				if inCell && isText > 0 && phonetic == 0 {
+					field = "t"
+				}
+			case "mergeCell":
+				if r, ok := attr(t, "ref"); ok {
+					if m, ok := parseArea(r); ok {
+						s.merges = append(s.merges, m)
+					}
+				}
+			case "col":
+				if h, _ := attr(t, "hidden"); h == "1" || h == "true" {
+					lo, _ := attr(t, "min")
+					hi, _ := attr(t, "max")
+					a, err1 := strconv.Atoi(lo)
+					b, err2 := strconv.Atoi(hi)
+					if err1 == nil && err2 == nil && a >= 1 && b >= a {
+						s.hiddenCols = append(s.hiddenCols, [2]int{a, min(b, maxColumns)})
+					}
+				}
+			}
+		case xml.CharData:
+			if field != "" && text.Len() < maxCellText {
+				text.Write(t)
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "v":
+				if field == "v" {
+					cur.value = text.String()
+					field = ""
+				}
+			case "f":
+				if field == "f" {
+					cur.formula = text.String()
+					field = ""
+					if ft, _ := attr(fAttrs, "t"); ft == "shared" {
+						si, _ := attr(fAttrs, "si")
+						idx, err := strconv.Atoi(si)
+						if err == nil && idx >= 0 && idx < 1<<30 {
+							if cur.formula != "" {
+								if _, seen := s.shared[idx]; !seen {
+									s.shared[idx] = sharedFormula{col: int(cur.col), row: rowNum, formula: cur.formula}
+								}
+							} else {
+								cur.shared = int32(idx) + 1
+							}
+						}
+					}
+				}
+			case "t":
+				if field == "t" {
+					field = ""
+				}
+			case "rPh":
+				phonetic--
+			case "is":
+				if isText > 0 {
+					isText--
+					if isText == 0 {
+						cur.value = text.String()
+						typ = "inlineStr"
+					}
+				}
+			case "c":
+				if !inCell {
+					continue
+				}
+				inCell, field = false, ""
+				p.finishCell(&cur, typ)
+				if cur.kind == Blank && !cur.hasF {
+					continue
+				}
+				if ctl.maxCol > 0 && int(cur.col) > ctl.maxCol {
+					continue
+				}
+				s.cells++
+				if ctl.maxCells > 0 && s.cells > ctl.maxCells {
+					return nil, fmt.Errorf("%w: sheet %s holds more than %d cells", ErrTooLarge, sp.name, ctl.maxCells)
+				}
+				if n := len(row.cells); n > 0 && row.cells[n-1].col >= cur.col {
+					insertCell(row, cur)
+				} else {
+					row.cells = append(row.cells, cur)
+				}
+			case "row":
+				flushRow()
+			case "sheetData":
+				flushRow()
+				if ctl.keep != nil && !asked {
+					asked = true
+					if !ctl.keep(s) {
+						return s, nil
+					}
+				}
+			}
+		}
+	}
+	flushRow()
+	s.complete = true
+	return s, nil
+}
+
+// insertCell puts a cell given out of column order in its place; a second
+// cell at the same column replaces the first, as Excel does.
+func insertCell(r *xrow, c xcell) {
+	i := sort.Search(len(r.cells), func(i int) bool { return r.cells[i].col >= c.col })
+	if i < len(r.cells) && r.cells[i].col == c.col {
+		r.cells[i] = c
+		return
+	}
+	r.cells = append(r.cells, xcell{})
+	copy(r.cells[i+1:], r.cells[i:])
+	r.cells[i] = c
+}
+
+// maxCellText is the longest cell text kept: Excel's limit is 32,767
+// characters; a longer text (a damaged or hostile file) is cut.
+const maxCellText = 32767 * 4
+
+// maxColumns and maxRows are Excel's sheet limits.
+const (
+	maxColumns = 16384
+	maxRows    = 1048576
+)
+
+// finishCell sets a cell's kind and value from its type attribute.
+func (p *pkg) finishCell(c *xcell, typ string) {
+	c.value = strings.TrimRight(c.value, "\x00")
+	date := c.kind == Date
+	c.kind = Blank
+	switch typ {
+	case "s":
+		idx, err := strconv.Atoi(strings.TrimSpace(c.value))
+		if err != nil || idx < 0 || idx >= len(p.strings) {
+			c.value = ""
+			return
+		}
+		c.value, c.kind = p.strings[idx], Text
+	case "inlineStr", "str":
+		c.kind = Text
+		if c.value == "" && (typ == "inlineStr" || !c.hasF) {
+			c.kind = Blank
+		}
+	case "b":
+		c.kind = Bool
+	case "e":
+		c.kind = ErrorValue
+	case "d":
+		c.kind = Date
+	default:
+		if c.value == "" {
+			return
+		}
+		if _, err := strconv.ParseFloat(c.value, 64); err != nil {
+			c.kind = Text
+		} else if date {
+			c.kind = Date
+		} else {
+			c.kind = Number
+		}
+	}
+	if c.value == "" && c.kind != Text {
+		c.kind = Blank
+	}
+	if c.kind != Number {
+		c.percent = false
+	}
+}
+
+// cellCoordinates reads "F12" as (6, 12).
+func cellCoordinates(ref string) (col, row int, err error) {
+	ref = strings.ReplaceAll(ref, "$", "")
+	i := 0
+	for i < len(ref) && (ref[i] >= 'A' && ref[i] <= 'Z' || ref[i] >= 'a' && ref[i] <= 'z') {
+		ch := ref[i] | 0x20
+		col = col*26 + int(ch-'a'+1)
+		i++
+		if col > maxColumns {
+			return 0, 0, fmt.Errorf("column out of range in %q", ref)
+		}
+	}
+	if i == 0 || i == len(ref) {
+		return 0, 0, fmt.Errorf("not a cell reference: %q", ref)
+	}
+	row, err = strconv.Atoi(ref[i:])
+	if err != nil || row < 1 || row > maxRows {
+		return 0, 0, fmt.Errorf("row out of range in %q", ref)
+	}
+	return col, row, nil
+}
+
+// parseArea reads "A1:C3" (or "B2") as a merge area.
+func parseArea(s string) (mergeArea, bool) {
+	a, b, found := strings.Cut(s, ":")
+	if !found {
+		b = a
+	}
+	c1, r1, err1 := cellCoordinates(a)
+	c2, r2, err2 := cellCoordinates(b)
+	if err1 != nil || err2 != nil {
+		return mergeArea{}, false
+	}
+	return mergeArea{top: min(r1, r2), left: min(c1, c2), bottom: max(r1, r2), right: max(c1, c2)}, true
+}
