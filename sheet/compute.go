@@ -176,4 +176,3 @@ func number15(raw string) (decimal.Decimal, error) {
 func shiftFormula(f string, fromCol, fromRow, toCol, toRow int) (string, error) {
 	return formula.Shift(f, fromCol, fromRow, toCol, toRow)
 }
-
