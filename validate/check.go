@@ -44,7 +44,7 @@ func Check(b *sheet.Book) (*Workbook, List) {
 	if len(b.Tables) == 0 {
 		problems.Add(&CellError{Severity: SeverityError, Err: ErrNoScoreTable})
 	}
-	seen := map[string]string{}
+	seen := map[string]seenDepartment{}
 	var infos []*tableInfo
 	for _, t := range b.Tables {
 		if info := buildTable(t, seen, &problems); info != nil {
@@ -85,13 +85,19 @@ func Check(b *sheet.Book) (*Workbook, List) {
 			w.Results = nil
 		}
 	}
+	problems = problems.mergeProblems()
 	problems.Sort(b.Sheets)
 	return w, problems
 }
 
+// seenDepartment is a department name already taken, and where.
+type seenDepartment struct {
+	name, where string
+}
+
 // buildTable reads one score table's departments, indicators, weights and
 // scores; nil when it has no usable structure.
-func buildTable(t *sheet.Table, seen map[string]string, problems *List) *tableInfo {
+func buildTable(t *sheet.Table, seen map[string]seenDepartment, problems *List) *tableInfo {
 	depth := len(t.Levels)
 	if depth == 0 {
 		return nil // sheet never returns such a table
@@ -116,7 +122,7 @@ func buildTable(t *sheet.Table, seen map[string]string, problems *List) *tableIn
 		filled, numbers := 0, 0
 		for _, row := range t.Rows {
 			c := row.Scores[i]
-			if c.IsBlank() || row.Leaf().Value == "" {
+			if blank(c) || row.Leaf().Value == "" {
 				continue
 			}
 			filled++
@@ -128,13 +134,22 @@ func buildTable(t *sheet.Table, seen map[string]string, problems *List) *tableIn
 			add(&CellError{Severity: SeverityWarning, Sheet: t.Sheet, Cell: col.Ref, Err: WarnWordColumn, Found: col.Header})
 			continue
 		}
+		// Names that differ only by invisible characters look the same:
+		// they are duplicates, and the message names the characters.
 		where := t.Sheet + "!" + col.Ref
-		if other, dup := seen[name]; dup {
-			add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: col.Ref, Department: name, Err: ErrDuplicateDepartment, Found: name, Expected: other})
+		if other, dup := seen[foldName(name)]; dup {
+			var chars []rune
+			if other.name != name {
+				chars = invisibleIn(other.name+name, true)
+			}
+			add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: col.Ref, Department: name, Err: ErrDuplicateDepartment, Found: name, Expected: other.where, Invisible: chars})
 			duplicates++
 			continue
 		}
-		seen[name] = where
+		seen[foldName(name)] = seenDepartment{name, where}
+		if chars := invisibleIn(name, true); len(chars) > 0 && !t.ScoreColumn {
+			add(&CellError{Severity: SeverityWarning, Sheet: t.Sheet, Cell: col.Ref, Department: name, Err: WarnInvisibleChar, Found: name, Invisible: chars})
+		}
 		active = append(active, i)
 		info.table.Departments = append(info.table.Departments, calc.Department{Name: name, Cell: col.Ref})
 	}
@@ -150,11 +165,13 @@ func buildTable(t *sheet.Table, seen map[string]string, problems *List) *tableIn
 		parents []string
 	}
 	var declarations []declaration
+	named := map[string]bool{} // indicator paths whose names were checked for invisible characters
 	for _, row := range t.Rows {
 		parents := make([]string, depth-1)
 		for p := range parents {
 			parents[p] = row.Names[p].Value
 		}
+		checkNames(t.Sheet, row, named, problems)
 		leafName := row.Leaf().Value
 		if leafName == "" {
 			strayNumbers(t, row, active, problems)
@@ -167,17 +184,19 @@ func buildTable(t *sheet.Table, seen map[string]string, problems *List) *tableIn
 		weightOK := false
 		switch {
 		case wv.err == ErrMissing:
-			add(cellProblem(SeverityError, t.Sheet, wc, "", path, ErrMissingWeight, "", ""))
+			add(cellProblem(SeverityError, t.Sheet, wc, "", path, ErrMissingWeight, "", "").naming(wv))
 		case wv.err == ErrFormula:
 			add(cellProblem(SeverityError, t.Sheet, wc, "", path, ErrFormula, shown(wc), wv.detail))
 		case wv.err != nil:
-			add(cellProblem(SeverityError, t.Sheet, wc, "", path, ErrWeightNotNumber, shown(wc), ""))
+			add(cellProblem(SeverityError, t.Sheet, wc, "", path, ErrWeightNotNumber, shown(wc), "").naming(wv))
 		case wv.num.IsZero():
 			add(cellProblem(SeverityError, t.Sheet, wc, "", path, ErrZeroWeight, shown(wc), ""))
 		default:
+			// A weight formatted as a percentage is read as the number it
+			// holds (3.2% is 0.032), without a warning.
 			weightOK = true
 			if wv.text {
-				add(cellProblem(SeverityWarning, t.Sheet, wc, "", path, WarnTextNumber, shown(wc), wv.num.String()))
+				add(cellProblem(SeverityWarning, t.Sheet, wc, "", path, WarnTextNumber, shown(wc), wv.num.String()).naming(wv))
 			}
 		}
 		if !weightOK {
@@ -239,13 +258,16 @@ func score(sheetName string, c sheet.Cell, dept string, leaf *calc.Indicator, we
 		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrFormula, shown(c), v.detail))
 		return calc.Score{}
 	case v.err != nil:
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, v.err, shown(c), ""))
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, v.err, shown(c), "").naming(v))
 		return calc.Score{}
 	case v.na:
 		return calc.Score{NA: true}
 	}
 	if v.text {
-		problems.Add(cellProblem(SeverityWarning, sheetName, c, dept, path, WarnTextNumber, shown(c), v.num.String()))
+		problems.Add(cellProblem(SeverityWarning, sheetName, c, dept, path, WarnTextNumber, shown(c), v.num.String()).naming(v))
+	}
+	if v.percent {
+		problems.Add(cellProblem(SeverityWarning, sheetName, c, dept, path, WarnPercentScore, shown(c), v.num.String()))
 	}
 	if weightOK {
 		w := leaf.Weight
@@ -266,7 +288,7 @@ func score(sheetName string, c sheet.Cell, dept string, leaf *calc.Indicator, we
 func strayNumbers(t *sheet.Table, row sheet.Row, active []int, problems *List) {
 	for _, i := range active {
 		c := row.Scores[i]
-		if c.IsBlank() {
+		if blank(c) {
 			continue
 		}
 		if v := readValue(c, false); v.err == nil {
@@ -281,7 +303,7 @@ func strayNumbers(t *sheet.Table, row sheet.Row, active []int, problems *List) {
 func parentRow(row sheet.Row) sheet.Row {
 	depth := len(row.Names)
 	leafWeight := row.Weights[depth-1]
-	if leafWeight.IsBlank() {
+	if blank(leafWeight) {
 		return row
 	}
 	for p := depth - 2; p >= 0; p-- {
@@ -319,17 +341,17 @@ func declareParentWeights(info *tableInfo, row sheet.Row, parents []string, prob
 			return // a parent-only row before its leaves: nothing to attach to yet
 		}
 		c := row.Weights[p]
-		if c.IsBlank() {
+		if blank(c) {
 			continue
 		}
 		v := readValue(c, false)
 		if v.err != nil {
 			info.badWeights = true
-			problems.Add(cellProblem(SeverityError, info.src.Sheet, c, "", node.Path(), ErrWeightNotNumber, shown(c), ""))
+			problems.Add(weightProblem(info.src.Sheet, c, node.Path(), v))
 			continue
 		}
 		if v.text {
-			problems.Add(cellProblem(SeverityWarning, info.src.Sheet, c, "", node.Path(), WarnTextNumber, shown(c), v.num.String()))
+			problems.Add(cellProblem(SeverityWarning, info.src.Sheet, c, "", node.Path(), WarnTextNumber, shown(c), v.num.String()).naming(v))
 		}
 		if prev, ok := info.declared[node]; ok {
 			if !node.Weight.Equal(v.num) {
@@ -343,17 +365,49 @@ func declareParentWeights(info *tableInfo, row sheet.Row, parents []string, prob
 	}
 }
 
+// weightProblem is a weight cell that could not be read: a formula
+// without a value, or not a number.
+func weightProblem(sheetName string, c sheet.Cell, path string, v value) *CellError {
+	if v.err == ErrFormula {
+		return cellProblem(SeverityError, sheetName, c, "", path, ErrFormula, shown(c), v.detail)
+	}
+	return cellProblem(SeverityError, sheetName, c, "", path, ErrWeightNotNumber, shown(c), "").naming(v)
+}
+
+// checkNames warns about invisible characters in a row's indicator
+// names, once per indicator (a parent's name is seen on every row below
+// it).
+func checkNames(sheetName string, row sheet.Row, named map[string]bool, problems *List) {
+	path := ""
+	for _, c := range row.Names {
+		if c.Value == "" {
+			continue
+		}
+		if path != "" {
+			path += "/"
+		}
+		path += c.Value
+		if named[path] {
+			continue
+		}
+		named[path] = true
+		if chars := invisibleIn(c.Value, true); len(chars) > 0 {
+			problems.Add(&CellError{Severity: SeverityWarning, Sheet: sheetName, Cell: c.Ref, Indicator: path, Err: WarnInvisibleChar, Found: c.Value, Invisible: chars})
+		}
+	}
+}
+
 // readTotalRow reads the 合计 row: declared total points and totals.
 func readTotalRow(info *tableInfo, row sheet.Row, active []int, problems *List) {
 	t := info.src
 	for p := len(row.Weights) - 1; p >= 0; p-- {
 		c := row.Weights[p]
-		if c.IsBlank() {
+		if blank(c) {
 			continue
 		}
 		v := readValue(c, false)
 		if v.err != nil {
-			problems.Add(cellProblem(SeverityError, t.Sheet, c, "", "", ErrWeightNotNumber, shown(c), ""))
+			problems.Add(weightProblem(t.Sheet, c, "", v))
 			break
 		}
 		info.totalCell, info.total, info.hasTotal = c, v.num, true
@@ -361,15 +415,17 @@ func readTotalRow(info *tableInfo, row sheet.Row, active []int, problems *List) 
 	}
 	for k, i := range active {
 		c := row.Scores[i]
-		if c.IsBlank() {
+		if blank(c) {
 			continue
 		}
 		v := readValue(c, true)
 		dept := info.table.Departments[k].Name
 		switch {
 		case v.na:
+		case v.err == ErrFormula:
+			problems.Add(cellProblem(SeverityError, t.Sheet, c, dept, "", ErrFormula, shown(c), v.detail))
 		case v.err != nil:
-			problems.Add(cellProblem(SeverityError, t.Sheet, c, dept, "", ErrNotNumber, shown(c), ""))
+			problems.Add(cellProblem(SeverityError, t.Sheet, c, dept, "", ErrNotNumber, shown(c), "").naming(v))
 		default:
 			info.deptTotals[dept] = declaredTotal{cell: c, value: v.num}
 		}

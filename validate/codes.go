@@ -3,7 +3,10 @@ package validate
 import "errors"
 
 // sentinels are every sentinel with its code, the stable name scripts see
-// in the JSON report; errors first, then warnings.
+// in the JSON report; errors first, then warnings. Codes are distinct and
+// never change once released: "missing" is a missing score and nothing
+// else, "formula" a formula that could not be computed (its value is
+// neither saved nor computable), wherever the cell is.
 var sentinels = []struct {
 	err  error
 	code string
@@ -36,6 +39,8 @@ var sentinels = []struct {
 	{WarnUnknownSetting, "unknown-setting"},
 	{WarnWordColumn, "word-column"},
 	{WarnStrayNumber, "stray-number"},
+	{WarnPercentScore, "percent-score"},
+	{WarnInvisibleChar, "invisible-character"},
 }
 
 // Code is the stable name of the sentinel err wraps ("above-weight"), or

@@ -61,6 +61,8 @@ var (
 	WarnUnknownSetting = errors.New("unknown setting")
 	WarnWordColumn     = errors.New("column without numbers taken as descriptive")
 	WarnStrayNumber    = errors.New("number outside an indicator row")
+	WarnPercentScore   = errors.New("score formatted as a percentage")
+	WarnInvisibleChar  = errors.New("invisible character in a name")
 )
 
 // CellError is one problem, with its place. Err is one of the sentinels.
@@ -73,6 +75,9 @@ type CellError struct {
 	Err        error
 	Found      string // what the cell holds
 	Expected   string // what it should hold
+	Invisible  []rune // invisible characters in the cell (U+200B, …), named in the message
+	Merge      string // the merged cell the value came from ("F2:F9"); Cell is its top-left
+	Covered    int    // with Merge: how many indicators share this problem
 }
 
 func (e *CellError) Unwrap() error { return e.Err }
@@ -92,42 +97,99 @@ func (e *CellError) Place() string {
 		b.WriteString(e.Sheet + ": ")
 	}
 	if e.Department != "" {
-		b.WriteString(e.Department + ": ")
+		b.WriteString(cut(e.Department) + ": ")
 	}
 	if e.Indicator != "" {
-		b.WriteString(e.Indicator + ": ")
+		parts := strings.Split(e.Indicator, "/")
+		for i, p := range parts {
+			parts[i] = cut(p)
+		}
+		b.WriteString(strings.Join(parts, "/") + ": ")
 	}
 	return b.String()
 }
 
-// Message says what is wrong, in lang ("zh" or "en"), without the place.
+// Message says what is wrong, in lang ("zh" or "en"), without the place:
+// the sentinel's sentence, then the invisible characters found and the
+// merged cell, when there are any. Cell text is cut to 100 characters.
 func (e *CellError) Message(lang string) string {
 	m, ok := messages[e.Err]
 	if !ok {
 		return e.Err.Error()
 	}
-	tmpl := m.zh
-	if lang == "en" {
-		tmpl = m.en
+	en := lang == "en"
+	tmpl := pick(en, m.zh, m.en)
+	msg := e.fill(tmpl, en)
+	if len(e.Invisible) > 0 && !strings.Contains(tmpl, "{chars}") {
+		clause := pick(en, "，含{chars}", "; it contains {chars}")
+		if c, ok := charsClauses[e.Err]; ok {
+			clause = pick(en, c[0], c[1])
+		}
+		msg += e.fill(clause, en)
 	}
-	return fill(tmpl, e.Found, e.Expected)
+	if e.Merge != "" {
+		n := max(e.Covered, 1)
+		if en {
+			noun := "indicators"
+			if n == 1 {
+				noun = "indicator"
+			}
+			msg += fmt.Sprintf(" (merged cell %s, covering %d %s)", e.Merge, n, noun)
+		} else {
+			msg += fmt.Sprintf("（合并单元格 %s，涉及 %d 个指标）", e.Merge, n)
+		}
+	}
+	return msg
 }
 
 // Hint says what to do, in lang; "" when there is nothing to add.
 func (e *CellError) Hint(lang string) string {
 	m := messages[e.Err]
-	if lang == "en" {
-		return fill(m.hintEn, e.Found, e.Expected)
+	en := lang == "en"
+	hints := []string{e.fill(pick(en, m.hintZh, m.hintEn), en)}
+	if len(e.Invisible) > 0 && !strings.Contains(pick(en, m.zh, m.en), "{chars}") {
+		hints = append(hints, pick(en, "删除不可见字符：清空单元格后重新输入", "delete the invisible characters: clear the cell and type it again"))
 	}
-	return fill(m.hintZh, e.Found, e.Expected)
+	if e.Merge != "" && e.Department != "" {
+		hints = append(hints, e.fill(pick(en, "取消合并单元格 {merge}，为每个指标分别填写得分", "unmerge {merge} and give each indicator its own score"), en))
+	}
+	var out []string
+	for _, h := range hints {
+		if h != "" {
+			out = append(out, h)
+		}
+	}
+	return strings.Join(out, pick(en, "；", "; "))
 }
 
-func fill(tmpl, found, expected string) string {
-	return strings.NewReplacer("{found}", found, "{expected}", expected).Replace(tmpl)
+func pick(en bool, zh, english string) string {
+	if en {
+		return english
+	}
+	return zh
 }
 
+// fill puts the problem's parts into a template: {found} and {expected}
+// (cut to 100 characters), {chars} (the invisible characters, named) and
+// {merge}.
+func (e *CellError) fill(tmpl string, en bool) string {
+	chars := ""
+	if len(e.Invisible) > 0 {
+		chars = charNames(e.Invisible, pick(en, "zh", "en"))
+	}
+	return strings.NewReplacer("{found}", cut(e.Found), "{expected}", cut(e.Expected), "{chars}", chars, "{merge}", e.Merge).Replace(tmpl)
+}
+
+// message is a sentinel's text. A template may hold {found}, {expected},
+// {chars} and {merge}.
 type message struct {
 	zh, en, hintZh, hintEn string
+}
+
+// charsClauses replace, for some sentinels, the usual clause that names
+// invisible characters (，含{chars}).
+var charsClauses = map[error][2]string{
+	ErrDuplicateDepartment: {"，两个名称只差{chars}", "; the two names differ only by {chars}"},
 }
 
 var messages = map[error]message{
@@ -212,6 +274,12 @@ var messages = map[error]message{
 	WarnWordColumn: {
 		"列“{found}”没有任何数字，按说明列处理，不作为部门", "column {found} holds no number: taken as a description, not a department",
 		"如果这是部门，请把得分填成数字", "if it is a department, write its scores as numbers"},
+	WarnPercentScore: {
+		"得分单元格设置为百分比格式，显示为 {found}，已按 {expected} 分读取", "the score cell is formatted as a percentage: it shows {found} and is read as {expected} points",
+		"直接填写分数，或把单元格格式改为“常规”或“数值”", "type the points, or set the cell format to General or Number"},
+	WarnInvisibleChar: {
+		"名称“{found}”含{chars}", "name {found} contains {chars}",
+		"删除这些字符：清空单元格后重新输入名称（复制粘贴常会带入此类字符）", "delete them: clear the cell and type the name again (copy and paste often brings such characters in)"},
 	WarnStrayNumber: {
 		"数字 {found} 所在行没有末级指标名称，未计入得分", "number {found} is in a row without a leaf indicator name and is not counted",
 		"补上指标名称，或删除该数字", "add the indicator's name, or remove the number"},
@@ -303,5 +371,42 @@ func splitRef(ref string) (col, row int) {
 
 // cellProblem is a problem at a cell of a score table.
 func cellProblem(sev Severity, sheetName string, c sheet.Cell, dept, indicator string, err error, found, expected string) *CellError {
-	return &CellError{Severity: sev, Sheet: sheetName, Cell: c.Ref, Department: dept, Indicator: indicator, Err: err, Found: found, Expected: expected}
+	return &CellError{Severity: sev, Sheet: sheetName, Cell: c.Ref, Department: dept, Indicator: indicator, Err: err, Found: found, Expected: expected, Merge: c.Merge}
+}
+
+// naming adds the invisible characters a value held, to be named.
+func (e *CellError) naming(v value) *CellError {
+	e.Invisible = v.invisible
+	return e
+}
+
+// mergeProblems reports problems that come from one merged cell once: the
+// problems of one sentinel, severity, sheet, department and merge become
+// one, at the merge's top-left cell, counting the indicators it covers.
+func (l List) mergeProblems() List {
+	type key struct {
+		err                       error
+		sev                       Severity
+		sheet, department, merged string
+	}
+	first := map[key]*CellError{}
+	var out List
+	for _, e := range l {
+		if e.Merge == "" {
+			out = append(out, e)
+			continue
+		}
+		k := key{e.Err, e.Severity, e.Sheet, e.Department, e.Merge}
+		if f, ok := first[k]; ok {
+			f.Covered++
+			continue
+		}
+		e.Covered = 1
+		if topLeft, _, ok := strings.Cut(e.Merge, ":"); ok {
+			e.Cell = topLeft
+		}
+		first[k] = e
+		out = append(out, e)
+	}
+	return out
 }

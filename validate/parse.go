@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/shopspring/decimal"
 
@@ -13,15 +14,20 @@ import (
 var plainNumber = regexp.MustCompile(`^[+-]?(\d+(\.\d*)?|\.\d+)$`)
 
 // ParseText reads text that holds a number: "12.5", " 12.5 ", full-width
-// "１２．５", with a trailing 分. ok is false for anything else.
+// "１２．５", with a trailing 分. Invisible characters (zero-width spaces,
+// BOM, …) are dropped and other spaces (non-breaking, full-width) are
+// spaces, so text that shows a number is read as that number. ok is false
+// for anything else.
 func ParseText(s string) (decimal.Decimal, bool) {
 	var b strings.Builder
 	for _, r := range strings.TrimSpace(s) {
 		switch {
+		case invisible(r, false) && unicode.Is(unicode.Zs, r):
+			r = ' '
+		case invisible(r, false):
+			continue
 		case r >= 0xFF01 && r <= 0xFF5E:
 			r -= 0xFEE0
-		case r == 0x3000:
-			r = ' '
 		case r == '−' || r == '－':
 			r = '-'
 		case r == '。':
@@ -49,9 +55,10 @@ func ParseNumber(raw string) (decimal.Decimal, bool) {
 	return d, err == nil
 }
 
-// IsNotApplicable reports whether text says 不适用 / N/A / NA.
+// IsNotApplicable reports whether text says 不适用 / N/A / NA (invisible
+// characters aside).
 func IsNotApplicable(s string) bool {
-	switch sheet.Normalize(s) {
+	switch sheet.Normalize(foldName(s)) {
 	case "不适用", "n/a", "na", "不涉及":
 		return true
 	}
@@ -60,30 +67,40 @@ func IsNotApplicable(s string) bool {
 
 // value is a cell read as a number.
 type value struct {
-	num    decimal.Decimal
-	na     bool
-	text   bool // it was text holding a number
-	err    error
-	detail string // for ErrFormula: why
+	num       decimal.Decimal
+	na        bool
+	text      bool // it was text holding a number
+	percent   bool // a number formatted as a percentage: 90% is 0.9
+	invisible []rune
+	err       error
+	detail    string // for ErrFormula: why
 }
 
-// readValue reads a score or weight cell. A blank cell gives ErrMissing,
-// anything not a number ErrNotNumber (the caller maps them for weights).
+// readValue reads a score or weight cell. A blank cell (or text of spaces
+// and invisible characters only) gives ErrMissing, anything not a number
+// ErrNotNumber (the caller maps them for weights), a formula that could
+// not be computed ErrFormula. Invisible characters of a text cell are
+// kept, to be named.
 func readValue(c sheet.Cell, allowNA bool) value {
 	switch c.Kind {
 	case sheet.Blank:
 		return value{err: ErrMissing}
 	case sheet.Number:
 		if d, ok := ParseNumber(c.Value); ok {
-			return value{num: d}
+			return value{num: d, percent: c.Percent}
 		}
 	case sheet.Text:
-		if allowNA && IsNotApplicable(c.Value) {
+		inv := invisibleIn(c.Value, false)
+		switch {
+		case strings.TrimFunc(c.Value, func(r rune) bool { return unicode.IsSpace(r) || invisible(r, false) }) == "":
+			return value{err: ErrMissing, invisible: inv}
+		case allowNA && IsNotApplicable(c.Value):
 			return value{na: true}
 		}
 		if d, ok := ParseText(c.Value); ok {
-			return value{num: d, text: c.Formula == ""}
+			return value{num: d, text: c.Formula == "", invisible: inv}
 		}
+		return value{err: ErrNotNumber, invisible: inv}
 	case sheet.FormulaFailed:
 		detail := ""
 		if c.Err != nil {
@@ -94,10 +111,8 @@ func readValue(c sheet.Cell, allowNA bool) value {
 	return value{err: ErrNotNumber}
 }
 
-// shown is a cell's content for messages: the value, or the formula.
-func shown(c sheet.Cell) string {
-	if c.Kind == sheet.FormulaFailed {
-		return "=" + c.Formula
-	}
-	return strings.TrimSpace(c.Value)
+// blank reports whether a cell shows nothing: blank, or text of spaces
+// and invisible characters only.
+func blank(c sheet.Cell) bool {
+	return c.IsBlank() || c.Kind == sheet.Text && readValue(c, false).err == ErrMissing
 }

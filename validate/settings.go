@@ -27,10 +27,14 @@ func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total, grades
 	bandCell := sheet.Cell{}
 	for i, row := range b.Settings {
 		raw := strings.TrimSpace(row.Key.Value)
-		key := sheet.Normalize(raw)
+		key := sheet.Normalize(foldName(raw)) // invisible characters aside
 		val := strings.TrimSpace(row.Value.Value)
 		bad := func(expected string) {
-			problems.Add(cellProblem(SeverityError, b.SettingsSheet, row.Value, "", "", ErrSetting, raw+" = "+val, expected))
+			if v := readValue(row.Value, false); v.err == ErrFormula {
+				problems.Add(cellProblem(SeverityError, b.SettingsSheet, row.Value, "", "", ErrFormula, shown(row.Value), v.detail))
+				return
+			}
+			problems.Add(cellProblem(SeverityError, b.SettingsSheet, row.Value, "", "", ErrSetting, raw+" = "+shown(row.Value), expected).naming(readValue(row.Value, false)))
 		}
 		switch key {
 		case "满分", "totalpoints", "总分值":
@@ -48,7 +52,7 @@ func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total, grades
 			}
 			s.Decimals = int32(d.IntPart())
 		case "舍入", "舍入方式", "rounding":
-			switch sheet.Normalize(val) {
+			switch sheet.Normalize(foldName(val)) {
 			case "四舍五入", "half-up", "halfup":
 				s.Rounding = calc.HalfUp
 			case "截断", "truncate", "去尾":
@@ -68,7 +72,9 @@ func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total, grades
 				if i == 0 && headerKeys[key] {
 					continue // a header row: 项目 | 值
 				}
-				problems.Add(cellProblem(SeverityWarning, b.SettingsSheet, row.Key, "", "", WarnUnknownSetting, raw, ""))
+				p := cellProblem(SeverityWarning, b.SettingsSheet, row.Key, "", "", WarnUnknownSetting, raw, "")
+				p.Invisible = invisibleIn(raw, true)
+				problems.Add(p)
 				continue
 			}
 			grades = true
