@@ -1,9 +1,9 @@
 package main
 
 import (
-	"context"
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"os"

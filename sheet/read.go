@@ -44,6 +44,7 @@ type Options struct {
 	Password      string
 	UnzipLimit    int64 // 0: DefaultUnzipLimit
 	UnzipXMLLimit int64 // 0: DefaultUnzipXMLLimit
+	TmpDir        string
 }
 
 // CellKind is what a cell holds.
@@ -177,6 +178,7 @@ func Open(ctx context.Context, path string, opt Options) (b *Book, err error) {
 		Password:          opt.Password,
 		UnzipSizeLimit:    opt.UnzipLimit,
 		UnzipXMLSizeLimit: opt.UnzipXMLLimit,
+		TmpDir:            opt.TmpDir,
 	})
 	if err != nil {
 		return nil, classifyOpenError(err, opt)
