@@ -252,7 +252,7 @@ feed:
 		failures = append(failures, errors.New(msg))
 	}
 	if writeFailed > 0 {
-		failures = append(failures, failf(lang, "%d 个工作簿的输出无法写入，原因见上方", "the outputs of %s could not be written; the causes are above", countOr(lang, writeFailed, "workbook")))
+		failures = append(failures, failf(lang, "%s 个工作簿的输出无法写入，原因见上方", "the outputs of %s could not be written; the causes are above", count(lang, writeFailed, "workbook")))
 	}
 	if len(failures) > 0 {
 		for _, f := range failures[:len(failures)-1] {
@@ -292,6 +292,21 @@ type outcome struct {
 	took     time.Duration
 	openErr  error // why the file could not be read
 	writeErr error // an output could not be written
+}
+
+// testHookWrite, when set, runs before each output of processFile is
+// written; an error it returns stands for the write's (tests use it to
+// make a disk full or a folder read-only, which root ignores).
+var testHookWrite func(path string) error
+
+// writeWith runs the test hook, then write.
+func writeWith(path string, write func() error) error {
+	if testHookWrite != nil {
+		if err := testHookWrite(path); err != nil {
+			return err
+		}
+	}
+	return write()
 }
 
 // interrupted is the outcome of a workbook whose processing the run's
@@ -339,14 +354,20 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 			}
 		}
 		o.settings, o.results = ins.Workbook.Settings, ins.Workbook.Results
-		err := ins.Book.WriteResult(names.result, sheet.Output{Mark: source, Lang: lang, Settings: o.settings, Results: o.results, Problems: ins.sheetProblems(lang)})
+		err := writeWith(names.result, func() error {
+			return ins.Book.WriteResult(names.result, sheet.Output{Mark: source, Lang: lang, Settings: o.settings, Results: o.results, Problems: ins.sheetProblems(lang)})
+		})
 		if err != nil {
 			return o.fail(lang, names.result, err)
 		}
 		o.report.Output = names.result
 		removeStale(names.annotated, source, opts)
 		if names.splitDir != "" {
-			files, err := writeSplit(names.splitDir, lang, o.settings, o.results, source)
+			var files []string
+			err := writeWith(names.splitDir, func() (err error) {
+				files, err = writeSplit(names.splitDir, lang, o.settings, o.results, source)
+				return err
+			})
 			if err != nil {
 				removeSplitDir(names.splitDir, opts) // no department keeps old scores
 				return o.fail(lang, names.splitDir, err)
@@ -357,7 +378,9 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 		if same, _ := sameFile(in, names.annotated); same {
 			return o.refuse(lang, names.annotated)
 		}
-		if err := ins.Book.WriteAnnotated(names.annotated, lang, ins.sheetProblems(lang), source); err != nil {
+		if err := writeWith(names.annotated, func() error {
+			return ins.Book.WriteAnnotated(names.annotated, lang, ins.sheetProblems(lang), source)
+		}); err != nil {
 			return o.fail(lang, names.annotated, err)
 		}
 		o.report.Annotated = names.annotated

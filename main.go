@@ -91,9 +91,6 @@ func usageErrorL(lang, zh, en string, args ...any) error {
 	return usageError("%s", fmt.Sprintf(tr(lang, zh, en), args...))
 }
 
-// countOr is "3" in Chinese, "3 workbooks" in English.
-func countOr(lang string, n int, noun string) string { return count(lang, n, noun) }
-
 // exitCode maps a command's error to the exit status; the one place that
 // decides it.
 func exitCode(err error) int {

@@ -128,3 +128,23 @@ func setMark(f *excelize.File, m Mark) error {
 	}
 	return nil
 }
+
+// CustomProps reads every custom document property of the workbook at
+// path through excelize (a full open): for tests and inspection, where
+// ReadMark's narrow read is to be checked against excelize's.
+func CustomProps(path string) (map[string]string, error) {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	props, err := f.GetCustomProps()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, p := range props {
+		out[p.Name] = fmt.Sprint(p.Value)
+	}
+	return out, nil
+}
