@@ -266,10 +266,8 @@ feed:
 // printSkipNotes tells, on stderr, which files were skipped as perfeval's
 // own outputs.
 func printSkipNotes(w io.Writer, lang string, skipped []skippedFile) {
-	for _, s := range skipped {
-		if s.Code == "perfeval-output" {
-			fmt.Fprintf(w, tr(lang, "perfeval: 跳过 %s：%s\n", "perfeval: skipped %s: %s\n"), s.Path, s.Reason)
-		}
+	for _, line := range skipLines(lang, skipped, true) {
+		fmt.Fprintf(w, tr(lang, "perfeval: 跳过 %s\n", "perfeval: skipped %s\n"), line)
 	}
 }
 
@@ -632,11 +630,12 @@ const maxSkippedListed = 20
 
 // printSkipped names the skipped files, each with why.
 func printSkipped(w io.Writer, lang string, skipped []skippedFile) {
-	for i, s := range skipped {
+	lines := skipLines(lang, skipped, false)
+	for i, line := range lines {
 		if i == maxSkippedListed {
-			fmt.Fprintf(w, tr(lang, "        另有 %d 个跳过的文件未列出，见 --report 报告\n", "             %d more skipped files, listed in the --report file\n"), len(skipped)-i)
+			fmt.Fprintf(w, tr(lang, "        另有 %d 行未列出，跳过的文件都在 --report 报告中\n", "             %d more lines; the --report file lists every skipped file\n"), len(lines)-i)
 			break
 		}
-		fmt.Fprintf(w, tr(lang, "跳过    %s（%s）\n", "skipped      %s (%s)\n"), s.Path, s.Reason)
+		fmt.Fprintf(w, tr(lang, "跳过    %s\n", "skipped      %s\n"), line)
 	}
 }

@@ -183,11 +183,11 @@ func (w *watcher) scan(now time.Time) {
 // note records a file's size and modification time; a change restarts its
 // settle period. Files that are not inputs are ignored.
 func (w *watcher) note(path string, now time.Time) {
-	if code, _ := skipReason(filepath.Base(path), w.opts.Lang); code != "" {
+	if code, _ := skipReason(filepath.Base(path), w.opts.Lang); code != "" || outputNamed(filepath.Base(path), w.opts.Lang) != "" {
 		return
 	}
 	if _, seen := w.pending[path]; !seen {
-		if why := markReason(path, w.opts.Lang); why != "" {
+		if why, _ := markReason(path, w.opts.Lang); why != "" {
 			if !w.noted[path] {
 				w.noted[path] = true
 				fmt.Fprintf(w.opts.Stderr, tr(w.opts.Lang, "perfeval: 跳过 %s：%s\n", "perfeval: skipped %s: %s\n"), path, why)

@@ -182,13 +182,13 @@ func (p *outputPlan) check(lang string) error {
 		places[i] = placeOf(f.path)
 		for j, in := range inputs {
 			if places[i].same(in) {
-				return clash(lang, "%s（%s）就是输入文件 %s，写入会覆盖它；已停止，未写入任何文件",
-					"%s (%s) is the input %s, which writing it would replace; stopped, nothing written", f.what, f.path, p.Inputs[j])
+				return clash(lang, "%s %s 就是输入文件 %s，写入会覆盖它；已停止，未写入任何文件",
+					"%s, %s, is the input %s, which writing it would replace; stopped, nothing written", f.what, f.path, p.Inputs[j])
 			}
 		}
 		for j := range i {
 			if places[i].same(places[j]) {
-				return clash(lang, "%s 和%s是同一个文件 %s；已停止，未写入任何文件",
+				return clash(lang, "%s和%s是同一个文件 %s；已停止，未写入任何文件",
 					"%s and %s are the same file, %s; stopped, nothing written", files[j].what, f.what, f.path)
 			}
 		}
@@ -211,8 +211,8 @@ func (p *outputPlan) check(lang string) error {
 		}
 		for j, f := range files {
 			if places[j].within(dir) {
-				return clash(lang, "%s 的分部门文件夹 %s 包含%s（%s），每次运行都会整体替换这个文件夹；已停止，未写入任何文件",
-					"the per-department folder of %s, %s, holds %s (%s), and it is replaced whole on every run; stopped, nothing written",
+				return clash(lang, "%s 的分部门文件夹 %s 包含%s %s，每次运行都会整体替换这个文件夹；已停止，未写入任何文件",
+					"the per-department folder of %s, %s, holds %s, %s, and it is replaced whole on every run; stopped, nothing written",
 					p.Inputs[i], names.splitDir, f.what, f.path)
 			}
 		}

@@ -180,6 +180,36 @@ type skippedFile struct {
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
 	Code   string `json:"code"` // perfeval-output, lock-file, hidden, extension
+
+	mark *sheet.Mark // the mark that made it skipped, if one did
+}
+
+// skipLines are the skipped files as the person reads them, "path
+// (reason)", with the per-department workbooks of one folder on one line;
+// markedOnly keeps the files skipped for their mark.
+func skipLines(lang string, skipped []skippedFile, markedOnly bool) []string {
+	var lines []string
+	for i := 0; i < len(skipped); i++ {
+		s := skipped[i]
+		if markedOnly && s.mark == nil {
+			continue
+		}
+		if s.mark != nil && s.mark.Kind == sheet.KindDepartment {
+			dir, n := filepath.Dir(s.Path), 1
+			for i+1 < len(skipped) && skipped[i+1].mark != nil && skipped[i+1].mark.Kind == sheet.KindDepartment &&
+				filepath.Dir(skipped[i+1].Path) == dir && skipped[i+1].mark.Source == s.mark.Source {
+				i++
+				n++
+			}
+			if n > 1 {
+				lines = append(lines, fmt.Sprintf(tr(lang, "%s（%d 个 perfeval 写出的分部门工作簿，来自 %s）", "%s (%d per-department workbooks perfeval wrote, from %s)"),
+					dir+string(filepath.Separator), n, s.mark.Source))
+				continue
+			}
+		}
+		lines = append(lines, fmt.Sprintf(tr(lang, "%s（%s）", "%s (%s)"), s.Path, s.Reason))
+	}
+	return lines
 }
 
 // collectInputs lists the workbooks given: files as they are, and the
@@ -198,9 +228,9 @@ func collectInputs(args []string, recursive bool, exclude []string, log zerolog.
 			inputs = append(inputs, p)
 		}
 	}
-	skip := func(path, code, reason string) {
+	skip := func(path, code, reason string, m *sheet.Mark) {
 		log.Debug().Str("file", path).Str("reason", reason).Msg("skipped")
-		skipped = append(skipped, skippedFile{Path: path, Reason: reason, Code: code})
+		skipped = append(skipped, skippedFile{Path: path, Reason: reason, Code: code, mark: m})
 	}
 	excluded := map[string]bool{}
 	for _, e := range exclude {
@@ -211,8 +241,8 @@ func collectInputs(args []string, recursive bool, exclude []string, log zerolog.
 	for _, arg := range args {
 		info, err := os.Stat(arg)
 		if err != nil || !info.IsDir() {
-			if why := markReason(arg, lang); why != "" {
-				skip(arg, "perfeval-output", why)
+			if why, m := markReason(arg, lang); why != "" {
+				skip(arg, "perfeval-output", why, m)
 				continue
 			}
 			add(arg) // a missing or odd file is reported as unreadable
@@ -238,11 +268,15 @@ func collectInputs(args []string, recursive bool, exclude []string, log zerolog.
 				return nil
 			}
 			if code, why := skipReason(d.Name(), lang); why != "" {
-				skip(path, code, why)
+				skip(path, code, why, nil)
 				return nil
 			}
-			if why := markReason(path, lang); why != "" {
-				skip(path, "perfeval-output", why)
+			if why, m := markReason(path, lang); why != "" {
+				skip(path, "perfeval-output", why, m)
+				return nil
+			}
+			if why := outputNamed(d.Name(), lang); why != "" {
+				skip(path, "perfeval-output", why, nil)
 				return nil
 			}
 			found = append(found, path)
@@ -262,25 +296,25 @@ func collectInputs(args []string, recursive bool, exclude []string, log zerolog.
 // markReason says why a regular file perfeval marked as its own output
 // is not an input, or "" (unmarked, or not a regular file: ReadMark never
 // opens a pipe or a device).
-func markReason(path, lang string) string {
+func markReason(path, lang string) (string, *sheet.Mark) {
 	if checkRegular(path) != nil {
-		return ""
+		return "", nil
 	}
 	m, ok, err := sheet.ReadMark(path)
 	if err != nil || !ok {
-		return ""
+		return "", nil
 	}
 	switch m.Kind {
 	case sheet.KindResult:
-		return tr(lang, "perfeval 写出的结果工作簿", "a result workbook perfeval wrote")
+		return tr(lang, "perfeval 写出的结果工作簿", "a result workbook perfeval wrote"), &m
 	case sheet.KindAnnotated:
-		return tr(lang, "perfeval 写出的标注副本", "an annotated copy perfeval wrote")
+		return tr(lang, "perfeval 写出的标注副本", "an annotated copy perfeval wrote"), &m
 	case sheet.KindDepartment:
-		return fmt.Sprintf(tr(lang, "perfeval 写出的分部门工作簿（%s，来自 %s）", "a per-department workbook perfeval wrote (%s, from %s)"), m.Department, m.Source)
+		return fmt.Sprintf(tr(lang, "perfeval 写出的分部门工作簿（%s，来自 %s）", "a per-department workbook perfeval wrote (%s, from %s)"), m.Department, m.Source), &m
 	case sheet.KindBatchSummary:
-		return tr(lang, "perfeval 写出的批量汇总", "a batch summary perfeval wrote")
+		return tr(lang, "perfeval 写出的批量汇总", "a batch summary perfeval wrote"), &m
 	}
-	return fmt.Sprintf(tr(lang, "perfeval 写出的文件（%s）", "a file perfeval wrote (%s)"), m.Kind)
+	return fmt.Sprintf(tr(lang, "perfeval 写出的文件（%s）", "a file perfeval wrote (%s)"), m.Kind), &m
 }
 
 // spreadsheetExt are the extensions of files taken from a folder: the
@@ -291,11 +325,10 @@ var spreadsheetExt = map[string]bool{
 }
 
 // skipReason says why a file found in a folder is not an input, by its
-// name alone: a code and a reason, or "", "".
+// name alone: a code and a reason, or "", "". (perfeval's outputs are
+// told by their mark, then by outputNamed.)
 func skipReason(name, lang string) (code, reason string) {
-	lower := strings.ToLower(name)
-	ext := filepath.Ext(lower)
-	base := strings.TrimSuffix(lower, ext)
+	ext := strings.ToLower(filepath.Ext(name))
 	switch {
 	case strings.HasPrefix(name, "~$"):
 		return "lock-file", tr(lang, "Excel/WPS 锁文件", "Excel/WPS lock file")
@@ -305,11 +338,21 @@ func skipReason(name, lang string) (code, reason string) {
 		return "hidden", tr(lang, "隐藏文件", "hidden file")
 	case !spreadsheetExt[ext]:
 		return "extension", tr(lang, "不是工作簿的扩展名", "not a workbook extension")
-	case strings.HasSuffix(base, "_结果"), strings.HasSuffix(base, "_result"),
-		strings.HasSuffix(base, "_错误"), strings.HasSuffix(base, "_errors"):
-		return "perfeval-output", tr(lang, "文件名是 perfeval 输出的名字（*_结果、*_错误）", "named like a perfeval output (*_result, *_errors)")
 	}
 	return "", ""
+}
+
+// outputNamed says why a file found in a folder is taken for an older
+// perfeval's unmarked output, by its name (*_结果.xlsx, …), or "".
+func outputNamed(name, lang string) string {
+	lower := strings.ToLower(name)
+	base := strings.TrimSuffix(lower, filepath.Ext(lower))
+	for _, suffix := range []string{"_结果", "_result", "_错误", "_errors"} {
+		if strings.HasSuffix(base, suffix) {
+			return tr(lang, "文件名是 perfeval 输出的名字（*_结果、*_错误）", "named like a perfeval output (*_result, *_errors)")
+		}
+	}
+	return ""
 }
 
 // count is "1 department", "2 departments" in English, the bare number
