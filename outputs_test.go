@@ -163,6 +163,20 @@ func TestOutputClashes(t *testing.T) {
 			book(t, filepath.Join(dir, "in/a_结果.xlsx"))
 			return []string{"in/a.xlsx", "in/a_结果.xlsx"}
 		}, []string{"run", "in/a.xlsx", "in/a_结果.xlsx", "--out", "in"}, "in/a.xlsx 的结果 in/a_结果.xlsx 就是输入文件 in/a_结果.xlsx"},
+		{"a numbered result would replace an input", func(t *testing.T, dir string) []string {
+			book(t, filepath.Join(dir, "x/a.xlsx"))
+			book(t, filepath.Join(dir, "y/a.xlsx"))
+			book(t, filepath.Join(dir, "out/a_结果 (2).xlsx"))
+			return []string{"x/a.xlsx", "y/a.xlsx", "out/a_结果 (2).xlsx"}
+		}, []string{"run", "x/a.xlsx", "y/a.xlsx", "out/a_结果 (2).xlsx", "--out", "out"}, "y/a.xlsx 的结果 out/a_结果 (2).xlsx 就是输入文件 out/a_结果 (2).xlsx"},
+		{"output folder is a link to the input folder", func(t *testing.T, dir string) []string {
+			book(t, filepath.Join(dir, "in/批量汇总.xlsx"))
+			book(t, filepath.Join(dir, "in/b.xlsx"))
+			if err := os.Symlink("in", filepath.Join(dir, "out")); err != nil {
+				t.Skip(err)
+			}
+			return []string{"in/批量汇总.xlsx", "in/b.xlsx"}
+		}, []string{"run", "in", "--out", "out"}, "批量汇总 out/批量汇总.xlsx 就是输入文件 in/批量汇总.xlsx"},
 		{"an annotated copy would replace an input", func(t *testing.T, dir string) []string {
 			book(t, filepath.Join(dir, "in/a.xlsx"))
 			book(t, filepath.Join(dir, "in/a_错误.xlsx"))
@@ -715,5 +729,14 @@ func TestWatchNamesNeverShared(t *testing.T) {
 	w.process(context.Background(), path)
 	if got := tree(t, out); len(got) != len(want)+3 {
 		t.Errorf("reprocessing the same input made new names: %v", got)
+	}
+	// A result dropped into the inbox, under another name, is skipped
+	// with a note, once.
+	data, _ := os.ReadFile(filepath.Join(out, "a_结果.xlsx"))
+	os.WriteFile(filepath.Join(inbox, "转发.xlsx"), data, 0o644)
+	w.scan(time.Now())
+	w.scan(time.Now())
+	if _, pending := w.pending[filepath.Join(inbox, "转发.xlsx")]; pending || strings.Count(stderr.String(), "跳过 "+filepath.Join(inbox, "转发.xlsx")) != 1 {
+		t.Errorf("a marked file in the inbox: pending %v\n%s", pending, stderr.String())
 	}
 }
