@@ -154,7 +154,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 		return err
 	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-		return failf(lang, "无法创建输出文件夹 %s：%v", "cannot create the output folder %s: %v", opts.Out, err)
+		return withHint(failf(lang, "无法创建输出文件夹 %s：%s", "cannot create the output folder %s: %s", opts.Out, writeCause(lang, err)), writeHint(lang, err))
 	}
 	cleanStale(opts.Out, opts.Log)
 	if opts.TmpDir, err = os.MkdirTemp(opts.Out, sheet.TempPattern()); err != nil {
@@ -163,7 +163,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	defer os.RemoveAll(opts.TmpDir)
 	if opts.LogFile != "" {
 		if opts.audit, err = openAuditLog(opts.LogFile); err != nil {
-			return failf(lang, "无法打开日志文件 %s：%v", "cannot open the log file %s: %v", opts.LogFile, err)
+			return withHint(failf(lang, "无法打开日志文件 %s：%s", "cannot open the log file %s: %s", opts.LogFile, writeCause(lang, err)), writeHint(lang, err))
 		}
 		defer opts.audit.Close()
 	}
@@ -231,18 +231,18 @@ feed:
 	var failures []error
 	if plan.Summary != "" {
 		if err := sheet.WriteBatchSummary(plan.Summary, lang, batchFiles(outcomes)); err != nil {
-			failures = append(failures, failf(lang, "无法写入批量汇总 %s：%s", "cannot write the batch summary %s: %s", plan.Summary, writeCause(lang, err)))
+			failures = append(failures, withHint(failf(lang, "无法写入批量汇总 %s：%s", "cannot write the batch summary %s: %s", plan.Summary, writeCause(lang, err)), writeHint(lang, err)))
 			plan.Summary = ""
 		}
 	}
 	printTally(opts, report, plan.Summary)
 	if opts.Report != "" {
 		if err := writeReport(opts.Report, report); err != nil {
-			failures = append(failures, failf(lang, "无法写入报告 %s：%s", "cannot write the report %s: %s", opts.Report, writeCause(lang, err)))
+			failures = append(failures, withHint(failf(lang, "无法写入报告 %s：%s", "cannot write the report %s: %s", opts.Report, writeCause(lang, err)), writeHint(lang, err)))
 		}
 	}
 	if auditErr != nil {
-		failures = append(failures, failf(lang, "无法写入日志文件 %s：%s", "cannot write the log file %s: %s", opts.LogFile, writeCause(lang, auditErr)))
+		failures = append(failures, withHint(failf(lang, "无法写入日志文件 %s：%s", "cannot write the log file %s: %s", opts.LogFile, writeCause(lang, auditErr)), writeHint(lang, auditErr)))
 	}
 	if ctx.Err() != nil && finished < len(inputs) {
 		msg := fmt.Sprintf("interrupted after %d of %d workbooks; the outputs written are complete, run again to finish", finished, len(inputs))
@@ -257,6 +257,10 @@ feed:
 	if len(failures) > 0 {
 		for _, f := range failures[:len(failures)-1] {
 			fmt.Fprintf(opts.Stderr, "perfeval: %v\n", f)
+			var h hinted
+			if errors.As(f, &h) {
+				fmt.Fprintf(opts.Stderr, "hint: %s\n", h.hint)
+			}
 		}
 		return failures[len(failures)-1]
 	}

@@ -57,6 +57,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 				command = args[1]
 			}
 			fmt.Fprintf(stderr, tr(lang, "hint: 运行 'perfeval help %s' 查看参数和用法\n", "hint: run 'perfeval help %s' for the flags and arguments\n"), command)
+		case errors.As(err, new(hinted)):
+			var h hinted
+			errors.As(err, &h)
+			fmt.Fprintf(stderr, "hint: %s\n", h.hint)
 		case errors.Is(err, errClash):
 			fmt.Fprintln(stderr, tr(lang, "hint: 换一个输出文件夹（--out）或报告、日志路径，让输出不会覆盖任何输入",
 				"hint: choose another output folder (--out) or report or log path, so that no output replaces an input"))
@@ -84,6 +88,18 @@ func langOf(args []string) string {
 func failf(lang, zh, en string, args ...any) error {
 	return fmt.Errorf(tr(lang, zh, en), args...)
 }
+
+// hinted is a failure with what to do about it, printed on a hint line.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h hinted) Error() string { return h.err.Error() }
+func (h hinted) Unwrap() error { return h.err }
+
+// withHint adds what to do to err.
+func withHint(err error, hint string) error { return hinted{err, hint} }
 
 // usageErrorL is a command-line mistake (exit status 2) in the chosen
 // language.

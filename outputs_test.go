@@ -740,3 +740,18 @@ func TestWatchNamesNeverShared(t *testing.T) {
 		t.Errorf("a marked file in the inbox: pending %v\n%s", pending, stderr.String())
 	}
 }
+
+// TestReportCannotBeWritten: a report that cannot be written fails the
+// run (exit status 3) with the cause and what to do.
+func TestReportCannotBeWritten(t *testing.T) {
+	dir := t.TempDir()
+	book(t, filepath.Join(dir, "in/a.xlsx"))
+	os.WriteFile(filepath.Join(dir, "file"), []byte("x"), 0o644)
+	code, _, stderr := runIn(t, dir, "run", "in", "--out", "out", "--report", "file/r.json", "--lang", "en")
+	if code != exitFailure || !strings.Contains(stderr, "perfeval: cannot write the report file/r.json: ") || !strings.Contains(stderr, "hint: ") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+	if got := tree(t, filepath.Join(dir, "out")); !same(got, []string{"a_result.xlsx"}) {
+		t.Errorf("out holds %v", got)
+	}
+}
