@@ -755,3 +755,30 @@ func TestReportCannotBeWritten(t *testing.T) {
 		t.Errorf("out holds %v", got)
 	}
 }
+
+// TestPlan: the plan names every output before anything is written, and
+// can be inspected as it is.
+func TestPlan(t *testing.T) {
+	opts := runOptions{inspectOptions: inspectOptions{Lang: "zh"}, Out: "out", Split: true, Report: "r.json", LogFile: "audit.log"}
+	inputs := []string{"x/a.xlsx", "y/a.xlsx", "y/批量汇总.xlsm", "y/" + strings.Repeat("绩", 90) + ".xlsx"}
+	p, err := planRun(opts, inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stem := strings.Repeat("绩", 90)
+	long := sheet.FitName(stem, "")
+	want := []plannedNames{
+		{"out/a_结果.xlsx", "out/a_错误.xlsx", "out/a"},
+		{"out/a_结果 (2).xlsx", "out/a_错误 (2).xlsx", "out/a (2)"},
+		{"out/批量汇总_结果.xlsm", "out/批量汇总_错误.xlsm", "out/批量汇总"},
+		{"out/" + sheet.FitName(stem, "_结果.xlsx"), "out/" + sheet.FitName(stem, "_错误.xlsx"), "out/" + long},
+	}
+	if fmt.Sprint(p.Files) != fmt.Sprint(want) || p.Summary != "out/批量汇总.xlsx" || p.Report != "r.json" || p.LogFile != "audit.log" {
+		t.Errorf("plan %+v", p)
+	}
+	for _, name := range []string{p.Files[3].result, p.Files[3].annotated, p.Files[3].splitDir} {
+		if base := filepath.Base(name); !strings.Contains(base, "~") || len(base) > 255 {
+			t.Errorf("long name %q", base)
+		}
+	}
+}
