@@ -235,6 +235,14 @@ func (w *watcher) processReady(ctx context.Context, now time.Time) {
 // to processed/ or failed/, so that a crash in between only repeats work.
 func (w *watcher) process(ctx context.Context, path string) {
 	c := w.pending[path]
+	if why, _ := markReason(path, w.opts.Lang); why != "" { // complete now: a copy of an output
+		delete(w.pending, path)
+		if !w.noted[path] {
+			w.noted[path] = true
+			fmt.Fprintf(w.opts.Stderr, tr(w.opts.Lang, "perfeval: 跳过 %s：%s\n", "perfeval: skipped %s: %s\n"), path, why)
+		}
+		return
+	}
 	o := w.processOne(ctx, path)
 	if o.report.Status == statusInterrupted {
 		fmt.Fprintf(w.opts.Stderr, tr(w.opts.Lang, "perfeval: %s：处理被中断，留在收件文件夹，下次启动时再处理\n",
