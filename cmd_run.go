@@ -153,17 +153,29 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Setting up the output folder and log: when that fails, the report
+	// (if it can be written) still records every workbook as failed.
+	setupFailed := func(what string, err error) error {
+		if opts.Report != "" {
+			report := &Report{Files: []FileReport{}, Skipped: skipped}
+			for _, in := range inputs {
+				report.Files = append(report.Files, outcome{report: FileReport{Path: in, Problems: []ProblemReport{}}}.fail(lang, what, err).report)
+			}
+			writeReport(opts.Report, report)
+		}
+		return withHint(failf(lang, "无法写入 %s：%s", "cannot write %s: %s", what, writeCause(lang, err)), writeHint(lang, err))
+	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-		return withHint(failf(lang, "无法创建输出文件夹 %s：%s", "cannot create the output folder %s: %s", opts.Out, writeCause(lang, err)), writeHint(lang, err))
+		return setupFailed(opts.Out, err)
 	}
 	cleanStale(opts.Out, opts.Log)
 	if opts.TmpDir, err = os.MkdirTemp(opts.Out, sheet.TempPattern()); err != nil {
-		return failf(lang, "无法在输出文件夹 %s 中写入：%v", "cannot write in the output folder %s: %v", opts.Out, err)
+		return setupFailed(opts.Out, err)
 	}
 	defer os.RemoveAll(opts.TmpDir)
 	if opts.LogFile != "" {
 		if opts.audit, err = openAuditLog(opts.LogFile); err != nil {
-			return withHint(failf(lang, "无法打开日志文件 %s：%s", "cannot open the log file %s: %s", opts.LogFile, writeCause(lang, err)), writeHint(lang, err))
+			return setupFailed(opts.LogFile, err)
 		}
 		defer opts.audit.Close()
 	}

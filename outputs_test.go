@@ -793,3 +793,19 @@ func TestPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputFolderCannotBeMade: the report still records every workbook,
+// as failed, with the cause.
+func TestOutputFolderCannotBeMade(t *testing.T) {
+	dir := t.TempDir()
+	book(t, filepath.Join(dir, "in/a.xlsx"))
+	os.WriteFile(filepath.Join(dir, "out"), []byte("a file"), 0o644)
+	code, _, stderr := runIn(t, dir, "run", "in", "--out", "out", "--report", "r.json")
+	if code != exitFailure || !strings.Contains(stderr, "perfeval: 无法写入 out：") || !strings.Contains(stderr, "hint: ") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+	r := readReport(t, filepath.Join(dir, "r.json"))
+	if len(r.Files) != 1 || r.Files[0].Status != statusFailed || r.Files[0].Problems[0].Code != "write" {
+		t.Errorf("report %+v", r)
+	}
+}
