@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"sync"
 
@@ -12,6 +13,7 @@ import (
 type auditLog struct {
 	mu   sync.Mutex
 	file *os.File
+	buf  bytes.Buffer
 	log  zerolog.Logger
 }
 
@@ -21,14 +23,19 @@ func openAuditLog(path string) (*auditLog, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &auditLog{file: f, log: zerolog.New(f).With().Timestamp().Logger()}, nil
+	a := &auditLog{file: f}
+	a.log = zerolog.New(&a.buf).With().Timestamp().Logger()
+	return a, nil
 }
 
 // Log records one processed workbook: path, SHA-256 of the input, status,
-// departments, problem counts, outputs and duration.
-func (a *auditLog) Log(o outcome) {
+// departments, problem counts, outputs and duration. The line is written
+// with one write call and synced; when the write fails partway (a full
+// disk), the file is cut back to where it was, so no torn line is left to
+// spoil the next run's first event.
+func (a *auditLog) Log(o outcome) error {
 	if a == nil {
-		return
+		return nil
 	}
 	errs, warns := problemCounts(o.report)
 	outputs := []string{}
@@ -40,6 +47,7 @@ func (a *auditLog) Log(o outcome) {
 	outputs = append(outputs, o.report.Split...)
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.buf.Reset()
 	a.log.Info().
 		Str("event", "workbook").
 		Str("path", o.report.Path).
@@ -51,6 +59,25 @@ func (a *auditLog) Log(o outcome) {
 		Strs("outputs", outputs).
 		Int64("duration_ms", o.took.Milliseconds()).
 		Msg("processed")
+	return a.append(a.buf.Bytes())
+}
+
+// append writes line at the end of the file in one call and syncs it,
+// truncating back on failure.
+func (a *auditLog) append(line []byte) error {
+	info, err := a.file.Stat()
+	if err != nil {
+		return err
+	}
+	if _, err := a.file.Write(line); err != nil {
+		a.file.Truncate(info.Size())
+		return err
+	}
+	if err := a.file.Sync(); err != nil {
+		a.file.Truncate(info.Size())
+		return err
+	}
+	return nil
 }
 
 // Close closes the file.

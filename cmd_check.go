@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -16,7 +17,7 @@ type checkOptions struct {
 	Format    string // text or json
 	Recursive bool
 
-	Stdout io.Writer
+	Stdout, Stderr io.Writer
 }
 
 func checkCommand() *cli.Command {
@@ -40,7 +41,7 @@ run's --report). Flags may come before or after the paths.
 			if err != nil {
 				return err
 			}
-			return runCheck(c.Context, checkOptions{inspectOptions: in, Format: c.String("format"), Recursive: c.Bool("recursive"), Stdout: c.App.Writer}, c.Args().Slice())
+			return runCheck(c.Context, checkOptions{inspectOptions: in, Format: c.String("format"), Recursive: c.Bool("recursive"), Stdout: c.App.Writer, Stderr: c.App.ErrWriter}, c.Args().Slice())
 		},
 	}
 }
@@ -48,27 +49,37 @@ run's --report). Flags may come before or after the paths.
 // runCheck checks every workbook of args and prints what it found. It
 // returns errInvalid when some workbook is invalid or unreadable.
 func runCheck(ctx context.Context, opts checkOptions, args []string) error {
+	lang := opts.Lang
 	if opts.Format != "text" && opts.Format != "json" {
-		return usageError("--format %q: use text or json", opts.Format)
+		return usageErrorL(lang, "--format %q：请用 text 或 json", "--format %q: use text or json", opts.Format)
 	}
 	if len(args) == 0 {
-		return usageError("no workbook or folder given")
+		return usageErrorL(lang, "没有给出工作簿或文件夹", "no workbook or folder given")
 	}
-	inputs, skipped, err := collectInputs(args, opts.Recursive, nil, opts.Log)
+	inputs, skipped, err := collectInputs(args, opts.Recursive, nil, opts.Log, lang)
 	if err != nil {
 		return err
 	}
-	if len(inputs) == 0 {
-		return usageError("no .xlsx or .xlsm workbook found in %s", strings.Join(args, ", "))
+	if opts.Format == "text" {
+		printSkipNotes(opts.Stderr, lang, skipped)
 	}
-	report := &Report{Files: []FileReport{}}
-	for _, in := range inputs {
-		if err := ctx.Err(); err != nil {
-			return err
+	if len(inputs) == 0 {
+		return usageErrorL(lang, "在 %s 中没有找到 .xlsx 或 .xlsm 工作簿", "no .xlsx or .xlsm workbook found in %s", strings.Join(args, ", "))
+	}
+	report := &Report{Files: []FileReport{}, Skipped: skipped}
+	if report.Skipped == nil {
+		report.Skipped = []skippedFile{}
+	}
+	for i, in := range inputs {
+		if ctx.Err() != nil {
+			return failf(lang, "共 %[2]d 个工作簿，检查完 %[1]d 个后被中断", "interrupted after %d of %d workbooks", i, len(inputs))
 		}
 		ins := inspect(ctx, in, opts.inspectOptions)
 		if ins.Book != nil {
 			ins.Book.Close()
+		}
+		if ctx.Err() != nil || errors.Is(ins.OpenErr, context.Canceled) {
+			return failf(lang, "共 %[2]d 个工作簿，检查完 %[1]d 个后被中断", "interrupted after %d of %d workbooks", i, len(inputs))
 		}
 		fr := ins.report(opts.Lang)
 		report.Files = append(report.Files, fr)
@@ -83,7 +94,7 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 			return err
 		}
 	} else {
-		printCheckTally(opts.Stdout, opts.Lang, report, skipped)
+		printCheckTally(opts.Stdout, opts.Lang, report)
 	}
 	return statusError(report)
 }
@@ -133,11 +144,13 @@ func printCheckedFile(w io.Writer, lang string, fr FileReport) {
 }
 
 // printCheckTally prints the closing line of a text check.
-func printCheckTally(w io.Writer, lang string, r *Report, skipped int) {
+func printCheckTally(w io.Writer, lang string, r *Report) {
 	counts := map[string]int{}
 	for _, f := range r.Files {
 		counts[f.Status]++
 	}
+	skipped := len(r.Skipped)
+	defer printSkipped(w, lang, r.Skipped)
 	fmt.Fprint(w, tr(lang,
 		fmt.Sprintf("共 %d 个工作簿：%d 个通过，%d 个有错误，%d 个无法读取，跳过 %d 个文件\n", len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], skipped),
 		fmt.Sprintf("%s: %d ok, %d invalid, %d unreadable, %s skipped\n", count("en", len(r.Files), "workbook"), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], count("en", skipped, "file"))))

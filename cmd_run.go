@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -70,7 +72,7 @@ come before or after the paths.
 			}
 			opts.Report, opts.Jobs, opts.Recursive = c.String("report"), c.Int("jobs"), c.Bool("recursive")
 			if opts.Jobs < 1 {
-				return usageError("--jobs must be 1 or more")
+				return usageErrorL(opts.Lang, "--jobs 至少为 1", "--jobs must be 1 or more")
 			}
 			// Ctrl+C or SIGTERM: the workbooks being written are finished,
 			// no new one is started.
@@ -103,7 +105,7 @@ func runOptionsFrom(c *cli.Context) (runOptions, error) {
 }
 
 func onUsageError(_ *cli.Context, err error, _ bool) error {
-	return fmt.Errorf("%w: %v", errUsage, err)
+	return fmt.Errorf("%w: %s%v", errUsage, tr(langOf(os.Args), "命令行参数有误：", ""), err)
 }
 
 // inspectOptionsFrom reads the flags that every reading command shares.
@@ -117,53 +119,73 @@ func inspectOptionsFrom(c *cli.Context) (inspectOptions, error) {
 		return opts, err
 	}
 	if opts.MaxSizeMiB <= 0 {
-		return opts, usageError("--max-size must be a positive number of MiB")
+		return opts, usageErrorL(opts.Lang, "--max-size 必须是正数（单位 MiB）", "--max-size must be a positive number of MiB")
 	}
 	return opts, nil
 }
 
 // runRun processes every workbook of args with opts.Jobs workers and
 // writes results, annotated copies, per-department workbooks, the batch
-// summary, the report and the audit log. Outputs, report and stdout are the
-// same whatever the number of workers. It returns errInvalid when some
-// workbook was invalid or unreadable, after processing all the others.
+// summary, the report and the audit log. Every output is planned and
+// checked against every input before anything is written. Outputs, report
+// and stdout are the same whatever the number of workers. It returns
+// errInvalid when some workbook was invalid or unreadable, after
+// processing all the others, and a failure (exit status 3) when an output
+// could not be written or the run was interrupted; the report and the
+// tally are written in every case.
 func runRun(ctx context.Context, opts runOptions, args []string) error {
 	if err := checkLang(opts.Lang); err != nil {
 		return err
 	}
+	lang := opts.Lang
 	if len(args) == 0 {
-		return usageError("no workbook or folder given")
+		return usageErrorL(lang, "没有给出工作簿或文件夹", "no workbook or folder given")
 	}
-	inputs, skipped, err := collectInputs(args, opts.Recursive, []string{opts.Out}, opts.Log)
+	inputs, skipped, err := collectInputs(args, opts.Recursive, []string{opts.Out}, opts.Log, lang)
 	if err != nil {
 		return err
 	}
+	printSkipNotes(opts.Stderr, lang, skipped)
 	if len(inputs) == 0 {
-		return usageError("no .xlsx or .xlsm workbook found in %s", strings.Join(args, ", "))
+		return usageErrorL(lang, "在 %s 中没有找到 .xlsx 或 .xlsm 工作簿", "no .xlsx or .xlsm workbook found in %s", strings.Join(args, ", "))
+	}
+	plan, err := planRun(opts, inputs)
+	if err != nil {
+		return err
+	}
+	// Setting up the output folder and log: when that fails, the report
+	// (if it can be written) still records every workbook as failed.
+	setupFailed := func(what string, err error) error {
+		if opts.Report != "" {
+			report := &Report{Files: []FileReport{}, Skipped: skipped}
+			for _, in := range inputs {
+				report.Files = append(report.Files, outcome{report: FileReport{Path: in, Problems: []ProblemReport{}}}.fail(lang, what, err).report)
+			}
+			writeReport(opts.Report, report)
+		}
+		return withHint(failf(lang, "无法写入 %s：%s", "cannot write %s: %s", what, writeCause(lang, err)), writeHint(lang, err))
 	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-		return fmt.Errorf("cannot create the output folder %s: %w", opts.Out, err)
+		return setupFailed(opts.Out, err)
 	}
+	cleanStale(opts.Out, opts.Log)
+	if opts.TmpDir, err = os.MkdirTemp(opts.Out, sheet.TempPattern()); err != nil {
+		return setupFailed(opts.Out, err)
+	}
+	defer os.RemoveAll(opts.TmpDir)
 	if opts.LogFile != "" {
 		if opts.audit, err = openAuditLog(opts.LogFile); err != nil {
-			return fmt.Errorf("cannot open the log file %s: %w", opts.LogFile, err)
+			return setupFailed(opts.LogFile, err)
 		}
 		defer opts.audit.Close()
 	}
 
-	// Output names are decided up front, in input order, so that they do
-	// not depend on which worker finishes first.
-	used := map[string]bool{}
-	plans := make([]plannedNames, len(inputs))
-	for i, in := range inputs {
-		plans[i] = planNames(opts, in, used)
-	}
-
-	progress := newProgress(opts.Stderr, len(inputs), opts.Lang)
+	progress := newProgress(opts.Stderr, len(inputs), lang)
 	stdout, stderr := progress.writers(opts.Stdout, opts.Stderr)
 	outcomes := make([]outcome, len(inputs))
 	done := make([]bool, len(inputs))
 	var mu sync.Mutex
+	var auditErr error
 	next := 0 // the first outcome not yet printed: printing keeps input order
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -172,12 +194,14 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				o := processFile(ctx, inputs[i], plans[i], opts)
+				o := processFile(ctx, inputs[i], plan.Files[i], opts)
 				mu.Lock()
 				outcomes[i], done[i] = o, true
 				for next < len(inputs) && done[next] {
-					printFile(stdout, stderr, opts.Lang, outcomes[next].report)
-					opts.audit.Log(outcomes[next])
+					printFile(stdout, stderr, lang, outcomes[next].report)
+					if err := opts.audit.Log(outcomes[next]); err != nil && auditErr == nil {
+						auditErr = err
+					}
 					next++
 				}
 				mu.Unlock()
@@ -196,35 +220,71 @@ feed:
 	close(work)
 	wg.Wait()
 	progress.wait()
-	if ctx.Err() != nil {
-		return fmt.Errorf("interrupted after %d of %d workbooks; the outputs written are complete, run again to finish", next, len(inputs))
-	}
 
-	report := &Report{Files: []FileReport{}}
-	var writeFailed error
-	for _, o := range outcomes {
-		report.Files = append(report.Files, o.report)
-		if o.writeErr != nil {
-			writeFailed = o.writeErr
+	report := &Report{Files: []FileReport{}, Skipped: skipped}
+	if report.Skipped == nil {
+		report.Skipped = []skippedFile{}
+	}
+	finished, writeFailed := 0, 0
+	for i := range outcomes {
+		if !done[i] { // never started: the run was interrupted first
+			outcomes[i] = interrupted(inputs[i], lang)
+		}
+		switch outcomes[i].report.Status {
+		case statusInterrupted:
+		case statusFailed:
+			writeFailed++
+			finished++
+		default:
+			finished++
+		}
+		report.Files = append(report.Files, outcomes[i].report)
+	}
+	var failures []error
+	if plan.Summary != "" {
+		if err := sheet.WriteBatchSummary(plan.Summary, lang, batchFiles(outcomes)); err != nil {
+			failures = append(failures, withHint(failf(lang, "无法写入批量汇总 %s：%s", "cannot write the batch summary %s: %s", plan.Summary, writeCause(lang, err)), writeHint(lang, err)))
+			plan.Summary = ""
 		}
 	}
-	summaryPath := ""
-	if len(inputs) > 1 {
-		summaryPath = filepath.Join(opts.Out, sheet.LabelsFor(opts.Lang).BatchName)
-		if err := sheet.WriteBatchSummary(summaryPath, opts.Lang, batchFiles(outcomes)); err != nil {
-			return fmt.Errorf("cannot write the batch summary %s: %w", summaryPath, err)
-		}
-	}
-	printTally(opts, report, skipped, summaryPath)
+	printTally(opts, report, plan.Summary)
 	if opts.Report != "" {
 		if err := writeReport(opts.Report, report); err != nil {
-			return fmt.Errorf("cannot write the report %s: %w", opts.Report, err)
+			failures = append(failures, withHint(failf(lang, "无法写入报告 %s：%s", "cannot write the report %s: %s", opts.Report, writeCause(lang, err)), writeHint(lang, err)))
 		}
 	}
-	if writeFailed != nil {
-		return writeFailed
+	if auditErr != nil {
+		failures = append(failures, withHint(failf(lang, "无法写入日志文件 %s：%s", "cannot write the log file %s: %s", opts.LogFile, writeCause(lang, auditErr)), writeHint(lang, auditErr)))
+	}
+	if ctx.Err() != nil && finished < len(inputs) {
+		msg := fmt.Sprintf("interrupted after %d of %d workbooks; the outputs written are complete, run again to finish", finished, len(inputs))
+		if lang != "en" {
+			msg = fmt.Sprintf("共 %d 个工作簿，处理完 %d 个后被中断；已写出的输出都是完整的，再次运行即可完成", len(inputs), finished)
+		}
+		failures = append(failures, errors.New(msg))
+	}
+	if writeFailed > 0 {
+		failures = append(failures, failf(lang, "%s 个工作簿的输出无法写入，原因见上方", "the outputs of %s could not be written; the causes are above", count(lang, writeFailed, "workbook")))
+	}
+	if len(failures) > 0 {
+		for _, f := range failures[:len(failures)-1] {
+			fmt.Fprintf(opts.Stderr, "perfeval: %v\n", f)
+			var h hinted
+			if errors.As(f, &h) {
+				fmt.Fprintf(opts.Stderr, "hint: %s\n", h.hint)
+			}
+		}
+		return failures[len(failures)-1]
 	}
 	return statusError(report)
+}
+
+// printSkipNotes tells, on stderr, which files were skipped as perfeval's
+// own outputs.
+func printSkipNotes(w io.Writer, lang string, skipped []skippedFile) {
+	for _, line := range skipLines(lang, skipped, true) {
+		fmt.Fprintf(w, tr(lang, "perfeval: 跳过 %s\n", "perfeval: skipped %s\n"), line)
+	}
 }
 
 // statusError is errInvalid when a file is not ok.
@@ -235,36 +295,6 @@ func statusError(r *Report) error {
 		}
 	}
 	return nil
-}
-
-// outputPath is an output's path; a name already used in this run gets
-// " (2)", " (3)", ….
-func outputPath(outDir, name string, used map[string]bool) string {
-	candidate := filepath.Join(outDir, name)
-	ext := filepath.Ext(name)
-	for i := 2; used[candidate]; i++ {
-		candidate = filepath.Join(outDir, fmt.Sprintf("%s (%d)%s", strings.TrimSuffix(name, ext), i, ext))
-	}
-	used[candidate] = true
-	return candidate
-}
-
-// plannedNames are the outputs an input may get.
-type plannedNames struct {
-	result, annotated, splitDir string
-}
-
-// planNames reserves an input's output names.
-func planNames(opts runOptions, in string, used map[string]bool) plannedNames {
-	base := filepath.Base(in)
-	p := plannedNames{
-		result:    outputPath(opts.Out, sheet.ResultName(base, opts.Lang), used),
-		annotated: outputPath(opts.Out, sheet.AnnotatedName(base, opts.Lang), used),
-	}
-	if opts.Split {
-		p.splitDir = outputPath(opts.Out, strings.TrimSuffix(base, filepath.Ext(base)), used)
-	}
-	return p
 }
 
 // outcome is what processing one workbook did.
@@ -278,88 +308,157 @@ type outcome struct {
 	writeErr error // an output could not be written
 }
 
+// testHookWrite, when set, runs before each output of processFile is
+// written; an error it returns stands for the write's (tests use it to
+// make a disk full or a folder read-only, which root ignores).
+var testHookWrite func(path string) error
+
+// writeWith runs the test hook, then write.
+func writeWith(path string, write func() error) error {
+	if testHookWrite != nil {
+		if err := testHookWrite(path); err != nil {
+			return err
+		}
+	}
+	return write()
+}
+
+// interrupted is the outcome of a workbook whose processing the run's
+// interruption cut short, or never started: nothing written.
+func interrupted(in, lang string) outcome {
+	return outcome{report: FileReport{Path: in, Status: statusInterrupted, Departments: []DepartmentReport{}, Problems: []ProblemReport{
+		fileProblem(lang, "处理被中断（Ctrl+C 或 SIGTERM），没有写出任何文件", "processing was interrupted (Ctrl+C or SIGTERM); nothing was written",
+			"再次运行即可处理这个工作簿", "run again to process this workbook", "interrupted"),
+	}}}
+}
+
 // processFile inspects one workbook and writes its outputs: the result
-// (and, with --split, a workbook per department) or, when it has errors,
-// its annotated copy. Input problems are in the report; writeErr is set
-// only when an output could not be written.
+// (and, with --split, its per-department folder) or, when it has errors,
+// its annotated copy. Input problems are in the report; a file that is
+// not a regular file is never opened; when an output cannot be written
+// the status is failed and writeErr says why; when ctx ends before the
+// outputs are written the status is interrupted and nothing is written.
 func processFile(ctx context.Context, in string, names plannedNames, opts runOptions) (o outcome) {
 	start := time.Now()
+	lang := opts.Lang
 	defer func() {
 		o.took = time.Since(start)
 		opts.Log.Debug().Str("file", in).Str("status", o.report.Status).Dur("took", o.took).Msg("processed")
 	}()
-	o.sha256 = fileSHA256(in)
+	if ctx.Err() != nil {
+		return interrupted(in, lang)
+	}
+	if err := checkRegular(in); err == nil {
+		o.sha256 = fileSHA256(in)
+	}
 	ins := inspect(ctx, in, opts.inspectOptions)
 	if ins.Book != nil {
 		defer ins.Book.Close()
 	}
-	o.report, o.openErr = ins.report(opts.Lang), ins.OpenErr
-	var out string
+	if ctx.Err() != nil || errors.Is(ins.OpenErr, context.Canceled) || errors.Is(ins.OpenErr, context.DeadlineExceeded) {
+		return interrupted(in, lang)
+	}
+	o.report, o.openErr = ins.report(lang), ins.OpenErr
+	source := sheet.Mark{Source: filepath.Base(in), SourceSHA256: o.sha256}
 	switch ins.Status {
 	case statusOK:
-		out = names.result
+		for _, out := range []string{names.result, names.splitDir} {
+			if same, _ := sameFile(in, out); same {
+				return o.refuse(lang, out)
+			}
+		}
 		o.settings, o.results = ins.Workbook.Settings, ins.Workbook.Results
-	case statusInvalid:
-		out = names.annotated
-	default:
-		return o
-	}
-	if same, _ := sameFile(in, out); same {
-		o.report.Problems = append(o.report.Problems, fileProblem(opts.Lang, "输出文件会覆盖输入文件，已拒绝", "the output would replace the input: refused",
-			"换一个输出文件夹（--out）", "choose another output folder (--out)", "output-is-input"))
-		o.report.Status, o.results = statusUnreadable, nil
-		return o
-	}
-	fail := func(path string, err error) outcome {
-		o.report.Problems = append(o.report.Problems, fileProblem(opts.Lang, "无法写入 "+path+"："+err.Error(), "cannot write "+path+": "+err.Error(),
-			"检查输出文件夹是否可写、磁盘是否已满", "check that the output folder is writable and the disk is not full", "write"))
-		o.writeErr = fmt.Errorf("cannot write %s: %w", path, err)
-		return o
-	}
-	if ins.Status == statusInvalid {
-		if err := ins.Book.WriteAnnotated(out, opts.Lang, ins.sheetProblems(opts.Lang)); err != nil {
-			return fail(out, err)
-		}
-		o.report.Annotated = out
-		removeStale(names.result, opts)
-		return o
-	}
-	err := ins.Book.WriteResult(out, sheet.Output{Lang: opts.Lang, Settings: o.settings, Results: o.results, Problems: ins.sheetProblems(opts.Lang)})
-	if err != nil {
-		return fail(out, err)
-	}
-	o.report.Output = out
-	removeStale(names.annotated, opts)
-	if opts.Split {
-		files, err := writeSplit(names.splitDir, opts.Lang, o.settings, o.results)
+		err := writeWith(names.result, func() error {
+			return ins.Book.WriteResult(names.result, sheet.Output{Mark: source, Lang: lang, Settings: o.settings, Results: o.results, Problems: ins.sheetProblems(lang)})
+		})
 		if err != nil {
-			return fail(names.splitDir, err)
+			return o.fail(lang, names.result, err)
 		}
-		o.report.Split = files
+		o.report.Output = names.result
+		removeStale(names.annotated, source, opts)
+		if names.splitDir != "" {
+			var files []string
+			err := writeWith(names.splitDir, func() (err error) {
+				files, err = writeSplit(names.splitDir, lang, o.settings, o.results, source)
+				return err
+			})
+			if err != nil {
+				removeSplitDir(names.splitDir, opts) // no department keeps old scores
+				return o.fail(lang, names.splitDir, err)
+			}
+			o.report.Split = files
+		}
+	case statusInvalid:
+		if same, _ := sameFile(in, names.annotated); same {
+			return o.refuse(lang, names.annotated)
+		}
+		if err := writeWith(names.annotated, func() error {
+			return ins.Book.WriteAnnotated(names.annotated, lang, ins.sheetProblems(lang), source)
+		}); err != nil {
+			return o.fail(lang, names.annotated, err)
+		}
+		o.report.Annotated = names.annotated
+		removeStale(names.result, source, opts)
+		removeSplitDir(names.splitDir, opts)
 	}
 	return o
 }
 
-// writeSplit writes one workbook per department into dir.
-func writeSplit(dir, lang string, s calc.Settings, results []calc.Result) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	used := map[string]bool{}
-	var files []string
-	for _, i := range calc.ByRank(results) {
-		path := outputPath(dir, sheet.DepartmentFileName(results[i].Department), used)
-		if err := sheet.WriteDepartment(path, lang, s, results[i], len(results)); err != nil {
-			return nil, err
-		}
-		files = append(files, path)
-	}
-	return files, nil
+// refuse is the outcome of an output that turned out to be the input
+// (made so after the plan was checked): nothing is written.
+func (o outcome) refuse(lang, out string) outcome {
+	o.report.Problems = append(o.report.Problems, fileProblem(lang, "输出文件会覆盖输入文件 "+out+"，已拒绝", "the output "+out+" would replace the input: refused",
+		"换一个输出文件夹（--out）", "choose another output folder (--out)", "output-is-input"))
+	o.report.Status, o.results, o.report.Departments = statusFailed, nil, []DepartmentReport{}
+	o.writeErr = errClash
+	return o
 }
 
-// fileSHA256 is the hex SHA-256 of a file's bytes, or "" when it cannot
-// be read.
+// fail is the outcome of a workbook whose output at path could not be
+// written: status failed, with the cause and what to do.
+func (o outcome) fail(lang, path string, err error) outcome {
+	o.report.Problems = append(o.report.Problems, ProblemReport{
+		Severity: "error", Code: "write",
+		Message: fmt.Sprintf(tr(lang, "无法写入 %s：%s", "cannot write %s: %s"), path, writeCause(lang, err)),
+		Hint:    writeHint(lang, err),
+	})
+	o.report.Status, o.results, o.report.Departments = statusFailed, nil, []DepartmentReport{}
+	o.writeErr = err
+	return o
+}
+
+// writeCause names why a write failed, in words, with the system's error.
+func writeCause(lang string, err error) string {
+	switch {
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		return tr(lang, "文件名太长", "the file name is too long") + " (" + err.Error() + ")"
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return tr(lang, "磁盘已满", "the disk is full") + " (" + err.Error() + ")"
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		return tr(lang, "没有写入权限", "permission denied") + " (" + err.Error() + ")"
+	}
+	return err.Error()
+}
+
+// writeHint says what to do about a failed write.
+func writeHint(lang string, err error) string {
+	switch {
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		return tr(lang, "缩短工作簿文件名或部门名称，或换一个路径较短的输出文件夹（--out）", "shorten the workbook's file name or the department names, or choose an output folder with a shorter path (--out)")
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return tr(lang, "清理输出文件夹所在磁盘的空间后重新运行", "free space on the output folder's disk and run again")
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		return tr(lang, "检查输出文件夹的写入权限，或换一个输出文件夹（--out）", "check that the output folder is writable, or choose another one (--out)")
+	}
+	return tr(lang, "检查输出文件夹是否可写、磁盘是否已满", "check that the output folder is writable and the disk is not full")
+}
+
+// fileSHA256 is the hex SHA-256 of a regular file's bytes, or "" when it
+// cannot be read.
 func fileSHA256(path string) string {
+	if checkRegular(path) != nil {
+		return ""
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return ""
@@ -402,8 +501,16 @@ func problemCounts(fr FileReport) (errs, warns int) {
 
 // removeStale removes an earlier run's output of the other kind (an old
 // result once a workbook has errors, an old annotated copy once it is
-// fixed), so that the output folder never shows both.
-func removeStale(path string, opts runOptions) {
+// fixed), so that the output folder never shows both. Only a workbook
+// perfeval marked as written from this input (or an unmarked one from an
+// older perfeval) is removed.
+func removeStale(path string, source sheet.Mark, opts runOptions) {
+	if checkRegular(path) != nil {
+		return
+	}
+	if m, ok, _ := sheet.ReadMark(path); ok && m.Source != source.Source {
+		return
+	}
 	if err := os.Remove(path); err == nil {
 		opts.Log.Info().Str("file", path).Msg("removed an earlier run's output")
 	}
@@ -411,6 +518,9 @@ func removeStale(path string, opts runOptions) {
 
 // sameFile reports whether two paths name the same existing file.
 func sameFile(a, b string) (bool, error) {
+	if b == "" {
+		return false, nil
+	}
 	ia, err := os.Stat(a)
 	if err != nil {
 		return false, err
@@ -486,8 +596,9 @@ func printProblems(w io.Writer, prefix, lang string, fr FileReport) {
 }
 
 // printTally prints the run's closing table on stdout: workbooks by
-// status, departments by grade, where the outputs are.
-func printTally(opts runOptions, r *Report, skipped int, summary string) {
+// status, departments by grade, where the outputs are, and which files
+// were skipped.
+func printTally(opts runOptions, r *Report, summary string) {
 	counts := map[string]int{}
 	departments := 0
 	grades := map[string]int{}
@@ -515,8 +626,32 @@ func printTally(opts runOptions, r *Report, skipped int, summary string) {
 	if summary != "" {
 		summaryText = fmt.Sprintf(tr(lang, "（批量汇总 %s）", " (batch summary %s)"), summary)
 	}
-	fmt.Fprintf(w, tr(lang, "工作簿  共 %d 个：%d 个通过，%d 个有错误，%d 个无法读取；跳过 %s 个文件\n", "workbooks    %d: %d ok, %d invalid, %d unreadable; %s skipped\n"),
-		len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], count(lang, skipped, "file"))
+	failedText := ""
+	if n := counts[statusFailed]; n > 0 {
+		failedText += fmt.Sprintf(tr(lang, "，%d 个写入失败", ", %d failed"), n)
+	}
+	if n := counts[statusInterrupted]; n > 0 {
+		failedText += fmt.Sprintf(tr(lang, "，%d 个已中断", ", %d interrupted"), n)
+	}
+	fmt.Fprintf(w, tr(lang, "工作簿  共 %d 个：%d 个通过，%d 个有错误，%d 个无法读取%s；跳过 %s 个文件\n", "workbooks    %d: %d ok, %d invalid, %d unreadable%s; %s skipped\n"),
+		len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], failedText, count(lang, len(r.Skipped), "file"))
 	fmt.Fprintf(w, tr(lang, "部门    共 %d 个%s\n", "departments  %d%s\n"), departments, gradeText)
 	fmt.Fprintf(w, tr(lang, "输出    %s%s\n", "outputs      %s%s\n"), opts.Out, summaryText)
+	printSkipped(w, lang, r.Skipped)
+}
+
+// maxSkippedListed is how many skipped files the tally names; the report
+// names them all.
+const maxSkippedListed = 20
+
+// printSkipped names the skipped files, each with why.
+func printSkipped(w io.Writer, lang string, skipped []skippedFile) {
+	lines := skipLines(lang, skipped, false)
+	for i, line := range lines {
+		if i == maxSkippedListed {
+			fmt.Fprintf(w, tr(lang, "        另有 %d 行未列出，跳过的文件都在 --report 报告中\n", "             %d more lines; the --report file lists every skipped file\n"), len(lines)-i)
+			break
+		}
+		fmt.Fprintf(w, tr(lang, "跳过    %s\n", "skipped      %s\n"), line)
+	}
 }

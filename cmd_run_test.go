@@ -69,10 +69,10 @@ func TestOutputNeverReplacesInput(t *testing.T) {
 		t.Skip("no symbolic links here:", err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"perfeval", "run", in, "--out", out}, &stdout, &stderr); code != exitInvalid {
-		t.Fatalf("exit %d, want %d; stderr %s", code, exitInvalid, stderr.String())
+	if code := run([]string{"perfeval", "run", in, "--out", out}, &stdout, &stderr); code != exitFailure {
+		t.Fatalf("exit %d, want %d; stderr %s", code, exitFailure, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "输出文件会覆盖输入文件") {
+	if !strings.Contains(stderr.String(), "写入会覆盖它；已停止，未写入任何文件") {
 		t.Errorf("stderr %q", stderr.String())
 	}
 	after, _ := os.ReadFile(in)

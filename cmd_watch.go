@@ -62,7 +62,7 @@ outputs.
 			}
 			opts := watchOptions{runOptions: run, Settle: c.Duration("settle"), Rescan: c.Duration("rescan"), Retries: c.Int("retries")}
 			if opts.Settle <= 0 || opts.Rescan <= 0 || opts.Retries < 1 {
-				return usageError("--settle and --rescan must be positive and --retries at least 1")
+				return usageErrorL(run.Lang, "--settle 和 --rescan 必须为正，--retries 至少为 1", "--settle and --rescan must be positive and --retries at least 1")
 			}
 			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -82,9 +82,11 @@ type candidate struct {
 
 // watcher is the state of perfeval watch.
 type watcher struct {
-	opts    watchOptions
-	inbox   string
-	pending map[string]*candidate
+	opts     watchOptions
+	inbox    string
+	pending  map[string]*candidate
+	noted    map[string]bool // perfeval outputs found in the inbox, noted once
+	auditErr error           // the audit log could not be written: the watch stops
 }
 
 // runWatch watches the inbox until ctx is done.
@@ -92,36 +94,45 @@ func runWatch(ctx context.Context, opts watchOptions, args []string) error {
 	if err := checkLang(opts.Lang); err != nil {
 		return err
 	}
+	lang := opts.Lang
 	if len(args) != 1 {
-		return usageError("give one inbox folder to watch")
+		return usageErrorL(lang, "请给出一个要监视的收件文件夹", "give one inbox folder to watch")
 	}
 	inbox := args[0]
 	if info, err := os.Stat(inbox); err != nil || !info.IsDir() {
-		return usageError("%s is not a folder", inbox)
+		return usageErrorL(lang, "%s 不是文件夹", "%s is not a folder", inbox)
+	}
+	if err := (&outputPlan{Out: opts.Out, LogFile: opts.LogFile}).check(lang); err != nil {
+		return err
 	}
 	for _, dir := range []string{filepath.Join(inbox, processedDir), filepath.Join(inbox, failedDir), opts.Out} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("cannot create %s: %w", dir, err)
+			return failf(lang, "无法创建 %s：%v", "cannot create %s: %v", dir, err)
 		}
 	}
+	cleanStale(opts.Out, opts.Log)
+	var err error
+	if opts.TmpDir, err = os.MkdirTemp(opts.Out, sheet.TempPattern()); err != nil {
+		return failf(lang, "无法在输出文件夹 %s 中写入：%v", "cannot write in the output folder %s: %v", opts.Out, err)
+	}
+	defer os.RemoveAll(opts.TmpDir)
 	if opts.LogFile != "" {
-		var err error
 		if opts.audit, err = openAuditLog(opts.LogFile); err != nil {
-			return fmt.Errorf("cannot open the log file %s: %w", opts.LogFile, err)
+			return failf(lang, "无法打开日志文件 %s：%v", "cannot open the log file %s: %v", opts.LogFile, err)
 		}
 		defer opts.audit.Close()
 	}
 	events, err := fsnotify.NewWatcher()
 	if err != nil {
-		return fmt.Errorf("cannot watch %s: %w", inbox, err)
+		return failf(lang, "无法监视 %s：%v", "cannot watch %s: %v", inbox, err)
 	}
 	defer events.Close()
 	if err := events.Add(inbox); err != nil {
-		return fmt.Errorf("cannot watch %s: %w", inbox, err)
+		return failf(lang, "无法监视 %s：%v", "cannot watch %s: %v", inbox, err)
 	}
 	fmt.Fprintf(opts.Stderr, tr(opts.Lang, "perfeval: 正在监视 %s，结果写入 %s；按 Ctrl+C 停止\n", "perfeval: watching %s, results go to %s; Ctrl+C stops\n"), inbox, opts.Out)
 
-	w := &watcher{opts: opts, inbox: inbox, pending: map[string]*candidate{}}
+	w := &watcher{opts: opts, inbox: inbox, pending: map[string]*candidate{}, noted: map[string]bool{}}
 	w.scan(time.Now())
 	tick := time.NewTicker(min(opts.Settle/4, 250*time.Millisecond))
 	defer tick.Stop()
@@ -134,20 +145,23 @@ func runWatch(ctx context.Context, opts watchOptions, args []string) error {
 			return nil
 		case ev, ok := <-events.Events:
 			if !ok {
-				return errors.New("the folder watch stopped")
+				return failf(lang, "文件夹监视已停止", "the folder watch stopped")
 			}
 			if filepath.Dir(ev.Name) == filepath.Clean(inbox) {
 				w.note(ev.Name, time.Now())
 			}
 		case err, ok := <-events.Errors:
 			if !ok {
-				return errors.New("the folder watch stopped")
+				return failf(lang, "文件夹监视已停止", "the folder watch stopped")
 			}
 			opts.Log.Warn().Err(err).Msg("watch event error; the periodic rescan covers it")
 		case now := <-rescan.C:
 			w.scan(now)
 		case now := <-tick.C:
 			w.processReady(ctx, now)
+			if w.auditErr != nil {
+				return failf(lang, "无法写入日志文件 %s：%s；已停止监视", "cannot write the log file %s: %s; stopped watching", opts.LogFile, writeCause(lang, w.auditErr))
+			}
 		}
 	}
 }
@@ -169,8 +183,17 @@ func (w *watcher) scan(now time.Time) {
 // note records a file's size and modification time; a change restarts its
 // settle period. Files that are not inputs are ignored.
 func (w *watcher) note(path string, now time.Time) {
-	if skipReason(filepath.Base(path)) != "" {
+	if code, _ := skipReason(filepath.Base(path), w.opts.Lang); code != "" || outputNamed(filepath.Base(path), w.opts.Lang) != "" {
 		return
+	}
+	if _, seen := w.pending[path]; !seen {
+		if why, _ := markReason(path, w.opts.Lang); why != "" {
+			if !w.noted[path] {
+				w.noted[path] = true
+				fmt.Fprintf(w.opts.Stderr, tr(w.opts.Lang, "perfeval: 跳过 %s：%s\n", "perfeval: skipped %s: %s\n"), path, why)
+			}
+			return
+		}
 	}
 	info, err := os.Stat(path)
 	if err != nil || info.IsDir() {
@@ -201,7 +224,7 @@ func (w *watcher) processReady(ctx context.Context, now time.Time) {
 	}
 	sort.Strings(ready)
 	for _, path := range ready {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || w.auditErr != nil {
 			return
 		}
 		w.process(ctx, path)
@@ -212,7 +235,20 @@ func (w *watcher) processReady(ctx context.Context, now time.Time) {
 // to processed/ or failed/, so that a crash in between only repeats work.
 func (w *watcher) process(ctx context.Context, path string) {
 	c := w.pending[path]
-	o := processFile(ctx, path, planNames(w.opts.runOptions, path, map[string]bool{}), w.opts.runOptions)
+	if why, _ := markReason(path, w.opts.Lang); why != "" { // complete now: a copy of an output
+		delete(w.pending, path)
+		if !w.noted[path] {
+			w.noted[path] = true
+			fmt.Fprintf(w.opts.Stderr, tr(w.opts.Lang, "perfeval: 跳过 %s：%s\n", "perfeval: skipped %s: %s\n"), path, why)
+		}
+		return
+	}
+	o := w.processOne(ctx, path)
+	if o.report.Status == statusInterrupted {
+		fmt.Fprintf(w.opts.Stderr, tr(w.opts.Lang, "perfeval: %s：处理被中断，留在收件文件夹，下次启动时再处理\n",
+			"perfeval: %s: interrupted; left in the inbox for the next start\n"), path)
+		return
+	}
 	if w.notComplete(o, c) {
 		c.attempts++
 		wait := w.opts.Settle << c.attempts
@@ -222,7 +258,10 @@ func (w *watcher) process(ctx context.Context, path string) {
 	}
 	delete(w.pending, path)
 	printFile(w.opts.Stdout, w.opts.Stderr, w.opts.Lang, o.report)
-	w.opts.audit.Log(o)
+	if err := w.opts.audit.Log(o); err != nil {
+		w.auditErr = err // the input stays in the inbox: the watch stops
+		return
+	}
 	dest := processedDir
 	if o.report.Status != statusOK || o.writeErr != nil {
 		dest = failedDir
@@ -233,6 +272,90 @@ func (w *watcher) process(ctx context.Context, path string) {
 		return
 	}
 	w.opts.Log.Debug().Str("file", path).Str("to", moved).Msg("moved")
+}
+
+// processOne names one input's outputs and writes them. Names are
+// chosen so that no two inputs ever share them, even across restarts: a
+// name is taken unless nothing is there or what is there was written from
+// this very input (same file name and SHA-256); otherwise " (2)", " (3)",
+// … is tried. So a.xlsx and a.xlsm, or a second a.xlsx with other
+// contents, get their own result and per-department folder, and an input
+// processed again after a crash gets the same names.
+func (w *watcher) processOne(ctx context.Context, path string) outcome {
+	opts := w.opts.runOptions
+	base := filepath.Base(path)
+	sha := fileSHA256(path)
+	first := planNames(opts, path, map[string]bool{})
+	var names plannedNames
+	for k := 1; ; k++ {
+		names = plannedNames{result: numbered(first.result, k), annotated: numbered(first.annotated, k)}
+		if first.splitDir != "" {
+			names.splitDir = numbered(first.splitDir, k)
+		}
+		if ownedBy(names.result, base, sha, false) && ownedBy(names.annotated, base, sha, false) && ownedBy(names.splitDir, base, sha, true) {
+			break
+		}
+	}
+	plan := &outputPlan{Out: opts.Out, Inputs: []string{path}, Files: []plannedNames{names}, LogFile: opts.LogFile}
+	if err := plan.check(opts.Lang); err != nil {
+		o := outcome{sha256: sha, report: FileReport{Path: path, Status: statusFailed, Departments: []DepartmentReport{}}}
+		o.report.Problems = []ProblemReport{{Severity: "error", Code: "output-is-input", Message: strings.TrimPrefix(err.Error(), errClash.Error()+": "),
+			Hint: tr(opts.Lang, "换一个输出文件夹（--out）", "choose another output folder (--out)")}}
+		o.writeErr = err
+		return o
+	}
+	return processFile(ctx, path, names, opts)
+}
+
+// numbered is path with " (k)" before its workbook extension (k > 1).
+func numbered(path string, k int) string {
+	if k < 2 || path == "" {
+		return path
+	}
+	ext := filepath.Ext(path)
+	if e := strings.ToLower(ext); e != ".xlsx" && e != ".xlsm" {
+		ext = ""
+	}
+	return fmt.Sprintf("%s (%d)%s", strings.TrimSuffix(path, ext), k, ext)
+}
+
+// ownedBy reports whether path is free for the outputs of the input named
+// base with this SHA-256: nothing is there, or only what perfeval wrote
+// from that input (a folder: per-department workbooks from it).
+func ownedBy(path, base, sha string, folder bool) bool {
+	if path == "" {
+		return true
+	}
+	info, err := os.Lstat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return true
+	}
+	if err != nil {
+		return false
+	}
+	ours := func(p string) bool {
+		m, ok, _ := sheet.ReadMark(p)
+		return ok && m.Source == base && m.SourceSHA256 == sha
+	}
+	if !folder {
+		return info.Mode().IsRegular() && ours(path)
+	}
+	if !info.IsDir() {
+		return false
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if _, tmp := sheet.TempOwner(e.Name()); tmp {
+			continue
+		}
+		if !e.Type().IsRegular() || !ours(filepath.Join(path, e.Name())) {
+			return false
+		}
+	}
+	return true
 }
 
 // notComplete reports whether a file that did not open looks like one

@@ -44,12 +44,67 @@ func run(args []string, stdout, stderr io.Writer) int {
 	err := app.Run(reorderArgs(app, args))
 	code := exitCode(err)
 	if code == exitUsage || code == exitFailure {
-		fmt.Fprintf(stderr, "perfeval: %s\n", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
-		if code == exitUsage {
-			fmt.Fprintln(stderr, "hint: run 'perfeval help run' for the flags and arguments")
+		lang := langOf(args)
+		msg := err.Error()
+		for _, prefix := range []string{errUsage.Error() + ": ", errClash.Error() + ": "} {
+			msg = strings.TrimPrefix(msg, prefix)
+		}
+		fmt.Fprintf(stderr, "perfeval: %s\n", msg)
+		switch {
+		case code == exitUsage:
+			command := "run"
+			if len(args) > 1 && (args[1] == "check" || args[1] == "watch") {
+				command = args[1]
+			}
+			fmt.Fprintf(stderr, tr(lang, "hint: 运行 'perfeval help %s' 查看参数和用法\n", "hint: run 'perfeval help %s' for the flags and arguments\n"), command)
+		case errors.As(err, new(hinted)):
+			var h hinted
+			errors.As(err, &h)
+			fmt.Fprintf(stderr, "hint: %s\n", h.hint)
+		case errors.Is(err, errClash):
+			fmt.Fprintln(stderr, tr(lang, "hint: 换一个输出文件夹（--out）或报告、日志路径，让输出不会覆盖任何输入",
+				"hint: choose another output folder (--out) or report or log path, so that no output replaces an input"))
 		}
 	}
 	return code
+}
+
+// langOf is the --lang given in args (zh when none), for the messages run
+// prints itself.
+func langOf(args []string) string {
+	for i, a := range args {
+		switch {
+		case (a == "--lang" || a == "-lang") && i+1 < len(args):
+			return args[i+1]
+		case strings.HasPrefix(a, "--lang="), strings.HasPrefix(a, "-lang="):
+			return a[strings.Index(a, "=")+1:]
+		}
+	}
+	return "zh"
+}
+
+// failf is a failure (exit status 3) in the chosen language. The
+// arguments are formatted with %v / %s (errors are shown, not wrapped).
+func failf(lang, zh, en string, args ...any) error {
+	return fmt.Errorf(tr(lang, zh, en), args...)
+}
+
+// hinted is a failure with what to do about it, printed on a hint line.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h hinted) Error() string { return h.err.Error() }
+func (h hinted) Unwrap() error { return h.err }
+
+// withHint adds what to do to err.
+func withHint(err error, hint string) error { return hinted{err, hint} }
+
+// usageErrorL is a command-line mistake (exit status 2) in the chosen
+// language.
+func usageErrorL(lang, zh, en string, args ...any) error {
+	return usageError("%s", fmt.Sprintf(tr(lang, zh, en), args...))
 }
 
 // exitCode maps a command's error to the exit status; the one place that
@@ -97,7 +152,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		ExitErrHandler:        func(*cli.Context, error) {}, // errors go back to run, never os.Exit here
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
-				return usageError("unknown command %q", c.Args().First())
+				return usageErrorL(langOf(os.Args), "未知命令 %q", "unknown command %q", c.Args().First())
 			}
 			return cli.ShowAppHelp(c)
 		},
@@ -122,9 +177,10 @@ func usageError(format string, args ...any) error {
 // newLogger builds the diagnostic logger: readable lines on the terminal,
 // or JSON for machines.
 func newLogger(c *cli.Context) (zerolog.Logger, error) {
+	lang := c.String("lang")
 	level, err := zerolog.ParseLevel(c.String("log-level"))
 	if err != nil || c.String("log-level") == "" {
-		return zerolog.Nop(), usageError("--log-level %q: use debug, info, warn or error", c.String("log-level"))
+		return zerolog.Nop(), usageErrorL(lang, "--log-level %q：请用 debug、info、warn 或 error", "--log-level %q: use debug, info, warn or error", c.String("log-level"))
 	}
 	w := c.App.ErrWriter
 	switch c.String("log-format") {
@@ -134,7 +190,7 @@ func newLogger(c *cli.Context) (zerolog.Logger, error) {
 		cw := zerolog.ConsoleWriter{Out: w, NoColor: true, TimeFormat: "15:04:05"}
 		return zerolog.New(cw).Level(level).With().Timestamp().Logger(), nil
 	default:
-		return zerolog.Nop(), usageError("--log-format %q: use console or json", c.String("log-format"))
+		return zerolog.Nop(), usageErrorL(lang, "--log-format %q：请用 console 或 json", "--log-format %q: use console or json", c.String("log-format"))
 	}
 }
 

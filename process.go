@@ -23,6 +23,25 @@ type inspectOptions struct {
 	Password   string
 	MaxSizeMiB int64
 	Log        zerolog.Logger
+	TmpDir     string // excelize's temporary files; "": the system's
+}
+
+// errNotRegular is a path that is not a regular file (a folder, a pipe, a
+// device, a socket): it is never opened, since opening a pipe blocks and
+// a device may never end.
+var errNotRegular = errors.New("not a regular file")
+
+// checkRegular says, without opening it, whether path is a regular file
+// (after symbolic links): nil, errNotRegular, or why it cannot be looked at.
+func checkRegular(path string) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%w (%s)", errNotRegular, info.Mode().Type())
+	}
+	return nil
 }
 
 // inspection is what reading and checking one workbook found.
@@ -56,7 +75,11 @@ func inspect(ctx context.Context, path string, opts inspectOptions) (in inspecti
 	if testHookInspect != nil {
 		testHookInspect(path)
 	}
-	book, err := sheet.Open(ctx, path, sheet.Options{Password: opts.Password, UnzipLimit: opts.MaxSizeMiB << 20})
+	if err := checkRegular(path); err != nil {
+		in.Status, in.OpenErr = statusUnreadable, err
+		return in
+	}
+	book, err := sheet.Open(ctx, path, sheet.Options{Password: opts.Password, UnzipLimit: opts.MaxSizeMiB << 20, TmpDir: opts.TmpDir})
 	if err != nil {
 		in.Status, in.OpenErr = statusUnreadable, err
 		return in
@@ -139,7 +162,9 @@ func openProblem(lang string, err error) ProblemReport {
 		{sheet.ErrFormat, why{"不是 .xlsx/.xlsm 工作簿", "not an .xlsx/.xlsm workbook", saveAs[0], saveAs[1], "format"}},
 		{sheet.ErrTooLarge, why{"工作簿解压后超过大小上限（可能是损坏或恶意文件）", "the workbook unpacks past the size limit (it may be damaged or malicious)", "确认文件来源可靠后，用 --max-size 提高上限（单位 MiB）", "if the file is trustworthy, raise the limit with --max-size (MiB)", "too-large"}},
 		{sheet.ErrCorrupt, why{"工作簿已损坏或不完整，无法读取", "the workbook is damaged or incomplete and cannot be read", "在 Excel 或 WPS 中打开、修复并另存，或向部门重新索取", "open, repair and save it in Excel or WPS, or ask the department for it again", "corrupt"}},
-		{fs.ErrNotExist, why{"文件不存在", "no such file", "检查路径是否正确", "check the path", "missing"}},
+		{errNotRegular, why{"这不是普通文件（是文件夹、管道、设备或套接字），perfeval 不会打开它", "this is not a regular file (a folder, pipe, device or socket); perfeval does not open it",
+			"把真正的工作簿文件放在这里，或不要把这个路径交给 perfeval", "put the real workbook file here, or leave this path out", "not-regular"}},
+		{fs.ErrNotExist, why{"文件不存在", "no such file", "检查路径是否正确", "check the path", "not-found"}},
 		{fs.ErrPermission, why{"没有读取权限", "permission denied", "检查文件权限", "check the file's permissions", "permission"}},
 	}
 	for _, r := range reasons {
@@ -150,18 +175,62 @@ func openProblem(lang string, err error) ProblemReport {
 	return fileProblem(lang, "无法读取："+err.Error(), "cannot read: "+err.Error(), "向部门重新索取该文件", "ask the department for the file again", "unreadable")
 }
 
+// skippedFile is a file found but not taken as an input, and why.
+type skippedFile struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+	Code   string `json:"code"` // perfeval-output, lock-file, hidden, extension
+
+	mark *sheet.Mark // the mark that made it skipped, if one did
+}
+
+// skipLines are the skipped files as the person reads them, "path
+// (reason)", with the per-department workbooks of one folder on one line;
+// markedOnly keeps the files skipped for their mark.
+func skipLines(lang string, skipped []skippedFile, markedOnly bool) []string {
+	var lines []string
+	for i := 0; i < len(skipped); i++ {
+		s := skipped[i]
+		if markedOnly && s.mark == nil {
+			continue
+		}
+		if s.mark != nil && s.mark.Kind == sheet.KindDepartment {
+			dir, n := filepath.Dir(s.Path), 1
+			for i+1 < len(skipped) && skipped[i+1].mark != nil && skipped[i+1].mark.Kind == sheet.KindDepartment &&
+				filepath.Dir(skipped[i+1].Path) == dir && skipped[i+1].mark.Source == s.mark.Source {
+				i++
+				n++
+			}
+			if n > 1 {
+				lines = append(lines, fmt.Sprintf(tr(lang, "%s（%d 个 perfeval 写出的分部门工作簿，来自 %s）", "%s (%d per-department workbooks perfeval wrote, from %s)"),
+					dir+string(filepath.Separator), n, s.mark.Source))
+				continue
+			}
+		}
+		lines = append(lines, fmt.Sprintf(tr(lang, "%s（%s）", "%s (%s)"), s.Path, s.Reason))
+	}
+	return lines
+}
+
 // collectInputs lists the workbooks given: files as they are, and the
 // spreadsheet files of folders (with recursive, of their subfolders too,
-// except hidden ones and the folders in exclude). Lock files, hidden
-// files, other extensions and perfeval's own outputs found in folders are
-// skipped and counted. The order is stable: by path within each argument.
-func collectInputs(args []string, recursive bool, exclude []string, log zerolog.Logger) (inputs []string, skipped int, err error) {
+// except hidden ones and the folders in exclude). perfeval's own outputs
+// (marked, or named like one), lock files, hidden files and other
+// extensions found in folders are skipped and listed; a marked output
+// given by name is skipped too. Anything named like a spreadsheet that is
+// not a regular file (a folder, pipe or device) is kept, to be reported
+// without being opened. The order is stable: by path within each argument.
+func collectInputs(args []string, recursive bool, exclude []string, log zerolog.Logger, lang string) (inputs []string, skipped []skippedFile, err error) {
 	seen := map[string]bool{}
 	add := func(p string) {
 		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
 			seen[abs] = true
 			inputs = append(inputs, p)
 		}
+	}
+	skip := func(path, code, reason string, m *sheet.Mark) {
+		log.Debug().Str("file", path).Str("reason", reason).Msg("skipped")
+		skipped = append(skipped, skippedFile{Path: path, Reason: reason, Code: code, mark: m})
 	}
 	excluded := map[string]bool{}
 	for _, e := range exclude {
@@ -172,6 +241,10 @@ func collectInputs(args []string, recursive bool, exclude []string, log zerolog.
 	for _, arg := range args {
 		info, err := os.Stat(arg)
 		if err != nil || !info.IsDir() {
+			if why, m := markReason(arg, lang); why != "" {
+				skip(arg, "perfeval-output", why, m)
+				continue
+			}
 			add(arg) // a missing or odd file is reported as unreadable
 			continue
 		}
@@ -184,22 +257,33 @@ func collectInputs(args []string, recursive bool, exclude []string, log zerolog.
 				if path == arg {
 					return nil
 				}
+				if !strings.HasPrefix(d.Name(), ".") && spreadsheetExt[strings.ToLower(filepath.Ext(d.Name()))] {
+					found = append(found, path) // a folder named like a workbook: reported, never read
+					return filepath.SkipDir
+				}
 				abs, _ := filepath.Abs(path)
 				if !recursive || strings.HasPrefix(d.Name(), ".") || excluded[abs] {
 					return filepath.SkipDir
 				}
 				return nil
 			}
-			if why := skipReason(d.Name()); why != "" {
-				log.Debug().Str("file", path).Str("reason", why).Msg("skipped")
-				skipped++
+			if code, why := skipReason(d.Name(), lang); why != "" {
+				skip(path, code, why, nil)
+				return nil
+			}
+			if why, m := markReason(path, lang); why != "" {
+				skip(path, "perfeval-output", why, m)
+				return nil
+			}
+			if why := outputNamed(d.Name(), lang); why != "" {
+				skip(path, "perfeval-output", why, nil)
 				return nil
 			}
 			found = append(found, path)
 			return nil
 		})
 		if err != nil {
-			return nil, 0, fmt.Errorf("cannot read the folder %s: %w", arg, err)
+			return nil, nil, fmt.Errorf(tr(lang, "无法读取文件夹 %s：%w", "cannot read the folder %s: %w"), arg, err)
 		}
 		sort.Strings(found)
 		for _, p := range found {
@@ -209,6 +293,30 @@ func collectInputs(args []string, recursive bool, exclude []string, log zerolog.
 	return inputs, skipped, nil
 }
 
+// markReason says why a regular file perfeval marked as its own output
+// is not an input, or "" (unmarked, or not a regular file: ReadMark never
+// opens a pipe or a device).
+func markReason(path, lang string) (string, *sheet.Mark) {
+	if checkRegular(path) != nil {
+		return "", nil
+	}
+	m, ok, err := sheet.ReadMark(path)
+	if err != nil || !ok {
+		return "", nil
+	}
+	switch m.Kind {
+	case sheet.KindResult:
+		return tr(lang, "perfeval 写出的结果工作簿", "a result workbook perfeval wrote"), &m
+	case sheet.KindAnnotated:
+		return tr(lang, "perfeval 写出的标注副本", "an annotated copy perfeval wrote"), &m
+	case sheet.KindDepartment:
+		return fmt.Sprintf(tr(lang, "perfeval 写出的分部门工作簿（%s，来自 %s）", "a per-department workbook perfeval wrote (%s, from %s)"), m.Department, m.Source), &m
+	case sheet.KindBatchSummary:
+		return tr(lang, "perfeval 写出的批量汇总", "a batch summary perfeval wrote"), &m
+	}
+	return fmt.Sprintf(tr(lang, "perfeval 写出的文件（%s）", "a file perfeval wrote (%s)"), m.Kind), &m
+}
+
 // spreadsheetExt are the extensions of files taken from a folder: the
 // workbooks perfeval reads, and spreadsheets it cannot read but whose
 // senders must be told so (.xls, .et, …).
@@ -216,23 +324,33 @@ var spreadsheetExt = map[string]bool{
 	".xlsx": true, ".xlsm": true, ".xls": true, ".xlsb": true, ".et": true, ".ods": true, ".csv": true,
 }
 
-// skipReason says why a file found in a folder is not an input, or "".
-func skipReason(name string) string {
-	lower := strings.ToLower(name)
-	ext := filepath.Ext(lower)
-	base := strings.TrimSuffix(lower, ext)
+// skipReason says why a file found in a folder is not an input, by its
+// name alone: a code and a reason, or "", "". (perfeval's outputs are
+// told by their mark, then by outputNamed.)
+func skipReason(name, lang string) (code, reason string) {
+	ext := strings.ToLower(filepath.Ext(name))
 	switch {
 	case strings.HasPrefix(name, "~$"):
-		return "Excel/WPS lock file"
+		return "lock-file", tr(lang, "Excel/WPS 锁文件", "Excel/WPS lock file")
 	case strings.HasPrefix(name, ".~lock."):
-		return "LibreOffice lock file"
+		return "lock-file", tr(lang, "LibreOffice 锁文件", "LibreOffice lock file")
 	case strings.HasPrefix(name, "."):
-		return "hidden file"
+		return "hidden", tr(lang, "隐藏文件", "hidden file")
 	case !spreadsheetExt[ext]:
-		return "not a workbook extension"
-	case strings.HasSuffix(base, "_结果"), strings.HasSuffix(base, "_result"),
-		strings.HasSuffix(base, "_错误"), strings.HasSuffix(base, "_errors"):
-		return "a perfeval output"
+		return "extension", tr(lang, "不是工作簿的扩展名", "not a workbook extension")
+	}
+	return "", ""
+}
+
+// outputNamed says why a file found in a folder is taken for an older
+// perfeval's unmarked output, by its name (*_结果.xlsx, …), or "".
+func outputNamed(name, lang string) string {
+	lower := strings.ToLower(name)
+	base := strings.TrimSuffix(lower, filepath.Ext(lower))
+	for _, suffix := range []string{"_结果", "_result", "_错误", "_errors"} {
+		if strings.HasSuffix(base, suffix) {
+			return tr(lang, "文件名是 perfeval 输出的名字（*_结果、*_错误）", "named like a perfeval output (*_result, *_errors)")
+		}
 	}
 	return ""
 }
@@ -259,7 +377,7 @@ func tr(lang, zh, en string) string {
 // checkLang rejects a --lang other than zh or en.
 func checkLang(lang string) error {
 	if lang != "zh" && lang != "en" {
-		return usageError("--lang %q: use zh or en", lang)
+		return usageError("--lang %q：请用 zh 或 en（use zh or en）", lang)
 	}
 	return nil
 }

@@ -13,13 +13,14 @@ import (
 // Report is the JSON document --report writes for a run (spec §5).
 // Numbers are strings exactly as shown in the workbooks.
 type Report struct {
-	Files []FileReport `json:"files"`
+	Files   []FileReport  `json:"files"`
+	Skipped []skippedFile `json:"skipped"` // files found but not read, each with why
 }
 
 // FileReport is one input's outcome.
 type FileReport struct {
 	Path        string             `json:"path"`
-	Status      string             `json:"status"` // ok, invalid or unreadable
+	Status      string             `json:"status"` // ok, invalid, unreadable, failed or interrupted
 	Output      string             `json:"output"`
 	Annotated   string             `json:"annotated"`
 	Split       []string           `json:"split,omitempty"` // per-department workbooks (--split)
@@ -29,9 +30,11 @@ type FileReport struct {
 
 // File statuses.
 const (
-	statusOK         = "ok"
-	statusInvalid    = "invalid"
-	statusUnreadable = "unreadable"
+	statusOK          = "ok"
+	statusInvalid     = "invalid"
+	statusUnreadable  = "unreadable"
+	statusFailed      = "failed"      // an output could not be written (code write)
+	statusInterrupted = "interrupted" // the run stopped before its outputs were written
 )
 
 // ProblemReport is one error or warning.

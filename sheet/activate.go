@@ -22,11 +22,15 @@ import (
 // workbook view's active tab, and the tabSelected flag in the few bytes
 // before each sheet's data.
 
-// saveFirstActive saves f atomically at path with the sheet named first
-// moved to the front, active and the only one selected.
-func saveFirstActive(f *excelize.File, path, first string) error {
+// saveFirstActive saves f atomically at path, marked m and never
+// encrypted, with the sheet named first moved to the front, active and the
+// only one selected.
+func saveFirstActive(f *excelize.File, path, first string, m Mark) error {
+	if err := setMark(f, m); err != nil {
+		return err
+	}
 	return WriteAtomic(path, func(w io.Writer) error {
-		buf, err := writeBuffer(f)
+		buf, err := writeBuffer(f, excelize.Options{})
 		if err != nil {
 			return err
 		}

@@ -26,8 +26,9 @@ const (
 // yellow for a warning) and carrying a comment that explains it, and a
 // 校验 sheet, first and active, that lists every problem with a link to its
 // cell. Problems without a cell are listed too. The input file is not
-// touched. Call it once per Book, instead of WriteResult.
-func (b *Book) WriteAnnotated(path, lang string, problems []Problem) error {
+// touched. Call it once per Book, instead of WriteResult. source says
+// which input it comes from (its mark's Source and SourceSHA256).
+func (b *Book) WriteAnnotated(path, lang string, problems []Problem, source Mark) error {
 	f, err := b.openForWrite()
 	if err != nil {
 		return err
@@ -73,7 +74,8 @@ func (b *Book) WriteAnnotated(path, lang string, problems []Problem) error {
 	if err := w.checks(checks, problems); err != nil {
 		return fmt.Errorf("writing %s: %w", checks, err)
 	}
-	return saveFirstActive(f, path, checks)
+	source.Kind = KindAnnotated
+	return saveFirstActive(f, path, checks, source)
 }
 
 // fillCell gives a cell a solid fill, keeping the rest of its style.

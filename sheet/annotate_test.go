@@ -41,7 +41,7 @@ func TestWriteAnnotated(t *testing.T) {
 		{Sheet: "指标", Cell: "D2", Department: "部门B", Indicator: "管理", Message: "“30”是文本格式的数字"},
 		{Error: true, Message: "一个没有单元格的问题"},
 	}
-	if err := b.WriteAnnotated(out, "zh", problems); err != nil {
+	if err := b.WriteAnnotated(out, "zh", problems, Mark{}); err != nil {
 		t.Fatal(err)
 	}
 	if filepath.Base(out) != "a_错误.xlsx" {

@@ -3,22 +3,52 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
+
+// TempPrefix starts the name of every temporary file or folder perfeval
+// makes: ".pe-<process id>-<random>.tmp". The names are short, so that an
+// output name may use the whole 255 bytes a file system allows, and carry
+// the process id, so that a later run can tell a killed run's leftovers
+// from a running one's (see TempOwner).
+const TempPrefix = ".pe-"
+
+// TempPattern is the os.CreateTemp / os.MkdirTemp pattern of this
+// process's temporary names.
+func TempPattern() string {
+	return fmt.Sprintf("%s%d-*.tmp", TempPrefix, os.Getpid())
+}
+
+// TempOwner is the process id in a temporary name made from TempPattern,
+// or false when name is not one.
+func TempOwner(name string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, TempPrefix)
+	if !ok || !strings.HasSuffix(name, ".tmp") {
+		return 0, false
+	}
+	pid, _, ok := strings.Cut(rest, "-")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(pid)
+	return n, err == nil && n > 0
+}
 
 // WriteAtomic writes a file through a hidden temporary file in the same
 // folder, renamed into place only when write succeeded: a failure or a
 // crash never leaves a half-written file at path, and an earlier file at
 // path stays whole until it is replaced. The file gets mode 0644.
 func WriteAtomic(path string, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	tmp, err := os.CreateTemp(filepath.Dir(path), TempPattern())
 	if err != nil {
 		return err
 	}
@@ -41,6 +71,17 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// saveMarked marks f with m and writes it atomically at path, never
+// encrypted, even when f was opened with a password: encryption is salted
+// at random, so a rerun would not give the same bytes, and the person who
+// has the password protects or stores the result as needed.
+func saveMarked(f *excelize.File, path string, m Mark) error {
+	if err := setMark(f, m); err != nil {
+		return err
+	}
+	return saveWorkbook(f, path, excelize.Options{}) // no Password: written in the clear
 }
 
 // saveWorkbook writes f atomically at path. The bytes are the same for the

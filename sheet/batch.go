@@ -11,7 +11,7 @@ import (
 // BatchFile is one input of a batch run, as the batch summary lists it.
 type BatchFile struct {
 	Path      string
-	Status    string // ok, invalid or unreadable
+	Status    string // ok, invalid, unreadable, failed or interrupted
 	Errors    int
 	Warnings  int
 	Output    string
@@ -119,7 +119,8 @@ func WriteBatchSummary(path, lang string, files []BatchFile) error {
 			return err
 		}
 	}
-	status := map[string]string{"ok": L.StatusOK, "invalid": L.StatusInvalid, "unreadable": L.StatusUnreadable}
+	status := map[string]string{"ok": L.StatusOK, "invalid": L.StatusInvalid, "unreadable": L.StatusUnreadable,
+		"failed": L.StatusFailed, "interrupted": L.StatusInterrupted}
 	for i, bf := range files {
 		r := i + 2
 		values := []any{bf.Path, status[bf.Status], len(bf.Results), bf.Errors, bf.Warnings, bf.Output, bf.Annotated, bf.SplitDir}
@@ -177,7 +178,7 @@ func WriteBatchSummary(path, lang string, files []BatchFile) error {
 		return err
 	}
 	f.SetActiveSheet(0)
-	return saveWorkbook(f, path)
+	return saveMarked(f, path, Mark{Kind: KindBatchSummary})
 }
 
 // OrderGrades puts grade labels best first: the usual grade words in

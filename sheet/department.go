@@ -13,13 +13,14 @@ import (
 var unsafeName = regexp.MustCompile(`[\\/:*?"<>|\x00-\x1f]`)
 
 // DepartmentFileName is a department's workbook name, <department>.xlsx,
-// with characters that file systems refuse replaced by "_".
+// with characters that file systems refuse replaced by "_", shortened to
+// fit the file system's name limit (see FitName).
 func DepartmentFileName(department string) string {
 	name := strings.Trim(unsafeName.ReplaceAllString(department, "_"), " .")
 	if name == "" {
 		name = "_"
 	}
-	return name + ".xlsx"
+	return FitName(name, ".xlsx")
 }
 
 // WriteDepartment writes, atomically at path, a workbook for one
@@ -28,8 +29,9 @@ func DepartmentFileName(department string) string {
 // grade, rank and main deductions, and its scores and rates at every level.
 // The workbook is built new, from r alone, so it holds no other
 // department's name or score anywhere. of is the number of departments
-// ranked together.
-func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int) error {
+// ranked together. source says which input it comes from (its mark's
+// Source and SourceSHA256); the mark's kind and department are set here.
+func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, source Mark) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	w, err := newWriter(f, lang, s)
@@ -147,7 +149,8 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int) 
 		return err
 	}
 	f.SetActiveSheet(0)
-	return saveWorkbook(f, path)
+	source.Kind, source.Department = KindDepartment, r.Department
+	return saveMarked(f, path, source)
 }
 
 // departmentTitle is "2021年度<department>部门整体支出绩效评价结果".

@@ -20,6 +20,7 @@ type Labels struct {
 	BatchName, BatchDepartments, BatchFiles, BatchGrades         string
 	File, Status, Errors, Warnings, Output, Annotated, Count     string
 	StatusOK, StatusInvalid, StatusUnreadable, BatchTitle, Split string
+	StatusFailed, StatusInterrupted                              string
 }
 
 // zh and en are the two label sets; --lang picks one.
@@ -41,6 +42,7 @@ var (
 		BatchName: "批量汇总.xlsx", BatchDepartments: "部门汇总", BatchFiles: "文件清单", BatchGrades: "等级分布",
 		File: "文件", Status: "状态", Errors: "错误数", Warnings: "警告数", Output: "结果文件", Annotated: "标注副本", Count: "部门数",
 		StatusOK: "通过", StatusInvalid: "有错误", StatusUnreadable: "无法读取", BatchTitle: "批量评价汇总", Split: "分部门文件夹",
+		StatusFailed: "写入失败", StatusInterrupted: "已中断",
 	}
 	en = Labels{
 		Summary: "Summary", Rates: "Rates", Checks: "Checks",
@@ -59,6 +61,7 @@ var (
 		BatchName: "batch-summary.xlsx", BatchDepartments: "Departments", BatchFiles: "Files", BatchGrades: "Grades",
 		File: "File", Status: "Status", Errors: "Errors", Warnings: "Warnings", Output: "Result", Annotated: "Annotated copy", Count: "Departments",
 		StatusOK: "ok", StatusInvalid: "invalid", StatusUnreadable: "unreadable", BatchTitle: "Batch evaluation summary", Split: "Per-department folder",
+		StatusFailed: "failed", StatusInterrupted: "interrupted",
 	}
 )
 

@@ -24,6 +24,7 @@ type Problem struct {
 
 // Output is what a result workbook shows.
 type Output struct {
+	Mark     Mark // Kind is set by WriteResult; Source and SourceSHA256 say which input
 	Lang     string
 	Settings calc.Settings
 	Results  []calc.Result
@@ -47,7 +48,7 @@ func suffixed(input, suffix string) string {
 	if i := strings.LastIndex(lower, "."); i > 0 {
 		base = input[:i]
 	}
-	return base + suffix + ext
+	return FitName(base, suffix+ext)
 }
 
 // WriteResult adds the 汇总, 得分率 and (with problems) 校验 sheets to the
@@ -75,7 +76,9 @@ func (b *Book) WriteResult(path string, out Output) error {
 			return fmt.Errorf("writing %s: %w", w.L.Checks, err)
 		}
 	}
-	return saveFirstActive(f, path, summary)
+	m := out.Mark
+	m.Kind = KindResult
+	return saveFirstActive(f, path, summary, m)
 }
 
 // uniqueSheetName is name, or name (2), … when the input has that sheet.
