@@ -26,22 +26,16 @@ type inspectOptions struct {
 	TmpDir     string // excelize's temporary files; "": the system's
 }
 
-// errNotRegular is a path that is not a regular file (a folder, a pipe, a
-// device, a socket): it is never opened, since opening a pipe blocks and
-// a device may never end.
-var errNotRegular = errors.New("not a regular file")
-
 // checkRegular says, without opening it, whether path is a regular file
-// (after symbolic links): nil, errNotRegular, or why it cannot be looked at.
+// (after symbolic links): nil, sheet.ErrNotRegular, or why it cannot be
+// looked at. sheet.Open checks again, so a file swapped in between is
+// never opened either.
 func checkRegular(path string) error {
 	info, err := os.Stat(path)
 	if err != nil {
 		return err
 	}
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("%w (%s)", errNotRegular, info.Mode().Type())
-	}
-	return nil
+	return sheet.CheckRegular(info)
 }
 
 // inspection is what reading and checking one workbook found.
@@ -162,7 +156,7 @@ func openProblem(lang string, err error) ProblemReport {
 		{sheet.ErrFormat, why{"不是 .xlsx/.xlsm 工作簿", "not an .xlsx/.xlsm workbook", saveAs[0], saveAs[1], "format"}},
 		{sheet.ErrTooLarge, why{"工作簿解压后超过大小上限（可能是损坏或恶意文件）", "the workbook unpacks past the size limit (it may be damaged or malicious)", "确认文件来源可靠后，用 --max-size 提高上限（单位 MiB）", "if the file is trustworthy, raise the limit with --max-size (MiB)", "too-large"}},
 		{sheet.ErrCorrupt, why{"工作簿已损坏或不完整，无法读取", "the workbook is damaged or incomplete and cannot be read", "在 Excel 或 WPS 中打开、修复并另存，或向部门重新索取", "open, repair and save it in Excel or WPS, or ask the department for it again", "corrupt"}},
-		{errNotRegular, why{"这不是普通文件（是文件夹、管道、设备或套接字），perfeval 不会打开它", "this is not a regular file (a folder, pipe, device or socket); perfeval does not open it",
+		{sheet.ErrNotRegular, why{"这不是普通文件（是文件夹、管道、设备或套接字），perfeval 不会打开它", "this is not a regular file (a folder, pipe, device or socket); perfeval does not open it",
 			"把真正的工作簿文件放在这里，或不要把这个路径交给 perfeval", "put the real workbook file here, or leave this path out", "not-regular"}},
 		{fs.ErrNotExist, why{"文件不存在", "no such file", "检查路径是否正确", "check the path", "not-found"}},
 		{fs.ErrPermission, why{"没有读取权限", "permission denied", "检查文件权限", "check the file's permissions", "permission"}},

@@ -224,8 +224,8 @@ func readFile(path string, limit int64) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	if !info.Mode().IsRegular() {
-		return nil, "", fmt.Errorf("%w: %s", ErrNotRegular, describeMode(info.Mode()))
+	if err := CheckRegular(info); err != nil {
+		return nil, "", err
 	}
 	if info.Size() == 0 {
 		return nil, "", ErrEmpty
@@ -254,6 +254,15 @@ func readFile(path string, limit int64) ([]byte, string, error) {
 		return nil, "", ErrEmpty
 	}
 	return buf.Bytes(), hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// CheckRegular is nil for a regular file, else ErrNotRegular naming what
+// the path is.
+func CheckRegular(info os.FileInfo) error {
+	if info.Mode().IsRegular() {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrNotRegular, describeMode(info.Mode()))
 }
 
 // describeMode names what a path is when it is not a regular file.
