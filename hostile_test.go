@@ -28,7 +28,7 @@ import (
 // passes (hostilePassToday) run, and the others are skipped. Flip it to
 // true when the streaming reader, the bounded formula evaluator and the
 // not-regular status have landed: every case then runs.
-const hostileReaderReady = false
+const hostileReaderReady = true
 
 // hostilePassToday are the cases that pass before the rewrite.
 var hostilePassToday = map[string]bool{

@@ -254,9 +254,11 @@ func Cases() []Case {
 		formulaCase("circular-chain", "F2 = H2, H2 = H3, …, H10001 = H10002, H10002 = F2: a cycle of 10,002 cells, no cached values", f2(`H2`),
 			func(t *table) {
 				t.right = func(w *bufio.Writer, r int) {
-					if r >= 2 {
-						fmt.Fprintf(w, `<c r="H%d"><f>H%d</f></c>`, r, r+1)
+					if r == 1 { // a notes column: the chain is not read as an unnamed department
+						w.WriteString(cell("H1", "备注"))
+						return
 					}
+					fmt.Fprintf(w, `<c r="H%d"><f>H%d</f></c>`, r, r+1)
 				}
 				t.below = func(w *bufio.Writer) {
 					for r := len(base) + 1; r <= 10001; r++ {
