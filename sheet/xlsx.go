@@ -651,8 +651,8 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 				}
 				inCell, field = false, ""
 				p.finishCell(&cur, typ)
-				if cur.kind == Blank && !cur.hasF {
-					continue
+				if !cur.hasF && (cur.kind == Blank || cur.kind == Text && strings.Trim(cur.value, " \t\r\n") == "") {
+					continue // nothing, or spaces only: read as blank, and costs nothing
 				}
 				if ctl.maxCol > 0 && int(cur.col) > ctl.maxCol {
 					continue
