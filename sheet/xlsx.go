@@ -523,6 +523,11 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 				if n <= rowNum { // rows out of order: keep the order by number
 					n = rowNum + 1
 				}
+				if n > maxRows { // past Excel's last row: nothing Excel would show
+					flushRow()
+					s.complete = true
+					return s, nil
+				}
 				rowNum = n
 				if !asked && ctl.keep != nil && rowNum > ctl.headerRows {
 					asked = true
