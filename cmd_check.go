@@ -56,7 +56,7 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 	if len(args) == 0 {
 		return usageErrorL(lang, "没有给出工作簿或文件夹", "no workbook or folder given")
 	}
-	inputs, skipped, err := collectInputs(args, opts.Recursive, nil, opts.Log, lang)
+	inputs, skipped, err := collectInputs(args, opts.Recursive, opts.Log, lang)
 	if err != nil {
 		return err
 	}

@@ -141,7 +141,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	if len(args) == 0 {
 		return usageErrorL(lang, "没有给出工作簿或文件夹", "no workbook or folder given")
 	}
-	inputs, skipped, err := collectInputs(args, opts.Recursive, []string{opts.Out}, opts.Log, lang)
+	inputs, skipped, err := collectInputs(args, opts.Recursive, opts.Log, lang) // the output folder too: its outputs are skipped by their marks, anything else in it is read
 	if err != nil {
 		return err
 	}
@@ -436,6 +436,8 @@ func writeCause(lang string, err error) string {
 		return tr(lang, "磁盘已满", "the disk is full") + " (" + err.Error() + ")"
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
 		return tr(lang, "没有写入权限", "permission denied") + " (" + err.Error() + ")"
+	case errors.Is(err, sheet.ErrWriter):
+		return tr(lang, "写出工作簿的程序在这个工作簿上出错", "the workbook writer failed on this workbook") + " (" + err.Error() + ")"
 	}
 	return err.Error()
 }
@@ -449,6 +451,8 @@ func writeHint(lang string, err error) string {
 		return tr(lang, "清理输出文件夹所在磁盘的空间后重新运行", "free space on the output folder's disk and run again")
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
 		return tr(lang, "检查输出文件夹的写入权限，或换一个输出文件夹（--out）", "check that the output folder is writable, or choose another one (--out)")
+	case errors.Is(err, sheet.ErrWriter):
+		return tr(lang, "其余文件照常处理；在 Excel 或 WPS 中打开并另存该工作簿后重试，仍失败请把该文件报告给 perfeval 维护人员", "the other files were processed; open and save the workbook in Excel or WPS and try again, and report the file to perfeval's maintainers if it still fails")
 	}
 	return tr(lang, "检查输出文件夹是否可写、磁盘是否已满", "check that the output folder is writable and the disk is not full")
 }
@@ -508,8 +512,8 @@ func removeStale(path string, source sheet.Mark, opts runOptions) {
 	if checkRegular(path) != nil {
 		return
 	}
-	if m, ok, _ := sheet.ReadMark(path); ok && m.Source != source.Source {
-		return
+	if m, ok, _ := sheet.ReadMark(path); !ok || m.Source != source.Source {
+		return // another input's output, or a file perfeval did not write: never removed
 	}
 	if err := os.Remove(path); err == nil {
 		opts.Log.Info().Str("file", path).Msg("removed an earlier run's output")

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -219,6 +221,32 @@ func TestOutputClashes(t *testing.T) {
 			os.Mkdir(filepath.Join(dir, "rep"), 0o755)
 			return []string{"in/a.xlsx"}
 		}, []string{"run", "in", "--out", "out", "--report", "rep"}, "已存在且不是普通文件"},
+		{"a real workbook named like a result, skipped by name, in the output folder", func(t *testing.T, dir string) []string {
+			book(t, filepath.Join(dir, "in/a.xlsx"))
+			book(t, filepath.Join(dir, "in/a_结果.xlsx"))
+			return []string{"in/a.xlsx", "in/a_结果.xlsx"}
+		}, []string{"run", "in", "--out", "in"}, "上已有一个不是 perfeval 写出的文件（没有 perfeval 标记）"},
+		{"a real workbook named like the batch summary in an output subfolder of a recursive input", func(t *testing.T, dir string) []string {
+			book(t, filepath.Join(dir, "in/a.xlsx"))
+			book(t, filepath.Join(dir, "in/sub/c.xlsx"))
+			book(t, filepath.Join(dir, "in/sub/批量汇总.xlsx"))
+			return []string{"in/a.xlsx", "in/sub/c.xlsx", "in/sub/批量汇总.xlsx"}
+		}, []string{"run", "in", "-r", "--out", "in/sub"}, "就是输入文件 in/sub/批量汇总.xlsx"},
+		{"report named like a workbook", func(t *testing.T, dir string) []string {
+			book(t, filepath.Join(dir, "in/a.xlsx"))
+			return []string{"in/a.xlsx"}
+		}, []string{"run", "in", "--out", "out", "--report", "other.xlsx"}, "是工作簿的文件名，perfeval 不会把 JSON 写进去"},
+		{"log file that is not JSON", func(t *testing.T, dir string) []string {
+			book(t, filepath.Join(dir, "in/a.xlsx"))
+			if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("年度工作记录\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"in/a.xlsx", "notes.txt"}
+		}, []string{"run", "in", "--out", "out", "--log-file", "notes.txt"}, "已存在，且不是 perfeval 写出的 JSON 文件"},
+		{"watch: log file is a workbook in the inbox", func(t *testing.T, dir string) []string {
+			book(t, filepath.Join(dir, "inbox/a.xlsx"))
+			return []string{"inbox/a.xlsx"}
+		}, []string{"watch", "inbox", "--out", "out", "--log-file", "inbox/a.xlsx"}, "是工作簿的文件名，perfeval 不会把 JSON 写进去"},
 		{"result name is a symbolic link to an input", func(t *testing.T, dir string) []string {
 			book(t, filepath.Join(dir, "in/a.xlsx"))
 			book(t, filepath.Join(dir, "keep.xlsx"))
@@ -807,5 +835,89 @@ func TestOutputFolderCannotBeMade(t *testing.T) {
 	r := readReport(t, filepath.Join(dir, "r.json"))
 	if len(r.Files) != 1 || r.Files[0].Status != statusFailed || r.Files[0].Problems[0].Code != "write" {
 		t.Errorf("report %+v", r)
+	}
+}
+
+// TestWriterPanicFailsOneFile: an invalid workbook whose styles part has
+// an empty font makes excelize panic while its annotated copy is written;
+// that file fails (status failed, code write, the writer named), the
+// others get their results, the report and tally are written, and no
+// temporary file is left.
+func TestWriterPanicFailsOneFile(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "in/b-font.xlsx")
+	badBook(t, bad)
+	replacePart(t, bad, "xl/styles.xml", `<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf/></cellXfs></styleSheet>`)
+	for _, n := range []string{"a", "c"} {
+		book(t, filepath.Join(dir, "in", n+".xlsx"))
+	}
+	before := sums(t, bad)
+	code, stdout, stderr := runIn(t, dir, "run", "in", "--out", "out", "--report", "r.json", "-j", "1")
+	if code != exitFailure {
+		t.Fatalf("exit %d, want %d\n%s", code, exitFailure, stderr)
+	}
+	rep := readReport(t, filepath.Join(dir, "r.json"))
+	got := map[string]string{}
+	for _, f := range rep.Files {
+		code := ""
+		for _, p := range f.Problems {
+			if p.Code == "write" {
+				code = p.Code
+			}
+		}
+		got[filepath.Base(f.Path)] = f.Status + " " + code
+	}
+	want := map[string]string{"a.xlsx": "ok ", "b-font.xlsx": "failed write", "c.xlsx": "ok "}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("statuses %v, want %v", got, want)
+	}
+	if !strings.Contains(stderr, "写出工作簿的程序在这个工作簿上出错") {
+		t.Errorf("the cause is not named:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "工作簿  共 3 个") {
+		t.Errorf("no tally:\n%s", stdout)
+	}
+	if fmt.Sprint(sums(t, bad)) != fmt.Sprint(before) {
+		t.Error("the input changed")
+	}
+	if got, want := tree(t, filepath.Join(dir, "out")), []string{"a_结果.xlsx", "c_结果.xlsx", "批量汇总.xlsx"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("output folder holds %v, want %v", got, want)
+	}
+}
+
+// replacePart rewrites one part of a workbook package.
+func replacePart(t *testing.T, path, name, content string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == name {
+			w.Write([]byte(content))
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(w, rc)
+		rc.Close()
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

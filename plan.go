@@ -83,6 +83,7 @@ func outputPath(outDir, name string, used map[string]bool) string {
 // plannedFile is one planned output file, for the checks.
 type plannedFile struct {
 	path, what string
+	workbook   bool // a workbook perfeval writes (marked), not a JSON file
 }
 
 // files are the plan's output files (not the split folders), each with
@@ -92,17 +93,17 @@ func (p *outputPlan) files(lang string) []plannedFile {
 	for i, f := range p.Files {
 		in := p.Inputs[i]
 		out = append(out,
-			plannedFile{f.result, fmt.Sprintf(tr(lang, "%s 的结果", "the result of %s"), in)},
-			plannedFile{f.annotated, fmt.Sprintf(tr(lang, "%s 的标注副本", "the annotated copy of %s"), in)})
+			plannedFile{f.result, fmt.Sprintf(tr(lang, "%s 的结果", "the result of %s"), in), true},
+			plannedFile{f.annotated, fmt.Sprintf(tr(lang, "%s 的标注副本", "the annotated copy of %s"), in), true})
 	}
 	if p.Summary != "" {
-		out = append(out, plannedFile{p.Summary, tr(lang, "批量汇总", "the batch summary")})
+		out = append(out, plannedFile{p.Summary, tr(lang, "批量汇总", "the batch summary"), true})
 	}
 	if p.Report != "" {
-		out = append(out, plannedFile{p.Report, tr(lang, "报告（--report）", "the report (--report)")})
+		out = append(out, plannedFile{p.Report, tr(lang, "报告（--report）", "the report (--report)"), false})
 	}
 	if p.LogFile != "" {
-		out = append(out, plannedFile{p.LogFile, tr(lang, "日志文件（--log-file）", "the log file (--log-file)")})
+		out = append(out, plannedFile{p.LogFile, tr(lang, "日志文件（--log-file）", "the log file (--log-file)"), false})
 	}
 	return out
 }
@@ -196,6 +197,9 @@ func (p *outputPlan) check(lang string) error {
 			return clash(lang, "%s 的路径 %s 已存在且不是普通文件（文件夹、管道或设备）；已停止，未写入任何文件",
 				"the path of %s, %s, exists and is not a regular file (a folder, pipe or device); stopped, nothing written", f.what, f.path)
 		}
+		if err := foreignFile(lang, f, places[i]); err != nil {
+			return err
+		}
 	}
 	for i, names := range p.Files {
 		if names.splitDir == "" {
@@ -253,4 +257,44 @@ func foreignEntry(dir string) string {
 		}
 	}
 	return ""
+}
+
+// foreignFile refuses to replace a file perfeval did not write: a
+// workbook at an output's path that carries no perfeval mark (a real
+// workbook named 批量汇总.xlsx or a_结果.xlsx), and a report or log path
+// that names a workbook or a file that is not JSON.
+func foreignFile(lang string, f plannedFile, pl place) error {
+	if !f.workbook && spreadsheetExt[strings.ToLower(filepath.Ext(f.path))] {
+		return clash(lang, "%s %s 是工作簿的文件名，perfeval 不会把 JSON 写进去；已停止，未写入任何文件",
+			"%s, %s, is named like a workbook, and perfeval will not write JSON into it; stopped, nothing written", f.what, f.path)
+	}
+	if pl.info == nil || !pl.info.Mode().IsRegular() || pl.info.Size() == 0 {
+		return nil
+	}
+	if f.workbook {
+		if _, marked, _ := sheet.ReadMark(f.path); !marked {
+			return clash(lang, "%s的路径 %s 上已有一个不是 perfeval 写出的文件（没有 perfeval 标记），写入会覆盖它；已停止，未写入任何文件。请移走或改名该文件，或换一个输出文件夹（--out）",
+				"the path of %s, %s, holds a file perfeval did not write (it carries no perfeval mark), which writing would replace; stopped, nothing written. Move or rename that file, or choose another output folder (--out)", f.what, f.path)
+		}
+		return nil
+	}
+	if !startsLikeJSON(f.path) {
+		return clash(lang, "%s %s 已存在，且不是 perfeval 写出的 JSON 文件，写入会覆盖或改动它；已停止，未写入任何文件",
+			"%s, %s, exists and is not a JSON file perfeval wrote, which writing would replace or change; stopped, nothing written", f.what, f.path)
+	}
+	return nil
+}
+
+// startsLikeJSON reports whether a file's first non-space byte opens a
+// JSON object, as a report or an audit log does.
+func startsLikeJSON(path string) bool {
+	file, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer file.Close()
+	head := make([]byte, 64)
+	n, _ := file.Read(head)
+	t := strings.TrimLeft(string(head[:n]), " \t\r\n\ufeff")
+	return strings.HasPrefix(t, "{")
 }

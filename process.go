@@ -208,13 +208,13 @@ func skipLines(lang string, skipped []skippedFile, markedOnly bool) []string {
 
 // collectInputs lists the workbooks given: files as they are, and the
 // spreadsheet files of folders (with recursive, of their subfolders too,
-// except hidden ones and the folders in exclude). perfeval's own outputs
+// except hidden ones). perfeval's own outputs
 // (marked, or named like one), lock files, hidden files and other
 // extensions found in folders are skipped and listed; a marked output
 // given by name is skipped too. Anything named like a spreadsheet that is
 // not a regular file (a folder, pipe or device) is kept, to be reported
 // without being opened. The order is stable: by path within each argument.
-func collectInputs(args []string, recursive bool, exclude []string, log zerolog.Logger, lang string) (inputs []string, skipped []skippedFile, err error) {
+func collectInputs(args []string, recursive bool, log zerolog.Logger, lang string) (inputs []string, skipped []skippedFile, err error) {
 	seen := map[string]bool{}
 	add := func(p string) {
 		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
@@ -225,12 +225,6 @@ func collectInputs(args []string, recursive bool, exclude []string, log zerolog.
 	skip := func(path, code, reason string, m *sheet.Mark) {
 		log.Debug().Str("file", path).Str("reason", reason).Msg("skipped")
 		skipped = append(skipped, skippedFile{Path: path, Reason: reason, Code: code, mark: m})
-	}
-	excluded := map[string]bool{}
-	for _, e := range exclude {
-		if abs, err := filepath.Abs(e); err == nil {
-			excluded[abs] = true
-		}
 	}
 	for _, arg := range args {
 		info, err := os.Stat(arg)
@@ -255,8 +249,7 @@ func collectInputs(args []string, recursive bool, exclude []string, log zerolog.
 					found = append(found, path) // a folder named like a workbook: reported, never read
 					return filepath.SkipDir
 				}
-				abs, _ := filepath.Abs(path)
-				if !recursive || strings.HasPrefix(d.Name(), ".") || excluded[abs] {
+				if !recursive || strings.HasPrefix(d.Name(), ".") {
 					return filepath.SkipDir
 				}
 				return nil

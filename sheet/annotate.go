@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -28,7 +29,8 @@ const (
 // cell. Problems without a cell are listed too. The input file is not
 // touched. Call it once per Book, instead of WriteResult. source says
 // which input it comes from (its mark's Source and SourceSHA256).
-func (b *Book) WriteAnnotated(path, lang string, problems []Problem, source Mark) error {
+func (b *Book) WriteAnnotated(path, lang string, problems []Problem, source Mark) (err error) {
+	defer recoverWrite(&err)
 	f, err := b.openForWrite()
 	if err != nil {
 		return err
@@ -41,11 +43,16 @@ func (b *Book) WriteAnnotated(path, lang string, problems []Problem, source Mark
 	type place struct{ sheet, cell string }
 	var order []place
 	notes := map[place][]Problem{}
+	unmarked := map[string]int{} // sheets whose cells are not marked: how many problems
 	for _, p := range problems {
 		if p.Cell == "" || p.Sheet == "" {
 			continue
 		}
 		if idx, _ := f.GetSheetIndex(p.Sheet); idx < 0 {
+			continue
+		}
+		if b.large[p.Sheet] || len(order) >= maxMarkedCells {
+			unmarked[p.Sheet]++
 			continue
 		}
 		k := place{p.Sheet, p.Cell}
@@ -55,7 +62,13 @@ func (b *Book) WriteAnnotated(path, lang string, problems []Problem, source Mark
 		notes[k] = append(notes[k], p)
 	}
 	fills := map[[2]int]int{}
+	existing := map[string]map[string]string{} // sheet → cell → the comment it already has
 	for _, k := range order {
+		if _, ok := existing[k.sheet]; !ok {
+			if existing[k.sheet], err = oldComments(f, k.sheet); err != nil {
+				return fmt.Errorf("%s: %w", k.sheet, err)
+			}
+		}
 		list := notes[k]
 		color := warningFill
 		for _, p := range list {
@@ -66,9 +79,12 @@ func (b *Book) WriteAnnotated(path, lang string, problems []Problem, source Mark
 		if err := fillCell(f, k.sheet, k.cell, color, fills); err != nil {
 			return fmt.Errorf("%s!%s: %w", k.sheet, k.cell, err)
 		}
-		if err := comment(f, k.sheet, k.cell, w.L, list); err != nil {
+		if err := comment(f, k.sheet, k.cell, w.L, list, existing[k.sheet]); err != nil {
 			return fmt.Errorf("%s!%s: %w", k.sheet, k.cell, err)
 		}
+	}
+	for _, name := range sortedKeys(unmarked) {
+		problems = append([]Problem{{Sheet: name, Message: fmt.Sprintf(w.L.Unmarked, unmarked[name])}}, problems...)
 	}
 	checks := uniqueSheetName(f, w.L.Checks)
 	if err := w.checks(checks, problems); err != nil {
@@ -103,20 +119,9 @@ func fillCell(f *excelize.File, sheet, cell, color string, fills map[[2]int]int)
 
 // comment sets the cell's comment to the problems found there, after any
 // comment the cell already had.
-func comment(f *excelize.File, sheet, cell string, L Labels, list []Problem) error {
+func comment(f *excelize.File, sheet, cell string, L Labels, list []Problem, existing map[string]string) error {
 	var lines []string
-	comments, err := f.GetComments(sheet)
-	if err != nil {
-		return err
-	}
-	for _, c := range comments {
-		if c.Cell != cell {
-			continue
-		}
-		old := c.Text
-		for _, run := range c.Paragraph {
-			old += run.Text
-		}
+	if old, ok := existing[cell]; ok {
 		if old != "" {
 			lines = append(lines, old, "")
 		}
@@ -146,4 +151,34 @@ func comment(f *excelize.File, sheet, cell string, L Labels, list []Problem) err
 			{Text: text},
 		},
 	})
+}
+
+// maxMarkedCells bounds the cells marked in an annotated copy; the 校验
+// sheet lists every problem.
+const maxMarkedCells = 2_000
+
+// oldComments are a sheet's comments by cell, read once.
+func oldComments(f *excelize.File, sheet string) (map[string]string, error) {
+	comments, err := f.GetComments(sheet)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, c := range comments {
+		text := c.Text
+		for _, run := range c.Paragraph {
+			text += run.Text
+		}
+		out[c.Cell] = text
+	}
+	return out, nil
+}
+
+func sortedKeys(m map[string]int) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -3,6 +3,7 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -53,6 +54,7 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	defer func() {
+		recoverWrite(&err)
 		if err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
@@ -71,6 +73,19 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// ErrWriter is the reason an output could not be made when the workbook
+// writer itself failed on an unusual workbook (excelize panicked): that
+// file's output fails, the run goes on.
+var ErrWriter = errors.New("the workbook writer failed")
+
+// recoverWrite turns a panic of the writer into ErrWriter, for a deferred
+// call in every function that writes a workbook.
+func recoverWrite(err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("%w: %v", ErrWriter, p)
+	}
 }
 
 // saveMarked marks f with m and writes it atomically at path, never

@@ -26,7 +26,8 @@ type BatchFile struct {
 // level-1 scores and rates, total, rate, grade, rank within its workbook),
 // every input file with its status, problem counts and outputs, and the
 // grade distribution with a chart.
-func WriteBatchSummary(path, lang string, files []BatchFile) error {
+func WriteBatchSummary(path, lang string, files []BatchFile) (err error) {
+	defer recoverWrite(&err)
 	f := excelize.NewFile()
 	defer f.Close()
 	L := LabelsFor(lang)

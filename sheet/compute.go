@@ -22,7 +22,7 @@ type evaluator struct {
 }
 
 // maxLookupCells bounds a sheet read only because a formula points into it.
-const maxLookupCells = 2_000_000
+const maxLookupCells = 1_000_000
 
 // remember keeps a sheet read by Open for the formulas that point into it.
 func (b *Book) remember(s *sheetData) {

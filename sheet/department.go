@@ -31,7 +31,8 @@ func DepartmentFileName(department string) string {
 // department's name or score anywhere. of is the number of departments
 // ranked together. source says which input it comes from (its mark's
 // Source and SourceSHA256); the mark's kind and department are set here.
-func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, source Mark) error {
+func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, source Mark) (err error) {
+	defer recoverWrite(&err)
 	f := excelize.NewFile()
 	defer f.Close()
 	w, err := newWriter(f, lang, s)

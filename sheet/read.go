@@ -138,6 +138,9 @@ type Book struct {
 	opt  Options
 	pkg  *pkg
 	eval *evaluator // computes formulas saved without a value; made when first needed
+	// large names the sheets too large for excelize to load when writing
+	// the annotated copy (it fills every row out to its last cell).
+	large map[string]bool
 }
 
 // Close releases the workbook.
@@ -564,6 +567,15 @@ func (b *Book) readSheet(sp sheetPart) error {
 	return nil
 }
 
+// A sheet whose cells are to be marked in the annotated copy is loaded
+// by excelize, at the cost of every row filled out to its last cell and
+// of every merge; past these bounds its cells are not marked (the 校验
+// sheet still lists every problem).
+const (
+	maxLoadCells  = 2_000_000
+	maxLoadMerges = 20_000
+)
+
 // maxSettingsCells bounds the settings sheet: two columns of keys and
 // values, a few dozen rows in practice.
 const maxSettingsCells = 100_000
@@ -591,6 +603,12 @@ func hasHeaderRow(s *sheetData) bool {
 // cell, and a file built to exhaust memory stops being indexed at
 // maxMergeEntries.
 func (b *Book) newGrid(data *sheetData) *grid {
+	if !data.complete || data.padded > maxLoadCells || len(data.merges) > maxLoadMerges {
+		if b.large == nil {
+			b.large = map[string]bool{}
+		}
+		b.large[data.name] = true
+	}
 	g := &grid{b: b, data: data, sheet: data.name, merges: map[int][]mergeArea{}}
 	entries := 0
 	for _, m := range data.merges {

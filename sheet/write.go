@@ -54,7 +54,8 @@ func suffixed(input, suffix string) string {
 // WriteResult adds the 汇总, 得分率 and (with problems) 校验 sheets to the
 // workbook's own sheets, 汇总 first and active, and saves it atomically at
 // path. The input file is not touched. Call it once per Book.
-func (b *Book) WriteResult(path string, out Output) error {
+func (b *Book) WriteResult(path string, out Output) (err error) {
+	defer recoverWrite(&err)
 	f, err := b.openForWrite()
 	if err != nil {
 		return err

@@ -295,6 +295,9 @@ func (p *pkg) readSharedStrings(name string) error {
 				if held > p.partMax {
 					return fmt.Errorf("%w: the shared strings pass %d MiB", ErrTooLarge, p.partMax>>20)
 				}
+				if len(p.strings) >= maxSharedStrings {
+					return fmt.Errorf("%w: more than %d shared strings", ErrTooLarge, maxSharedStrings)
+				}
 				p.strings = append(p.strings, b.String())
 			case "t":
 				inText = false
@@ -438,6 +441,7 @@ type sheetData struct {
 	shared     map[int]sharedFormula
 	complete   bool // every row was read (false when reading stopped early)
 	cells      int
+	padded     int64 // the cells a reader that fills each row out to its last cell would make (excelize does)
 }
 
 // rowAt is the stored row with number n, or nil.
@@ -495,11 +499,13 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 		isText   int // depth inside <is>
 		phonetic int
 	)
+	rowMax := 0 // the last column of the row, blank cells included
 	flushRow := func() {
 		if row != nil && len(row.cells) > 0 {
 			s.rows = append(s.rows, *row)
 		}
-		row = nil
+		s.padded += int64(rowMax)
+		row, rowMax = nil, 0
 	}
 	for {
 		t, err := p.token(d)
@@ -655,6 +661,7 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 					continue
 				}
 				inCell, field = false, ""
+				rowMax = max(rowMax, int(cur.col))
 				p.finishCell(&cur, typ)
 				if !cur.hasF && (cur.kind == Blank || cur.kind == Text && strings.Trim(cur.value, " \t\r\n") == "") {
 					continue // nothing, or spaces only: read as blank, and costs nothing
@@ -701,6 +708,11 @@ func insertCell(r *xrow, c xcell) {
 	copy(r.cells[i+1:], r.cells[i:])
 	r.cells[i] = c
 }
+
+// maxSharedStrings bounds the shared string table: excelize decodes it
+// whole when a result is written, at about 400 bytes a string. Real
+// evaluation workbooks hold a few thousand.
+const maxSharedStrings = 500_000
 
 // maxCellText is the longest cell text kept: Excel's limit is 32,767
 // characters; a longer text (a damaged or hostile file) is cut.

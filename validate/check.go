@@ -126,7 +126,7 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, problems *List) 
 				continue
 			}
 			filled++
-			if v := readValue(c, true); v.err == nil {
+			if v := readValue(c, true); v.err == nil || v.err == ErrFormula { // a formula that cannot be computed is an error at its cell, never a column of words
 				numbers++
 			}
 		}

@@ -162,6 +162,16 @@ func formulaCase(name, about, f string, more ...func(*table)) Case {
 	}
 }
 
+// invalidCase is a table with a score error at F2 (not a number) and an
+// attack: invalid, with its annotated copy.
+func invalidCase(name, about string, t table) Case {
+	return Case{
+		Name: name, About: about, Make: book(name, t.sheet()), Exit: 1,
+		Files:   []FileWant{{Name: name + ".xlsx", Status: Invalid, Code: "not-number", Cell: "F2"}},
+		Outputs: []string{name + "_错误.xlsx"},
+	}
+}
+
 // f2 is F2 holding formula (no cached value).
 func f2(formula string) string {
 	return fmt.Sprintf(`<c r="F2"><f>%s</f></c>`, escape(formula))
@@ -238,6 +248,18 @@ func Cases() []Case {
 		mergeCase("merges-100k", "H", "I", 100000),
 		mergeCase("merges-1m", "H", "I", 1000000),
 		mergeCase("merges-100k-xfd", "XFC", "XFD", 100000),
+
+		// Invalid workbooks with the same attacks: their annotated copies
+		// load the score sheet, which must stay bounded (the sheet's cells
+		// are then listed, not marked).
+		invalidCase("inv-space-xfd-2k", "the 2,000 spaces in XFD, and 待定 in F2: an annotated copy",
+			table{below: spaces("XFD", 2000, false), raw: map[string]string{"F2": cell("F2", "待定")}}),
+		invalidCase("inv-merges-1m", "1,000,000 one-row merges, and 待定 in F2: an annotated copy",
+			table{nMerges: 1000000, raw: map[string]string{"F2": cell("F2", "待定")}, merges: func(w *bufio.Writer) {
+				for r := first; r < first+1000000; r++ {
+					fmt.Fprintf(w, `<mergeCell ref="H%d:I%d"/>`, r, r)
+				}
+			}}),
 
 		// 4, 5, 6 and variants: formulas with no cached value.
 		formulaCase("array-xfd", "array formula in F2 over F2:XFD1048576, no cached value",
