@@ -16,6 +16,7 @@ type checkOptions struct {
 	inspectOptions
 	Format    string // text or json
 	Recursive bool
+	Explain   bool // say how each score table was read
 
 	Stdout, Stderr io.Writer
 }
@@ -34,6 +35,7 @@ run's --report). Flags may come before or after the paths.
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
 			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "also read the subfolders of the folders given"},
+			&cli.BoolFlag{Name: "explain", Usage: "say how each score table was read: header row, each column's role and why, indicators per level, weight sums, departments, total and subtotal rows, hidden rows and columns"},
 		}, inputFlags()...),
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
@@ -41,7 +43,7 @@ run's --report). Flags may come before or after the paths.
 			if err != nil {
 				return err
 			}
-			return runCheck(c.Context, checkOptions{inspectOptions: in, Format: c.String("format"), Recursive: c.Bool("recursive"), Stdout: c.App.Writer, Stderr: c.App.ErrWriter}, c.Args().Slice())
+			return runCheck(c.Context, checkOptions{inspectOptions: in, Format: c.String("format"), Recursive: c.Bool("recursive"), Explain: c.Bool("explain"), Stdout: c.App.Writer, Stderr: c.App.ErrWriter}, c.Args().Slice())
 		},
 	}
 }
@@ -60,6 +62,7 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	inputs, skipped = skipSettingsFile(inputs, skipped, opts.SettingsFile, lang)
 	if opts.Format == "text" {
 		printSkipNotes(opts.Stderr, lang, skipped)
 	}
@@ -78,13 +81,24 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 		if ins.Book != nil {
 			ins.Book.Close()
 		}
+		var layouts []TableLayout
+		if opts.Explain && ins.Workbook != nil {
+			layouts = explain(ins.Workbook)
+		}
 		if ctx.Err() != nil || errors.Is(ins.OpenErr, context.Canceled) {
 			return failf(lang, "共 %[2]d 个工作簿，检查完 %[1]d 个后被中断", "interrupted after %d of %d workbooks", i, len(inputs))
 		}
 		fr := ins.report(opts.Lang)
+		if opts.Explain {
+			fr.Layout = layouts
+			if fr.Layout == nil {
+				fr.Layout = []TableLayout{}
+			}
+		}
 		report.Files = append(report.Files, fr)
 		if opts.Format == "text" {
 			printCheckedFile(opts.Stdout, opts.Lang, fr)
+			printLayouts(opts.Stdout, opts.Lang, layouts)
 		}
 	}
 	if opts.Format == "json" {

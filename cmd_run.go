@@ -42,6 +42,7 @@ func inputFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "password", Usage: "password of encrypted workbooks"},
 		&cli.Int64Flag{Name: "max-size", Value: sheet.DefaultUnzipLimit >> 20, Usage: "largest unpacked workbook to open, in MiB (a guard against damaged or malicious files)"},
+		&cli.StringFlag{Name: "settings", Usage: "apply the settings sheet of workbook `FILE` (设置/Settings: layout, 评价对象, 评价名称, 满分 …) to every workbook; a workbook's own settings win key by key"},
 	}, commonFlags()...)
 }
 
@@ -121,6 +122,13 @@ func inspectOptionsFrom(c *cli.Context) (inspectOptions, error) {
 	if opts.MaxSizeMiB <= 0 {
 		return opts, usageErrorL(opts.Lang, "--max-size 必须是正数（单位 MiB）", "--max-size must be a positive number of MiB")
 	}
+	if path := c.String("settings"); path != "" {
+		settings, err := sheet.ReadSettingsFile(c.Context, path, sheet.Options{UnzipLimit: opts.MaxSizeMiB << 20})
+		if err != nil {
+			return opts, usageErrorL(opts.Lang, "无法读取设置文件 %s：%v", "cannot read the settings file %s: %v", path, err)
+		}
+		opts.SettingsFile, opts.Settings = path, settings
+	}
 	return opts, nil
 }
 
@@ -145,6 +153,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	inputs, skipped = skipSettingsFile(inputs, skipped, opts.SettingsFile, lang)
 	printSkipNotes(opts.Stderr, lang, skipped)
 	if len(inputs) == 0 {
 		return usageErrorL(lang, "在 %s 中没有找到 .xlsx 或 .xlsm 工作簿", "no .xlsx or .xlsm workbook found in %s", strings.Join(args, ", "))

@@ -24,6 +24,9 @@ type inspectOptions struct {
 	MaxSizeMiB int64
 	Log        zerolog.Logger
 	TmpDir     string // excelize's temporary files; "": the system's
+
+	SettingsFile string          // --settings FILE
+	Settings     []sheet.Setting // its settings, applied to every workbook
 }
 
 // checkRegular says, without opening it, whether path is a regular file
@@ -73,7 +76,7 @@ func inspect(ctx context.Context, path string, opts inspectOptions) (in inspecti
 		in.Status, in.OpenErr = statusUnreadable, err
 		return in
 	}
-	book, err := sheet.Open(ctx, path, sheet.Options{Password: opts.Password, UnzipLimit: opts.MaxSizeMiB << 20, TmpDir: opts.TmpDir})
+	book, err := sheet.Open(ctx, path, sheet.Options{Password: opts.Password, UnzipLimit: opts.MaxSizeMiB << 20, TmpDir: opts.TmpDir, Settings: opts.Settings})
 	if err != nil {
 		in.Status, in.OpenErr = statusUnreadable, err
 		return in
@@ -81,23 +84,12 @@ func inspect(ctx context.Context, path string, opts inspectOptions) (in inspecti
 	in.Book = book
 	in.Workbook, in.Problems = validate.Check(book)
 	switch {
-	case hasSentinel(in.Problems, validate.ErrNoScoreTable):
-		in.Status = statusUnreadable
-	case in.Problems.Err() != nil:
+	case in.Problems.Err() != nil: // no score table included: the workbook opened fine (spec §6.3)
 		in.Status = statusInvalid
 	default:
 		in.Status = statusOK
 	}
 	return in
-}
-
-func hasSentinel(l validate.List, target error) bool {
-	for _, p := range l {
-		if errors.Is(p, target) {
-			return true
-		}
-	}
-	return false
 }
 
 // report turns an inspection into its report entry, without outputs.
@@ -367,4 +359,22 @@ func checkLang(lang string) error {
 		return usageError("--lang %q：请用 zh 或 en（use zh or en）", lang)
 	}
 	return nil
+}
+
+// skipSettingsFile takes the --settings workbook out of the inputs, when a
+// folder given holds it, and names it among the skipped files.
+func skipSettingsFile(inputs []string, skipped []skippedFile, settings, lang string) ([]string, []skippedFile) {
+	if settings == "" {
+		return inputs, skipped
+	}
+	target := placeOf(settings)
+	kept := inputs[:0]
+	for _, in := range inputs {
+		if placeOf(in).same(target) {
+			skipped = append(skipped, skippedFile{Path: in, Code: "settings-file", Reason: tr(lang, "这是 --settings 指定的设置文件", "the --settings file")})
+			continue
+		}
+		kept = append(kept, in)
+	}
+	return kept, skipped
 }

@@ -26,6 +26,7 @@ type FileReport struct {
 	Split       []string           `json:"split,omitempty"` // per-department workbooks (--split)
 	Problems    []ProblemReport    `json:"problems"`
 	Departments []DepartmentReport `json:"departments"`
+	Layout      []TableLayout      `json:"layout,omitempty"` // check --explain: how each score table was read
 }
 
 // File statuses.

@@ -57,6 +57,7 @@ type Settings struct {
 	Bands       []Band          // grade bands, highest Min first
 	Year        string          // 年度, for titles
 	Evaluator   string          // 评价单位, for titles
+	Evaluation  string          // 评价名称, for titles; "" for the default
 }
 
 // Hundred is the default total points.

@@ -26,6 +26,10 @@ type SheetSpec struct {
 	Merges [][2]string        // e.g. {"A3", "A7"}
 	Widths map[string]float64 // column letter → width
 	Hidden bool
+	// HiddenRows and HiddenCols are rows (1-based) and column letters to
+	// hide.
+	HiddenRows []int
+	HiddenCols []string
 }
 
 // Formula is a cell formula without a cached value, e.g. "SUM(F3:F7)".
@@ -75,6 +79,16 @@ func Build(path string, spec Spec) error {
 		}
 		if s.Hidden {
 			if err := f.SetSheetVisible(s.Name, false); err != nil {
+				return err
+			}
+		}
+		for _, r := range s.HiddenRows {
+			if err := f.SetRowVisible(s.Name, r, false); err != nil {
+				return err
+			}
+		}
+		for _, c := range s.HiddenCols {
+			if err := f.SetColVisible(s.Name, c, false); err != nil {
 				return err
 			}
 		}

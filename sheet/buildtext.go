@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,7 +34,8 @@ type Formatted struct {
 //	true         a boolean
 //	anything else  text; an empty cell is blank
 //
-// Lines "#merge A3:A5" merge cells, "#hidden" hides the sheet; other lines
+// Lines "#merge A3:A5" merge cells, "#hidden" hides the sheet, "#hiderow 3"
+// and "#hidecol C" hide a row and a column; other lines
 // starting with "#" are comments.
 func SheetFromText(name, text string) (SheetSpec, error) {
 	s := SheetSpec{Name: name}
@@ -49,6 +51,14 @@ func SheetFromText(name, text string) (SheetSpec, error) {
 				s.Merges = append(s.Merges, [2]string{a, b})
 			case len(fields) == 1 && fields[0] == "#hidden":
 				s.Hidden = true
+			case len(fields) == 2 && fields[0] == "#hiderow":
+				n, err := strconv.Atoi(fields[1])
+				if err != nil {
+					return s, fmt.Errorf("%s: bad row %q", name, line)
+				}
+				s.HiddenRows = append(s.HiddenRows, n)
+			case len(fields) == 2 && fields[0] == "#hidecol":
+				s.HiddenCols = append(s.HiddenCols, fields[1])
 			}
 			continue
 		}

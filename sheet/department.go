@@ -154,18 +154,15 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 	return saveMarked(f, path, source)
 }
 
-// departmentTitle is "2021年度<department>部门整体支出绩效评价结果".
+// departmentTitle is "2021年度<department><evaluation>结果".
 func departmentTitle(department string, s calc.Settings, lang string) string {
 	L := LabelsFor(lang)
+	name := EvaluationName(s, lang)
 	if lang == "en" {
 		if s.Year != "" {
-			return department + ": " + s.Year + " " + L.DeptTitleSuffix
+			return department + ": " + s.Year + " " + name
 		}
-		return department + ": " + L.DeptTitleSuffix
+		return department + ": " + name
 	}
-	year := s.Year
-	if year != "" && !strings.Contains(year, "年") {
-		year += "年度"
-	}
-	return year + department + L.DeptTitleSuffix
+	return yearText(s.Year) + department + name + L.DeptTitleSuffix
 }

@@ -7,6 +7,7 @@ type Labels struct {
 	Deductions, ScoreSuffix, RateSuffix     string
 	Weight, NotApplicable, TotalRow         string
 	TitleSuffix, RatesTitle                 string
+	Evaluation                              string // the evaluation's name when the settings give none (评价名称)
 	Severity, Sheet, Cell, Indicator        string
 	Problem, Hint, Error, Warning, Level    string
 	Levels                                  [4]string
@@ -31,13 +32,13 @@ var (
 		Rank: "排名", Department: "部门", Total: "总分", Rate: "得分率", Grade: "等级",
 		Deductions: "主要扣分项", ScoreSuffix: "得分", RateSuffix: "得分率",
 		Weight: "分值", NotApplicable: "不适用", TotalRow: "合计",
-		TitleSuffix: "部门整体支出绩效评价汇总", RatesTitle: "各级指标得分及得分率",
+		TitleSuffix: "汇总", Evaluation: "部门整体支出绩效评价", RatesTitle: "各级指标得分及得分率",
 		Severity: "级别", Sheet: "工作表", Cell: "单元格", Indicator: "指标",
 		Problem: "问题", Hint: "处理建议", Error: "错误", Warning: "警告", Level: "级",
 		Levels:       [4]string{"一级指标", "二级指标", "三级指标", "四级指标"},
 		ResultSuffix: "_结果", ErrorSuffix: "_错误", SheetPrefix: "工作表：",
 		DeductionSep: "、", Level1Sep: "；", DeductionItems: "：",
-		DeptSheet: "评价结果", DeptTitleSuffix: "部门整体支出绩效评价结果",
+		DeptSheet: "评价结果", DeptTitleSuffix: "结果",
 		Level1Row: "一级指标", WeightRow: "权重分值", ScoreRow: "得分", RateRow: "得分率",
 		RankOf: "%d / %d", Evaluator: "评价单位", Loss: "扣分", TreeTitle: "各级指标得分",
 		Unmarked:  "该表的 %d 个问题单元格未在表中标注（表太大，或问题过多），请按本表所列位置查看",
@@ -51,13 +52,13 @@ var (
 		Rank: "Rank", Department: "Department", Total: "Total", Rate: "Rate", Grade: "Grade",
 		Deductions: "Main deductions", ScoreSuffix: " score", RateSuffix: " rate",
 		Weight: "Weight", NotApplicable: "N/A", TotalRow: "Total",
-		TitleSuffix: "department expenditure performance evaluation: summary", RatesTitle: "Scores and rates at every level",
+		TitleSuffix: ": summary", Evaluation: "department expenditure performance evaluation", RatesTitle: "Scores and rates at every level",
 		Severity: "Severity", Sheet: "Sheet", Cell: "Cell", Indicator: "Indicator",
 		Problem: "Problem", Hint: "What to do", Error: "error", Warning: "warning", Level: "",
 		Levels:       [4]string{"Level 1", "Level 2", "Level 3", "Level 4"},
 		ResultSuffix: "_result", ErrorSuffix: "_errors", SheetPrefix: "Sheet: ",
 		DeductionSep: ", ", Level1Sep: "; ", DeductionItems: ": ",
-		DeptSheet: "Result", DeptTitleSuffix: "department expenditure performance evaluation",
+		DeptSheet: "Result", DeptTitleSuffix: "",
 		Level1Row: "Level 1", WeightRow: "Weight", ScoreRow: "Score", RateRow: "Rate",
 		RankOf: "%d of %d", Evaluator: "Evaluator", Loss: "Loss", TreeTitle: "Scores at every level",
 		Unmarked:  "%d problem cells of this sheet are not marked in it (the sheet is too large, or there are too many problems): see the places listed here",

@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -47,6 +46,9 @@ type Options struct {
 	UnzipLimit    int64  // 0: DefaultUnzipLimit
 	UnzipXMLLimit int64  // 0: DefaultUnzipXMLLimit
 	TmpDir        string // where excelize may put temporary copies of large parts when writing; "": the system's
+	// Settings apply to the workbook where its own settings sheet does not
+	// set the same key (perfeval --settings FILE).
+	Settings []Setting
 }
 
 // CellKind is what a cell holds.
@@ -81,24 +83,66 @@ func (c Cell) IsBlank() bool { return c.Kind == Blank }
 
 // Column is one recognised column of a score table.
 type Column struct {
-	Index  int    // 1-based column number
-	Header string // the header text, trimmed
-	Ref    string // the header cell
+	Index   int    // 1-based column number
+	Header  string // the header text, trimmed
+	Ref     string // the header cell
+	Generic bool   // a department column headed by a generic score word (得分, 自评得分, Score …)
 }
+
+// Role is what a column of a score table was read as, and why: what
+// check --explain prints.
+type Role struct {
+	Column
+	Kind  string // "level", "weight", "department", "descriptive", "ignored"
+	Level int    // for a level or a weight: 1 to 4
+	Why   string // a reason code: see the Why* constants
+}
+
+// Reasons a column got its role.
+const (
+	WhyNumberedLevel  = "numbered-level"  // 一级指标 …
+	WhyLevelWord      = "level-word"      // 考核维度, 指标 … in column order
+	WhyDeclared       = "declared"        // named in the settings (一级指标列, 分值列, 得分列, 说明列)
+	WhyWeightPrefix   = "weight-prefix"   // 一级分值: the level its prefix names
+	WhyWeightLeft     = "weight-left"     // the nearest level name to its left
+	WhyWeightBefore   = "weight-before"   // left of every name column: the leaf weight
+	WhyRightOfWeight  = "right-of-weight" // a header right of the leaf weight: a department
+	WhyGenericScore   = "generic-score"   // 得分, 自评得分 …: one unit's scores
+	WhyDescriptive    = "descriptive"     // 评分标准, 备注 …
+	WhyLeftOfWeight   = "left-of-weight"  // an unknown header left of the leaf weight
+	WhyDuplicateLevel = "duplicate-level" // a second column for a level already taken
+	WhyExtraWeight    = "extra-weight"    // a weight column for a level that has one
+	WhyWordColumn     = "word-column"     // its filled cells are words, not scores
+	WhyEmptyColumn    = "empty-column"    // no cell of it is filled
+)
 
 // Table is one score table as read.
 type Table struct {
 	Sheet       string
-	HeaderRow   int
+	HeaderRow   int       // the header's last row
+	FirstRow    int       // the header's first row (a group header above the names, a two-row header)
 	Levels      []Column  // indicator-name columns in order; the last is the leaf level
 	Weights     []*Column // per level; nil where the level has no weight column
-	Departments []Column  // department columns (or the one 得分 column)
+	Departments []Column  // department columns (or the one score column of a unit)
 	Descriptive []Column
 	Unnamed     []Column // columns right of the leaf weight with data but no header
-	ScoreColumn bool     // one 得分/Score column: the department is the sheet
+	Roles       []Role   // every non-empty header column, in column order
+	Sections    bool     // section rows (一、决策) were read as a level above the names
 	Rows        []Row
+	Subtotals   []Subtotal
 	Total       *Row  // the 合计 row, if any
+	TotalPoints *Cell // points declared in the total row's label (Total (150)), if any
 	Footer      []Row // rows after the total row
+	LastRow     int   // the table's last row (the next table, if any, starts below)
+	Unit        *Cell // the unit named above the header (单位名称：X), if any
+	HiddenRows  []int // hidden rows of the table
+	HiddenCols  []int // hidden columns of the table
+}
+
+// Subtotal is a 小计 row: its numbers are the leaves of Rows[From:To].
+type Subtotal struct {
+	Row
+	From, To int
 }
 
 // LeafWeight is the leaf level's weight column, or nil.
@@ -107,6 +151,16 @@ func (t *Table) LeafWeight() *Column {
 		return nil
 	}
 	return t.Weights[len(t.Weights)-1]
+}
+
+// SetRole changes the role of a column (a department column found to
+// hold words only is descriptive).
+func (t *Table) SetRole(index int, kind, why string) {
+	for i := range t.Roles {
+		if t.Roles[i].Index == index {
+			t.Roles[i].Kind, t.Roles[i].Why = kind, why
+		}
+	}
 }
 
 // Row is one non-blank row below the header.
@@ -123,6 +177,7 @@ func (r Row) Leaf() Cell { return r.Names[len(r.Names)-1] }
 // Setting is one row of the settings sheet.
 type Setting struct {
 	Key, Value Cell
+	From       string // the file of a setting given with --settings; "" for the workbook's own
 }
 
 // Book is a workbook as read.
@@ -133,6 +188,7 @@ type Book struct {
 	SettingsSheet string // "" when there is none
 	Settings      []Setting
 	SHA256        string // of the file's bytes as read
+	Guess         *Guess // with no score table: the row that looks most like a header
 
 	data []byte // the workbook package (decrypted when it was encrypted)
 	opt  Options
@@ -201,10 +257,27 @@ func Open(ctx context.Context, path string, opt Options) (b *Book, err error) {
 	for _, sp := range p.sheets {
 		b.Sheets = append(b.Sheets, sp.name)
 	}
+	// The settings first: they may declare the layout of the tables.
 	for _, sp := range p.sheets {
-		if err := b.readSheet(sp); err != nil {
+		if IsSettingsSheet(sp.name) {
+			if err := b.readSettings(sp); err != nil {
+				return nil, wrapRead(fmt.Errorf("sheet %s: %w", sp.name, err))
+			}
+			break
+		}
+	}
+	b.Settings = MergeSettings(b.Settings, opt.Settings)
+	layout := LayoutOf(b.Settings)
+	for _, sp := range p.sheets {
+		if sp.name == b.SettingsSheet {
+			continue
+		}
+		if err := b.readSheet(sp, layout); err != nil {
 			return nil, wrapRead(fmt.Errorf("sheet %s: %w", sp.name, err))
 		}
+	}
+	if len(b.Tables) > 0 {
+		b.Guess = nil
 	}
 	b.pkg, b.eval = nil, nil // every cell is read and computed: only the package stays, for writing
 	return b, nil
@@ -515,378 +588,6 @@ func isDateFormat(code string) bool {
 	return strings.ContainsAny(b.String(), "ydhs年月日时")
 }
 
-// resolved is the cell, or, inside a merge, the merge's top-left cell
-// when the merge is vertical (parent columns) or horizontal (score
-// cells), as asked.
-func (g *grid) resolved(row, col int, vertical, horizontal bool) Cell {
-	c := g.cell(row, col)
-	if !c.IsBlank() {
-		return c
-	}
-	m, ok := g.mergeAt(row, col)
-	if !ok {
-		return c
-	}
-	tall, wide := m.bottom > m.top, m.right > m.left
-	if (vertical && tall && !wide) || (horizontal && wide && !tall) || (vertical && horizontal) {
-		top := g.cell(m.top, m.left)
-		top.Ref = c.Ref
-		top.Merge = m.String()
-		return top
-	}
-	return c
-}
-
-// readSheet reads one worksheet: the settings sheet's two columns, or a
-// score table. A sheet with no header row in its first rows is read no
-// further.
-func (b *Book) readSheet(sp sheetPart) error {
-	if IsSettingsSheet(sp.name) && b.SettingsSheet == "" {
-		data, err := b.pkg.readSheet(sp, readControl{maxCol: 2, maxCells: maxSettingsCells})
-		if err != nil {
-			return err
-		}
-		b.SettingsSheet = sp.name
-		g := b.newGrid(data)
-		for _, r := range data.rows {
-			key, val := g.cell(r.num, 1), g.cell(r.num, 2)
-			if key.IsBlank() && val.IsBlank() {
-				continue
-			}
-			b.Settings = append(b.Settings, Setting{Key: key, Value: val})
-		}
-		return nil
-	}
-	data, err := b.pkg.readSheet(sp, readControl{keep: hasHeaderRow, headerRows: MaxHeaderRow + 1})
-	if err != nil {
-		return err
-	}
-	if t := readTable(b.newGrid(data)); t != nil {
-		b.Tables = append(b.Tables, t)
-	}
-	return nil
-}
-
-// A sheet whose cells are to be marked in the annotated copy is loaded
-// by excelize, at the cost of every row filled out to its last cell and
-// of every merge; past these bounds its cells are not marked (the 校验
-// sheet still lists every problem).
-const (
-	maxLoadCells  = 2_000_000
-	maxLoadMerges = 20_000
-)
-
-// maxSettingsCells bounds the settings sheet: two columns of keys and
-// values, a few dozen rows in practice.
-const maxSettingsCells = 100_000
-
-// hasHeaderRow reports whether the first rows of a sheet hold a level
-// name, the mark of a score table.
-func hasHeaderRow(s *sheetData) bool {
-	for _, r := range s.rows {
-		if r.num > MaxHeaderRow {
-			break
-		}
-		for _, c := range r.cells {
-			if c.kind == Text {
-				if k, _ := Classify(c.value); k == LevelName {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// newGrid indexes a sheet's merges by the rows that hold cells: a merge as
-// wide or as tall as the sheet costs one entry per such row, not one per
-// cell, and a file built to exhaust memory stops being indexed at
-// maxMergeEntries.
-func (b *Book) newGrid(data *sheetData) *grid {
-	if !data.complete || data.padded > maxLoadCells || len(data.merges) > maxLoadMerges {
-		if b.large == nil {
-			b.large = map[string]bool{}
-		}
-		b.large[data.name] = true
-	}
-	g := &grid{b: b, data: data, sheet: data.name, merges: map[int][]mergeArea{}}
-	entries := 0
-	for _, m := range data.merges {
-		if entries >= maxMergeEntries {
-			break
-		}
-		if m.top == m.bottom && m.left == m.right {
-			continue // a merge of one cell merges nothing
-		}
-		// the top row always (for header geometry), then the stored rows
-		// the merge covers
-		g.merges[m.top] = append(g.merges[m.top], m)
-		entries++
-		i := sort.Search(len(data.rows), func(i int) bool { return data.rows[i].num > m.top })
-		for ; i < len(data.rows) && data.rows[i].num <= m.bottom && entries < maxMergeEntries; i++ {
-			g.merges[data.rows[i].num] = append(g.merges[data.rows[i].num], m)
-			entries++
-		}
-		if m.top < MaxHeaderRow+1 && m.bottom > m.top {
-			// the row under a header cell merged down, even when empty
-			if r := m.top + 1; data.rowAt(r) == nil {
-				g.merges[r] = append(g.merges[r], m)
-				entries++
-			}
-		}
-	}
-	return g
-}
-
-// MaxHeaderRow is how far down the header row is looked for.
-const MaxHeaderRow = 20
-
-// rowValues is a stored row's cell texts by column, up to its last cell.
-func (g *grid) rowValues(n int) []string {
-	r := g.data.rowAt(n)
-	if r == nil || len(r.cells) == 0 {
-		return nil
-	}
-	out := make([]string, r.cells[len(r.cells)-1].col)
-	for _, c := range r.cells {
-		out[c.col-1] = c.value
-	}
-	return out
-}
-
-func readTable(g *grid) *Table {
-	header := 0
-	for _, r := range g.data.rows {
-		if r.num > MaxHeaderRow || header != 0 {
-			break
-		}
-		for _, c := range r.cells {
-			if k, _ := Classify(c.value); k == LevelName && c.kind == Text {
-				header = r.num
-				break
-			}
-		}
-	}
-	if header == 0 {
-		return nil
-	}
-	cells, last := headerCells(g, header)
-	t := &Table{Sheet: g.sheet, HeaderRow: last}
-	mapColumns(t, cells, last)
-	if len(t.Levels) == 0 {
-		return nil
-	}
-	readRows(t, g)
-	if lw := t.LeafWeight(); lw != nil {
-		t.Unnamed = unnamedColumns(t, g, lw.Index)
-	}
-	return t
-}
-
-// headerCells returns the header row's cells and the header's last row.
-// A two-row header, whose level names are merged down over two rows with
-// the department names under a merged 得分 above them, reads as one row:
-// a name in the lower row replaces the one above it.
-func headerCells(g *grid, header int) ([]string, int) {
-	cells := g.rowValues(header)
-	twoRows := false
-	for c, v := range cells {
-		if k, _ := Classify(v); k != LevelName {
-			continue
-		}
-		m, merged := g.mergeAt(header+1, c+1)
-		if !merged || m.top != header || m.left != c+1 || strings.TrimSpace(g.raw(header+1, c+1)) != "" {
-			return cells, header // a level name not merged down over an empty cell
-		}
-		twoRows = true
-	}
-	if !twoRows {
-		return cells, header
-	}
-	for c, v := range g.rowValues(header + 1) {
-		if strings.TrimSpace(v) == "" {
-			continue
-		}
-		for len(cells) <= c {
-			cells = append(cells, "")
-		}
-		cells[c] = v
-	}
-	return cells, header + 1
-}
-
-// mapColumns assigns the header row's columns: level names, their weights
-// (by prefix, else the nearest level name on the left), descriptive
-// columns, and departments right of the leaf weight column.
-func mapColumns(t *Table, cells []string, header int) {
-	type col struct {
-		kind  Kind
-		level int
-	}
-	kinds := make([]col, len(cells))
-	levelPos := map[int]int{} // header level → position in t.Levels
-	for i, h := range cells {
-		k, lvl := Classify(h)
-		kinds[i] = col{k, lvl}
-		if k == LevelName {
-			if _, dup := levelPos[lvl]; dup {
-				kinds[i].kind = Descriptive
-				continue
-			}
-			levelPos[lvl] = len(t.Levels)
-			t.Levels = append(t.Levels, Column{Index: i + 1, Header: strings.TrimSpace(h), Ref: ref(i+1, header)})
-		}
-	}
-	t.Weights = make([]*Column, len(t.Levels))
-	leafWeight := -1
-	for i, h := range cells {
-		if kinds[i].kind != Weight {
-			continue
-		}
-		pos, ok := levelPos[kinds[i].level]
-		if kinds[i].level == 0 || !ok {
-			pos = -1
-			for p, lc := range t.Levels {
-				if lc.Index < i+1 {
-					pos = p
-				}
-			}
-		}
-		if pos < 0 || t.Weights[pos] != nil {
-			kinds[i].kind = Descriptive
-			continue
-		}
-		t.Weights[pos] = &Column{Index: i + 1, Header: strings.TrimSpace(h), Ref: ref(i+1, header)}
-		if pos == len(t.Levels)-1 {
-			leafWeight = i + 1
-		}
-	}
-	var candidates []Column
-	for i, h := range cells {
-		c := Column{Index: i + 1, Header: CleanName(h), Ref: ref(i+1, header)}
-		switch k := kinds[i].kind; {
-		case k == LevelName || (k == Weight && t.isWeight(i+1)):
-		case c.Header == "":
-		case leafWeight > 0 && i+1 > leafWeight && (k == Other || k == ScoreColumn):
-			candidates = append(candidates, c)
-		default:
-			t.Descriptive = append(t.Descriptive, c)
-		}
-	}
-	if len(candidates) == 1 {
-		if k, _ := Classify(candidates[0].Header); k == ScoreColumn {
-			t.ScoreColumn = true
-		}
-	}
-	t.Departments = candidates
-}
-
-func (t *Table) isWeight(index int) bool {
-	for _, w := range t.Weights {
-		if w != nil && w.Index == index {
-			return true
-		}
-	}
-	return false
-}
-
-// readRows reads every non-blank row below the header until the total
-// row; rows after it are kept as Footer.
-func readRows(t *Table, g *grid) {
-	depth := len(t.Levels)
-	last := make([]string, depth)
-	start := sort.Search(len(g.data.rows), func(i int) bool { return g.data.rows[i].num > t.HeaderRow })
-	for _, stored := range g.data.rows[start:] {
-		r := stored.num
-		first, formula := "", false
-		for _, c := range stored.cells {
-			if strings.TrimSpace(c.value) != "" {
-				first = c.value
-				break
-			}
-			formula = formula || c.hasF
-		}
-		if first == "" && !formula {
-			continue
-		}
-		row := Row{Num: r, Names: make([]Cell, depth), Weights: make([]Cell, depth)}
-		for p, w := range t.Weights {
-			if w == nil {
-				row.Weights[p] = Cell{Ref: ref(t.Levels[p].Index, r)}
-				continue
-			}
-			row.Weights[p] = g.resolved(r, w.Index, p < depth-1, false)
-		}
-		for _, d := range t.Departments {
-			row.Scores = append(row.Scores, g.resolved(r, d.Index, false, true))
-		}
-		if t.Total != nil {
-			t.Footer = append(t.Footer, row)
-			continue
-		}
-		if IsTotalLabel(first) {
-			row.Names = nil
-			t.Total = &row
-			continue
-		}
-		// Parent names: a merge gives its top-left value; a blank cell
-		// inherits the value above unless a higher level changed here.
-		changed := false
-		for p := 0; p < depth; p++ {
-			c := g.resolved(r, t.Levels[p].Index, p < depth-1, false)
-			c.Value = CleanName(c.Value)
-			if p == depth-1 {
-				row.Names[p] = c
-				break
-			}
-			switch {
-			case c.Value != "":
-				if c.Value != last[p] {
-					changed = true
-				}
-			case !changed:
-				c.Value = last[p]
-			}
-			last[p] = c.Value
-			row.Names[p] = c
-		}
-		t.Rows = append(t.Rows, row)
-	}
-}
-
-// unnamedColumns lists the columns right of the leaf weight that have no
-// header but hold a number in a row of the table: scores of a department
-// whose name is missing. Columns of notes are left alone. One pass over
-// the cells that exist, however wide the sheet claims to be.
-func unnamedColumns(t *Table, g *grid, leafWeight int) []Column {
-	last := maxRows
-	if t.Total != nil {
-		last = t.Total.Num - 1
-	}
-	found := map[int]bool{}
-	for _, stored := range g.data.rows {
-		r := stored.num
-		if r <= t.HeaderRow || r > last {
-			continue
-		}
-		for _, x := range stored.cells {
-			c := int(x.col)
-			if c <= leafWeight || found[c] || strings.TrimSpace(x.value) == "" && !x.hasF || strings.TrimSpace(g.raw(t.HeaderRow, c)) != "" {
-				continue
-			}
-			if k := g.cell(r, c).Kind; k == Number || k == FormulaFailed {
-				found[c] = true
-			}
-		}
-	}
-	var out []Column
-	for c := range found {
-		out = append(out, Column{Index: c, Ref: ref(c, t.HeaderRow)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
-	return out
-}
-
 // withStyles adds excelize's default styles part to a package that has
 // none (some generators write none; Excel does not need it, but excelize
 // cannot add a style without it).
@@ -988,4 +689,63 @@ func defaultStyles() ([]byte, error) {
 		}
 	}
 	return nil, errors.New("excelize wrote no styles part")
+}
+
+// MergeSettings is own with the settings of extra whose keys own does not
+// set: a workbook's own settings sheet wins key by key.
+func MergeSettings(own, extra []Setting) []Setting {
+	if len(extra) == 0 {
+		return own
+	}
+	set := map[string]bool{}
+	for _, s := range own {
+		set[Normalize(s.Key.Value)] = true
+	}
+	out := append([]Setting(nil), own...)
+	for _, s := range extra {
+		if !set[Normalize(s.Key.Value)] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ReadSettingsFile reads the settings sheet of the workbook at path (its
+// 设置 / Settings sheet, else its first sheet) for perfeval --settings:
+// settings that apply to every workbook of a run.
+func ReadSettingsFile(ctx context.Context, path string, opt Options) ([]Setting, error) {
+	opt.Settings = nil
+	data, _, err := readFile(path, max(opt.UnzipLimit, DefaultUnzipLimit))
+	if err != nil {
+		return nil, err
+	}
+	if err := sniff(path, data, opt); err != nil {
+		return nil, err
+	}
+	if isCompound(data) {
+		return nil, ErrEncrypted
+	}
+	p, err := openPkg(ctx, data, DefaultUnzipLimit, DefaultUnzipXMLLimit)
+	if err != nil {
+		return nil, wrapRead(err)
+	}
+	if len(p.sheets) == 0 {
+		return nil, fmt.Errorf("%w: no sheet", ErrCorrupt)
+	}
+	sp := p.sheets[0]
+	for _, s := range p.sheets {
+		if IsSettingsSheet(s.name) {
+			sp = s
+			break
+		}
+	}
+	b := &Book{Path: path, pkg: p}
+	if err := b.readSettings(sp); err != nil {
+		return nil, wrapRead(err)
+	}
+	from := filepath.Base(path)
+	for i := range b.Settings {
+		b.Settings[i].From = from
+	}
+	return b.Settings, nil
 }

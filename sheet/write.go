@@ -375,6 +375,7 @@ func (w *writer) scoreCells(sheet string, row, col int, l1 []level1Column, r cal
 // Title is the summary's title from 年度 and 评价单位.
 func Title(s calc.Settings, lang string) string {
 	L := LabelsFor(lang)
+	name := EvaluationName(s, lang)
 	if lang == "en" {
 		parts := []string{}
 		for _, p := range []string{s.Evaluator, s.Year} {
@@ -382,17 +383,30 @@ func Title(s calc.Settings, lang string) string {
 				parts = append(parts, p)
 			}
 		}
-		t := strings.ToUpper(L.TitleSuffix[:1]) + L.TitleSuffix[1:]
+		t := strings.ToUpper(name[:1]) + name[1:] + L.TitleSuffix
 		if len(parts) > 0 {
-			return strings.Join(parts, " ") + " " + L.TitleSuffix
+			return strings.Join(parts, " ") + " " + name + L.TitleSuffix
 		}
 		return t
 	}
-	year := s.Year
+	return yearText(s.Year) + s.Evaluator + name + L.TitleSuffix
+}
+
+// EvaluationName is the evaluation's name: the settings' 评价名称, else
+// 部门整体支出绩效评价 (department expenditure performance evaluation).
+func EvaluationName(s calc.Settings, lang string) string {
+	if s.Evaluation != "" {
+		return s.Evaluation
+	}
+	return LabelsFor(lang).Evaluation
+}
+
+// yearText is 2021年度 for 2021 (a year that says 年 is kept as it is).
+func yearText(year string) string {
 	if year != "" && !strings.Contains(year, "年") {
 		year += "年度"
 	}
-	return year + s.Evaluator + L.TitleSuffix
+	return year
 }
 
 // DeductionText is a department's main deductions for showing:

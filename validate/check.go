@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -15,7 +17,8 @@ import (
 type Workbook struct {
 	Settings calc.Settings
 	Tables   []*calc.Table
-	Results  []calc.Result // nil when the workbook has errors
+	Sources  []*sheet.Table // the score table each of Tables was read from
+	Results  []calc.Result  // nil when the workbook has errors
 }
 
 // tableInfo is what a table's checks need beyond the calc.Table.
@@ -28,6 +31,7 @@ type tableInfo struct {
 	total      decimal.Decimal // its value
 	hasTotal   bool
 	deptTotals map[string]declaredTotal
+	leafOfRow  map[int]int // index in src.Rows → index in table.Leaves
 }
 
 type declaredTotal struct {
@@ -42,12 +46,13 @@ func Check(b *sheet.Book) (*Workbook, List) {
 	var problems List
 	s, totalSet, gradesSet := readSettings(b, &problems)
 	if len(b.Tables) == 0 {
-		problems.Add(&CellError{Severity: SeverityError, Err: ErrNoScoreTable})
+		problems.Add(noScoreTable(b))
 	}
 	seen := map[string]seenDepartment{}
 	var infos []*tableInfo
+	units := newUnitNamer(b)
 	for _, t := range b.Tables {
-		if info := buildTable(t, seen, &problems); info != nil {
+		if info := buildTable(t, seen, units, &problems); info != nil {
 			infos = append(infos, info)
 		}
 	}
@@ -60,7 +65,7 @@ func Check(b *sheet.Book) (*Workbook, List) {
 		if !totalSet {
 			s.TotalPoints, totalSet = info.total, true
 			if !info.total.IsPositive() {
-				problems.Add(cellProblem(SeverityError, info.src.Sheet, info.totalCell, "", "", ErrWeightNotNumber, info.total.String(), ""))
+				problems.Add(cellProblem(SeverityError, info.src.Sheet, info.totalCell, "", "", ErrNegativeTotal, info.total.String(), ""))
 				s.TotalPoints = calc.Hundred
 			}
 		} else if !info.total.Equal(s.TotalPoints) {
@@ -77,6 +82,7 @@ func Check(b *sheet.Book) (*Workbook, List) {
 			checkWeights(info, s.TotalPoints, &problems)
 		}
 		w.Tables = append(w.Tables, info.table)
+		w.Sources = append(w.Sources, info.src)
 	}
 	if problems.Errors() == 0 {
 		w.Results = calc.Evaluate(w.Tables, s)
@@ -97,7 +103,7 @@ type seenDepartment struct {
 
 // buildTable reads one score table's departments, indicators, weights and
 // scores; nil when it has no usable structure.
-func buildTable(t *sheet.Table, seen map[string]seenDepartment, problems *List) *tableInfo {
+func buildTable(t *sheet.Table, seen map[string]seenDepartment, units unitNamer, problems *List) *tableInfo {
 	depth := len(t.Levels)
 	if depth == 0 {
 		return nil // sheet never returns such a table
@@ -107,18 +113,16 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, problems *List) 
 		problems.Add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: leafHeader.Ref, Err: ErrNoWeightColumn, Found: leafHeader.Header})
 		return nil
 	}
-	info := &tableInfo{src: t, table: &calc.Table{Sheet: t.Sheet}, declared: map[*calc.Indicator]sheet.Cell{}, deptTotals: map[string]declaredTotal{}}
+	info := &tableInfo{src: t, table: &calc.Table{Sheet: t.Sheet}, declared: map[*calc.Indicator]sheet.Cell{}, deptTotals: map[string]declaredTotal{}, leafOfRow: map[int]int{}}
 	add := func(e *CellError) { problems.Add(e) }
 
-	// Departments: named columns holding at least one score (a number or
-	// 不适用); a column of words only is descriptive, with a warning.
+	// Departments: named columns holding scores (numbers or 不适用). A
+	// column of an unknown header that is empty or mostly words is
+	// descriptive, with one warning; a column declared or headed as a
+	// score column with no score at all is one error.
 	var active []int
 	duplicates := 0
 	for i, col := range t.Departments {
-		name := col.Header
-		if t.ScoreColumn {
-			name = t.Sheet
-		}
 		filled, numbers := 0, 0
 		for _, row := range t.Rows {
 			c := row.Scores[i]
@@ -130,9 +134,33 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, problems *List) 
 				numbers++
 			}
 		}
-		if filled > 0 && numbers == 0 {
+		declared := col.Generic || units.declared(col.Header)
+		switch {
+		case filled == 0 && declared:
+			add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: col.Ref, Err: ErrNoScores, Found: col.Header})
+			continue
+		case filled == 0:
+			t.SetRole(col.Index, "descriptive", sheet.WhyEmptyColumn)
+			add(&CellError{Severity: SeverityWarning, Sheet: t.Sheet, Cell: col.Ref, Err: WarnEmptyColumn, Found: col.Header})
+			continue
+		case numbers == 0, !declared && filled-numbers >= 3*numbers:
+			// no number, or at least three words for each number: notes
+			// (评分范围, 完成情况描述), not a department's scores
+			t.SetRole(col.Index, "descriptive", sheet.WhyWordColumn)
 			add(&CellError{Severity: SeverityWarning, Sheet: t.Sheet, Cell: col.Ref, Err: WarnWordColumn, Found: col.Header})
 			continue
+		}
+		active = append(active, i)
+	}
+	// One score column headed by a generic word (得分, 自评得分, Score …):
+	// the table is one unit's, named by the rule of spec §6.4.
+	unit := len(active) == 1 && t.Departments[active[0]].Generic
+	kept := active[:0]
+	for _, i := range active {
+		col := t.Departments[i]
+		name := col.Header
+		if unit {
+			name = units.name(t)
 		}
 		// Names that differ only by invisible characters look the same:
 		// they are duplicates, and the message names the characters.
@@ -147,17 +175,21 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, problems *List) 
 			continue
 		}
 		seen[foldName(name)] = seenDepartment{name, where}
-		if chars := invisibleIn(name, true); len(chars) > 0 && !t.ScoreColumn {
+		if chars := invisibleIn(name, true); len(chars) > 0 && !unit {
 			add(&CellError{Severity: SeverityWarning, Sheet: t.Sheet, Cell: col.Ref, Department: name, Err: WarnInvisibleChar, Found: name, Invisible: chars})
 		}
-		active = append(active, i)
+		kept = append(kept, i)
 		info.table.Departments = append(info.table.Departments, calc.Department{Name: name, Cell: col.Ref})
 	}
+	active = kept
 	for _, col := range t.Unnamed {
 		add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: col.Ref, Err: ErrEmptyDepartment})
 	}
-	if len(active) == 0 && len(t.Unnamed) == 0 && duplicates == 0 {
+	if len(active) == 0 && len(t.Unnamed) == 0 && duplicates == 0 && !hasSentinelIn(*problems, ErrNoScores, t.Sheet) {
 		add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: t.LeafWeight().Ref, Err: ErrNoDepartment})
+	}
+	if h := hiddenText(t); h[0] != "" {
+		add(&CellError{Severity: SeverityWarning, Sheet: t.Sheet, Cell: t.Levels[0].Ref, Err: WarnHidden, Found: h[0], Texts: &[4]string{h[0], h[1]}})
 	}
 
 	type declaration struct {
@@ -166,7 +198,7 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, problems *List) 
 	}
 	var declarations []declaration
 	named := map[string]bool{} // indicator paths whose names were checked for invisible characters
-	for _, row := range t.Rows {
+	for rowIndex, row := range t.Rows {
 		parents := make([]string, depth-1)
 		for p := range parents {
 			parents[p] = row.Names[p].Value
@@ -208,6 +240,7 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, problems *List) 
 			continue
 		}
 		declarations = append(declarations, declaration{row, parents})
+		info.leafOfRow[rowIndex] = len(info.table.Leaves) - 1
 		for k, i := range active {
 			dept := &info.table.Departments[k]
 			dept.Scores = append(dept.Scores, score(t.Sheet, row.Scores[i], dept.Name, leaf, weightOK, problems))
@@ -235,7 +268,10 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, problems *List) 
 	}
 	if t.Total != nil {
 		readTotalRow(info, *t.Total, active, problems)
+	} else if t.TotalPoints != nil {
+		readTotalRow(info, sheet.Row{}, nil, problems)
 	}
+	checkSubtotals(info, active, problems)
 	return info
 }
 
@@ -410,8 +446,16 @@ func readTotalRow(info *tableInfo, row sheet.Row, active []int, problems *List) 
 			problems.Add(weightProblem(t.Sheet, c, "", v))
 			break
 		}
+		if v.text {
+			problems.Add(cellProblem(SeverityWarning, t.Sheet, c, "", "", WarnTextNumber, shown(c), v.num.String()).naming(v))
+		}
 		info.totalCell, info.total, info.hasTotal = c, v.num, true
 		break
+	}
+	if !info.hasTotal && t.TotalPoints != nil { // Total (150), 合计（100分）
+		if d, ok := ParseText(t.TotalPoints.Value); ok {
+			info.totalCell, info.total, info.hasTotal = *t.TotalPoints, d, true
+		}
 	}
 	for k, i := range active {
 		c := row.Scores[i]
@@ -479,8 +523,269 @@ func checkDeclaredTotals(infos []*tableInfo, results []calc.Result, s calc.Setti
 				continue
 			}
 			if !s.Points(d.value).Equal(r.Shown) {
-				problems.Add(cellProblem(SeverityError, info.src.Sheet, d.cell, r.Department, "", ErrDeclaredTotal, d.value.String(), s.FormatPoints(r.Total)))
+				e := cellProblem(SeverityError, info.src.Sheet, d.cell, r.Department, "", ErrDeclaredTotal, d.value.String(), s.FormatPoints(r.Total))
+				e.Rescaled = rescaled(info.table, r.Department)
+				problems.Add(e)
 			}
 		}
 	}
+}
+
+// unitNamer names the unit of a one-unit table (spec §6.4): the settings'
+// 评价对象, else the 单位名称：X above the header, else the sheet's name
+// when the workbook has several score sheets and it is not a default name
+// (Sheet1), else the file's name. Never a header word.
+type unitNamer struct {
+	settings    string
+	file        string
+	severalSets bool
+	layout      sheet.Layout
+}
+
+func newUnitNamer(b *sheet.Book) unitNamer {
+	sheets := map[string]bool{}
+	for _, t := range b.Tables {
+		sheets[t.Sheet] = true
+	}
+	layout := sheet.LayoutOf(b.Settings)
+	base := filepath.Base(b.Path)
+	return unitNamer{settings: layout.Unit, file: strings.TrimSuffix(base, filepath.Ext(base)), severalSets: len(sheets) > 1, layout: layout}
+}
+
+func (u unitNamer) name(t *sheet.Table) string {
+	switch {
+	case u.settings != "":
+		return u.settings
+	case t.Unit != nil && t.Unit.Value != "":
+		return t.Unit.Value
+	case u.severalSets && !sheet.IsDefaultSheetName(t.Sheet):
+		return t.Sheet
+	default:
+		return u.file
+	}
+}
+
+// declared reports whether the settings name header as a score column.
+func (u unitNamer) declared(header string) bool {
+	for _, s := range u.layout.Scores {
+		if sheet.Normalize(s) == sheet.Normalize(header) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasSentinelIn(l List, target error, sheetName string) bool {
+	for _, p := range l {
+		if p.Err == target && p.Sheet == sheetName {
+			return true
+		}
+	}
+	return false
+}
+
+// hiddenText names a table's hidden rows and columns, in Chinese and
+// English ("", "" when there are none).
+func hiddenText(t *sheet.Table) [2]string {
+	var zh, en []string
+	if n := len(t.HiddenRows); n > 0 {
+		rows := make([]string, 0, n)
+		for i, r := range t.HiddenRows {
+			if i == 10 {
+				rows = append(rows, "…")
+				break
+			}
+			rows = append(rows, strconv.Itoa(r))
+		}
+		zh = append(zh, "第 "+strings.Join(rows, "、")+" 行")
+		en = append(en, "rows "+strings.Join(rows, ", "))
+	}
+	if n := len(t.HiddenCols); n > 0 {
+		cols := make([]string, 0, n)
+		for i, c := range t.HiddenCols {
+			if i == 10 {
+				cols = append(cols, "…")
+				break
+			}
+			name, _ := sheet.ColumnName(c)
+			cols = append(cols, name)
+		}
+		zh = append(zh, strings.Join(cols, "、")+" 列")
+		en = append(en, "columns "+strings.Join(cols, ", "))
+	}
+	if len(zh) == 0 {
+		return [2]string{}
+	}
+	return [2]string{strings.Join(zh, "和"), strings.Join(en, " and ")}
+}
+
+// rescaled reports whether a department's total was rescaled for 不适用
+// items (按比例折算), which a declared total may not have been.
+func rescaled(t *calc.Table, dept string) bool {
+	for _, d := range t.Departments {
+		if d.Name != dept {
+			continue
+		}
+		for _, sc := range d.Scores {
+			if sc.NA {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkSubtotals compares each 小计 row with its group: the leaves above
+// it since the previous subtotal. Its weight is the group's weight sum,
+// its scores the group's score sums (不适用 items left out).
+func checkSubtotals(info *tableInfo, active []int, problems *List) {
+	t := info.src
+	for _, st := range t.Subtotals {
+		var leaves []int
+		for r := st.From; r < st.To; r++ {
+			if i, ok := info.leafOfRow[r]; ok {
+				leaves = append(leaves, i)
+			}
+		}
+		if len(leaves) == 0 {
+			continue
+		}
+		group := commonPath(info.table, leaves)
+		for p := len(st.Weights) - 1; p >= 0; p-- {
+			c := st.Weights[p]
+			if blank(c) {
+				continue
+			}
+			v := readValue(c, false)
+			if v.err != nil {
+				break
+			}
+			var sum, all decimal.Decimal
+			for _, i := range leaves {
+				w := info.table.Leaves[i].Weight
+				all = all.Add(w)
+				if w.IsPositive() {
+					sum = sum.Add(w)
+				}
+			}
+			if !sameNumber(v.num, sum) && !sameNumber(v.num, all) {
+				problems.Add(cellProblem(SeverityError, t.Sheet, c, "", group, ErrSubtotal, v.num.String(), sum.String()))
+			}
+			break
+		}
+		for k, i := range active {
+			c := st.Scores[i]
+			if blank(c) {
+				continue
+			}
+			v := readValue(c, true)
+			if v.err != nil || v.na {
+				continue
+			}
+			dept := info.table.Departments[k]
+			var sum decimal.Decimal
+			for _, l := range leaves {
+				if sc := dept.Scores[l]; !sc.NA {
+					sum = sum.Add(sc.Value)
+				}
+			}
+			if !sameNumber(v.num, sum) {
+				problems.Add(cellProblem(SeverityError, t.Sheet, c, dept.Name, group, ErrSubtotal, v.num.String(), sum.String()))
+			}
+		}
+	}
+}
+
+// sameNumber reports whether a number typed (or saved) with some
+// decimals is the exact one rounded to as many.
+func sameNumber(declared, exact decimal.Decimal) bool {
+	if declared.Equal(exact) {
+		return true
+	}
+	places := -declared.Exponent()
+	if places < 0 {
+		places = 0
+	}
+	return declared.Equal(exact.Round(places))
+}
+
+// commonPath is the path the leaves share (their group), or "".
+func commonPath(t *calc.Table, leaves []int) string {
+	var common []string
+	for k, i := range leaves {
+		parts := strings.Split(t.Leaves[i].Path(), "/")
+		parts = parts[:len(parts)-1]
+		if k == 0 {
+			common = parts
+			continue
+		}
+		n := 0
+		for n < len(common) && n < len(parts) && common[n] == parts[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	return strings.Join(common, "/")
+}
+
+// noScoreTable says what perfeval saw where it found no score table: the
+// row that looks most like a header, and the settings keys that would map
+// it.
+func noScoreTable(b *sheet.Book) *CellError {
+	e := &CellError{Severity: SeverityError, Err: ErrNoScoreTable}
+	g := b.Guess
+	if g == nil {
+		e.Texts = &[4]string{"", "", "一级指标列 = …；分值列 = …；得分列 = …", "一级指标列 (Level 1 column) = …; 分值列 (Weight column) = …; 得分列 (Score columns) = …"}
+		return e
+	}
+	e.Sheet, e.Cell = g.Sheet, "A"+strconv.Itoa(g.Row)
+	name, weight, scores := "", "", []string{}
+	for _, h := range g.Headers {
+		k, _ := sheet.Classify(h)
+		switch {
+		case k == sheet.Weight && weight == "":
+			weight = h
+		case weight == "" && name == "" && k != sheet.Descriptive && !isNumberLike(h):
+			name = h
+		case weight != "" && (k == sheet.Other || k == sheet.ScoreColumn):
+			scores = append(scores, h)
+		}
+	}
+	if weight == "" { // no weight word: the first header after the names that speaks of points
+		for _, h := range g.Headers {
+			if h != name && (strings.Contains(h, "分") || strings.Contains(strings.ToLower(h), "point")) {
+				weight = h
+				break
+			}
+		}
+	}
+	seen := strings.Join(g.Headers, " | ")
+	e.Found = seen
+	keysZh, keysEn := []string{}, []string{}
+	if name != "" {
+		keysZh = append(keysZh, "一级指标列 = "+name)
+		keysEn = append(keysEn, "一级指标列 (Level 1 column) = "+name)
+	}
+	if weight != "" {
+		keysZh = append(keysZh, "分值列 = "+weight)
+		keysEn = append(keysEn, "分值列 (Weight column) = "+weight)
+	}
+	if len(scores) > 0 {
+		keysZh = append(keysZh, "得分列 = "+strings.Join(scores, "、"))
+		keysEn = append(keysEn, "得分列 (Score columns) = "+strings.Join(scores, ", "))
+	}
+	if len(keysZh) == 0 {
+		keysZh, keysEn = []string{"一级指标列 = …", "分值列 = …", "得分列 = …"}, []string{"一级指标列 (Level 1 column) = …", "分值列 (Weight column) = …", "得分列 (Score columns) = …"}
+	}
+	e.Texts = &[4]string{
+		fmt.Sprintf("；最像表头的是 %s 第 %d 行：%s，其中没有可识别的指标名称列", g.Sheet, g.Row, cut(seen)),
+		fmt.Sprintf("; the row most like a header is %s row %d: %s, with no indicator-name column perfeval knows", g.Sheet, g.Row, cut(seen)),
+		strings.Join(keysZh, "；"), strings.Join(keysEn, "; "),
+	}
+	return e
+}
+
+func isNumberLike(h string) bool {
+	_, ok := ParseText(h)
+	return ok
 }

@@ -35,12 +35,17 @@ var sentinels = []struct {
 	{ErrAllNotApplicable, "all-not-applicable"},
 	{ErrSetting, "setting"},
 	{ErrGradeBands, "grade-bands"},
+	{ErrNoScores, "no-scores"},
+	{ErrSubtotal, "subtotal"},
+	{ErrNegativeTotal, "negative-total"},
 	{WarnTextNumber, "text-number"},
 	{WarnUnknownSetting, "unknown-setting"},
 	{WarnWordColumn, "word-column"},
 	{WarnStrayNumber, "stray-number"},
 	{WarnPercentScore, "percent-score"},
 	{WarnInvisibleChar, "invisible-character"},
+	{WarnEmptyColumn, "empty-column"},
+	{WarnHidden, "hidden"},
 }
 
 // Code is the stable name of the sentinel err wraps ("above-weight"), or

@@ -53,6 +53,9 @@ var (
 	ErrAllNotApplicable    = errors.New("every indicator not applicable")
 	ErrSetting             = errors.New("malformed setting")
 	ErrGradeBands          = errors.New("bad grade bands")
+	ErrNoScores            = errors.New("department column without a score")
+	ErrSubtotal            = errors.New("subtotal differs from its group")
+	ErrNegativeTotal       = errors.New("total points are not positive")
 )
 
 // Warnings: reported, results still written.
@@ -63,6 +66,8 @@ var (
 	WarnStrayNumber    = errors.New("number outside an indicator row")
 	WarnPercentScore   = errors.New("score formatted as a percentage")
 	WarnInvisibleChar  = errors.New("invisible character in a name")
+	WarnEmptyColumn    = errors.New("empty column taken as descriptive")
+	WarnHidden         = errors.New("hidden rows or columns")
 )
 
 // CellError is one problem, with its place. Err is one of the sentinels.
@@ -78,6 +83,13 @@ type CellError struct {
 	Invisible  []rune // invisible characters in the cell (U+200B, …), named in the message
 	Merge      string // the merged cell the value came from ("F2:F9"); Cell is its top-left
 	Covered    int    // with Merge: how many indicators share this problem
+	// Texts, when set, replace Found and Expected in messages: found in
+	// Chinese and English, then expected in Chinese and English (for
+	// text perfeval composes, such as what it saw of a header row).
+	Texts *[4]string
+	// Rescaled: a declared total that differs from a total rescaled for
+	// 不适用 items (按比例折算); the hint says so.
+	Rescaled bool
 }
 
 func (e *CellError) Unwrap() error { return e.Err }
@@ -150,6 +162,9 @@ func (e *CellError) Hint(lang string) string {
 	if len(e.Invisible) > 0 && !strings.Contains(pick(en, m.zh, m.en), "{chars}") {
 		hints = append(hints, pick(en, "删除不可见字符：清空单元格后重新输入", "delete the invisible characters: clear the cell and type it again"))
 	}
+	if e.Rescaled {
+		hints = append(hints, pick(en, "该部门有“不适用”指标，总分已按比例折算（满分 × 得分合计 ÷ 适用分值合计），合计行填写的可能是折算前的分数", "the department has 不适用 (N/A) items, so its total was rescaled (按比例折算: total points × scores ÷ applicable weights); the declared total may be the sum before rescaling"))
+	}
 	if e.Merge != "" && e.Department != "" {
 		hints = append(hints, e.fill(pick(en, "取消合并单元格 {merge}，为每个指标分别填写得分", "unmerge {merge} and give each indicator its own score"), en))
 	}
@@ -177,7 +192,11 @@ func (e *CellError) fill(tmpl string, en bool) string {
 	if len(e.Invisible) > 0 {
 		chars = charNames(e.Invisible, pick(en, "zh", "en"))
 	}
-	return strings.NewReplacer("{found}", cut(e.Found), "{expected}", cut(e.Expected), "{chars}", chars, "{merge}", e.Merge).Replace(tmpl)
+	found, expected := cut(e.Found), cut(e.Expected)
+	if e.Texts != nil { // composed by perfeval in both languages: not cell text, not cut
+		found, expected = pick(en, e.Texts[0], e.Texts[1]), pick(en, e.Texts[2], e.Texts[3])
+	}
+	return strings.NewReplacer("{found}", found, "{expected}", expected, "{chars}", chars, "{merge}", e.Merge).Replace(tmpl)
 }
 
 // message is a sentinel's text. A template may hold {found}, {expected},
@@ -194,8 +213,23 @@ var charsClauses = map[error][2]string{
 
 var messages = map[error]message{
 	ErrNoScoreTable: {
-		"找不到评分表：前 20 行内没有“一级指标/二级指标/三级指标”表头", "no score table: no sheet has a header row with 一级指标/二级指标/三级指标 (Level 1/2/3) in its first 20 rows",
-		"在表头行写明指标层级（一级指标、二级指标、三级指标）、分值，以及每个部门一列", "add a header row naming the indicator levels, the weight (分值) and one column per department"},
+		"找不到评分表：前 20 行内没有指标名称表头（一级指标/二级指标/三级指标，或 指标、考核维度、考核内容 等）{found}", "no score table: no sheet has a header row naming the indicators (一级指标/二级指标/三级指标 or Level 1/2/3, or 指标, 考核维度, Criterion, KPI …) in its first 20 rows{found}",
+		"在表头行写明指标层级（一级指标、二级指标、三级指标）、分值，以及每个部门一列；或在“设置”表中声明各列：{expected}", "add a header row naming the indicator levels, the weight (分值) and one column per department; or declare the columns in a 设置 (Settings) sheet: {expected}"},
+	ErrNoScores: {
+		"得分列“{found}”没有任何得分", "score column {found} holds no score at all",
+		"填写该列的得分；不适用的指标填“不适用”", "fill in its scores, or 不适用 (N/A) where an indicator does not apply"},
+	ErrSubtotal: {
+		"小计 {found} 与本组计算结果 {expected} 不一致", "subtotal {found} differs from its group's {expected}",
+		"核对本组各项，或更正小计行", "check the group's rows, or correct the 小计 (subtotal) row"},
+	ErrNegativeTotal: {
+		"合计行的分值 {found} 不是正数，不能作为满分", "the 合计 (Total) row's weight {found} is not positive and cannot be the total points",
+		"合计行的分值可能是把扣分项（负分值）也加进去的公式，只合计正分值指标，或在“设置”表中填写满分", "the total row's weight may be a SUM that includes deduction items (negative weights): add up the positive weights only, or set 满分 (Total points) in the settings"},
+	WarnEmptyColumn: {
+		"列“{found}”是空的，按说明列处理，不作为部门", "column {found} is empty: taken as a description, not a department",
+		"如果这是部门，请填写得分；否则可忽略", "if it is a department, fill in its scores; otherwise ignore this"},
+	WarnHidden: {
+		"表中有隐藏的{found}，已照常读取", "the table has hidden {found}; they were read as usual",
+		"隐藏的行列也计入结果；如不应计入，请删除而不是隐藏", "hidden rows and columns count; delete them rather than hide them if they should not"},
 	ErrNoWeightColumn: {
 		"末级指标“{found}”没有分值列", "the leaf level {found} has no weight column",
 		"在末级指标列右侧加一列“分值”", "add a 分值 (Weight) column to the right of the leaf indicator column"},
@@ -270,7 +304,7 @@ var messages = map[error]message{
 		"可将单元格改为数字格式", "store the cell as a number"},
 	WarnUnknownSetting: {
 		"未知设置项“{found}”，已忽略", "unknown setting {found} ignored",
-		"可用的设置项：满分、小数位、舍入、年度、评价单位、等级名称（优、良、中、差）", "known settings: Total points, Decimals, Rounding, Year, Evaluator and grade labels"},
+		"可用的设置项：满分、小数位、舍入、年度、评价单位、评价名称、评价对象、一级指标列…四级指标列、分值列、得分列、说明列、等级名称（优、良、中、差）", "known settings: Total points, Decimals, Rounding, Year, Evaluator, Evaluation, Unit, Level 1 column … Level 4 column, Weight column, Score columns, Descriptive columns and grade labels"},
 	WarnWordColumn: {
 		"列“{found}”没有任何数字，按说明列处理，不作为部门", "column {found} holds no number: taken as a description, not a department",
 		"如果这是部门，请把得分填成数字", "if it is a department, write its scores as numbers"},

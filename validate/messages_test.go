@@ -159,6 +159,7 @@ func TestCodes(t *testing.T) {
 		ErrDeductionRange: "deduction-range", ErrFormula: "formula", ErrDeclaredTotal: "declared-total",
 		ErrAllNotApplicable: "all-not-applicable", ErrSetting: "setting", ErrGradeBands: "grade-bands",
 		WarnTextNumber: "text-number", WarnUnknownSetting: "unknown-setting", WarnWordColumn: "word-column",
+		ErrNoScores: "no-scores", ErrSubtotal: "subtotal", ErrNegativeTotal: "negative-total", WarnEmptyColumn: "empty-column", WarnHidden: "hidden",
 		WarnStrayNumber: "stray-number", WarnPercentScore: "percent-score", WarnInvisibleChar: "invisible-character",
 	}
 	seen := map[string]error{}

@@ -26,15 +26,19 @@ func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total, grades
 	var bands []calc.Band
 	bandCell := sheet.Cell{}
 	for i, row := range b.Settings {
+		settingsSheet := b.SettingsSheet
+		if row.From != "" {
+			settingsSheet = row.From // --settings FILE
+		}
 		raw := strings.TrimSpace(row.Key.Value)
 		key := sheet.Normalize(foldName(raw)) // invisible characters aside
 		val := strings.TrimSpace(row.Value.Value)
 		bad := func(expected string) {
 			if v := readValue(row.Value, false); v.err == ErrFormula {
-				problems.Add(cellProblem(SeverityError, b.SettingsSheet, row.Value, "", "", ErrFormula, shown(row.Value), v.detail))
+				problems.Add(cellProblem(SeverityError, settingsSheet, row.Value, "", "", ErrFormula, shown(row.Value), v.detail))
 				return
 			}
-			problems.Add(cellProblem(SeverityError, b.SettingsSheet, row.Value, "", "", ErrSetting, raw+" = "+shown(row.Value), expected).naming(readValue(row.Value, false)))
+			problems.Add(cellProblem(SeverityError, settingsSheet, row.Value, "", "", ErrSetting, raw+" = "+shown(row.Value), expected).naming(readValue(row.Value, false)))
 		}
 		switch key {
 		case "满分", "totalpoints", "总分值":
@@ -66,13 +70,18 @@ func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total, grades
 			s.Year = val
 		case "评价单位", "evaluator":
 			s.Evaluator = val
+		case "评价名称", "evaluation", "evaluationname":
+			s.Evaluation = val
 		default:
+			if sheet.IsLayoutKey(raw) {
+				continue // read by sheet: the columns of the tables (一级指标列, 得分列, …)
+			}
 			label, isGrade := gradeLabel(raw)
 			if !isGrade {
 				if i == 0 && headerKeys[key] {
 					continue // a header row: 项目 | 值
 				}
-				p := cellProblem(SeverityWarning, b.SettingsSheet, row.Key, "", "", WarnUnknownSetting, raw, "")
+				p := cellProblem(SeverityWarning, settingsSheet, row.Key, "", "", WarnUnknownSetting, raw, "")
 				p.Invisible = invisibleIn(raw, true)
 				problems.Add(p)
 				continue
