@@ -13,6 +13,21 @@
 //     deduction item (调节项).
 //   - per-department-en.xlsx: English headers, one sheet per department
 //     with a Score column, and an English Settings sheet.
+//
+// Layouts (forms.go) are the layouts people really send (spec part two,
+// §6), read only by issue 8's reader:
+//
+//   - self-evaluation/: the national self-evaluation form (部门整体支出绩效
+//     自评表: 一级指标 … 分值 … 自评得分 | 偏差原因分析及改进措施), one
+//     workbook per department: 市教育局.xlsx (named by its file name),
+//     自评表-水利.xlsx (单位名称：市水利局), 2025自评.xlsx
+//     (填报单位（盖章）： … 市林业局, and 单位：分).
+//   - kpi.xlsx: a KPI form with unnumbered level words (考核维度, 考核内容,
+//     考核要点), 标准分, a 小计 row after each group, a 得分合计 row, and a
+//     legend and signature line below it.
+//   - rubric-en.xlsx: an English rubric with section rows (Correctness,
+//     Clarity, Timeliness), a "Total (100)" label in the Points column
+//     and a Settings sheet with 1 decimal.
 package samples
 
 import (
