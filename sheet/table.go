@@ -626,9 +626,6 @@ func readRows(t *Table, g *grid, layout Layout) (next int) {
 			last[p] = c.Value
 			row.Names[p] = c
 		}
-		if changed && len(t.Subtotals) > 0 && groupStart < len(t.Rows) {
-			groupStart = len(t.Rows) // a new group after an unclosed one
-		}
 		t.Rows = append(t.Rows, row)
 	}
 	readSections(t)

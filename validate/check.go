@@ -263,9 +263,8 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, units unitNamer,
 			add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: d.Cell, Department: d.Name, Err: ErrAllNotApplicable})
 		}
 	}
-	for _, row := range t.Footer {
-		strayNumbers(t, row, active, problems)
-	}
+	// Rows below the total row are notes, score keys and signatures: never
+	// indicators, and their numbers count for nothing.
 	if t.Total != nil {
 		readTotalRow(info, *t.Total, active, problems)
 	} else if t.TotalPoints != nil {
@@ -641,15 +640,16 @@ func rescaled(t *calc.Table, dept string) bool {
 func checkSubtotals(info *tableInfo, active []int, problems *List) {
 	t := info.src
 	for _, st := range t.Subtotals {
-		var leaves []int
+		var since []int
 		for r := st.From; r < st.To; r++ {
 			if i, ok := info.leafOfRow[r]; ok {
-				leaves = append(leaves, i)
+				since = append(since, i)
 			}
 		}
-		if len(leaves) == 0 {
+		if len(since) == 0 {
 			continue
 		}
+		leaves := subtotalGroup(info.table, since, subtotalWeight(st.Row))
 		group := commonPath(info.table, leaves)
 		for p := len(st.Weights) - 1; p >= 0; p-- {
 			c := st.Weights[p]
@@ -788,4 +788,60 @@ func noScoreTable(b *sheet.Book) *CellError {
 func isNumberLike(h string) bool {
 	_, ok := ParseText(h)
 	return ok
+}
+
+// subtotalWeight is the weight a 小计 row declares, if it declares one.
+func subtotalWeight(row sheet.Row) *decimal.Decimal {
+	for p := len(row.Weights) - 1; p >= 0; p-- {
+		if c := row.Weights[p]; !blank(c) {
+			if v := readValue(c, false); v.err == nil {
+				return &v.num
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// subtotalGroup is the group a 小计 row closes: of the leaves since the
+// previous subtotal, the last run that shares a parent at some level —
+// the deepest whose weights add up to the declared weight — else all of
+// them.
+func subtotalGroup(t *calc.Table, since []int, weight *decimal.Decimal) []int {
+	if weight == nil {
+		return since
+	}
+	last := t.Leaves[since[len(since)-1]]
+	var ancestors []*calc.Indicator
+	for p := last.Parent; p != nil; p = p.Parent {
+		ancestors = append(ancestors, p) // deepest first
+	}
+	for _, a := range ancestors {
+		var run []int
+		for k := len(since) - 1; k >= 0; k-- {
+			if !isUnder(t.Leaves[since[k]], a) {
+				break
+			}
+			run = append([]int{since[k]}, run...)
+		}
+		var sum decimal.Decimal
+		for _, i := range run {
+			if w := t.Leaves[i].Weight; w.IsPositive() {
+				sum = sum.Add(w)
+			}
+		}
+		if sameNumber(*weight, sum) {
+			return run
+		}
+	}
+	return since
+}
+
+func isUnder(n, ancestor *calc.Indicator) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p == ancestor {
+			return true
+		}
+	}
+	return false
 }
