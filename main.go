@@ -53,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		switch {
 		case code == exitUsage:
 			command := "run"
-			if len(args) > 1 && (args[1] == "check" || args[1] == "watch") {
+			if len(args) > 1 && (args[1] == "check" || args[1] == "watch" || args[1] == "template") {
 				command = args[1]
 			}
 			fmt.Fprintf(stderr, tr(lang, "hint: 运行 'perfeval help %s' 查看参数和用法\n", "hint: run 'perfeval help %s' for the flags and arguments\n"), command)
@@ -139,13 +139,14 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
 		Name:      "perfeval",
 		Usage:     "score department expenditure performance evaluation workbooks (部门整体支出绩效评价)",
-		UsageText: "perfeval run [flags] PATH...\n   perfeval check [flags] PATH...\n   perfeval watch [flags] INBOX",
+		UsageText: "perfeval run [flags] PATH...\n   perfeval check [flags] PATH...\n   perfeval watch [flags] INBOX\n   perfeval template [flags] SOURCE -o FILE",
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Commands: []*cli.Command{
 			runCommand(),
 			checkCommand(),
 			watchCommand(),
+			templateCommand(),
 		},
 		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n",
 		OnUsageError:          onUsageError,

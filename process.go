@@ -292,8 +292,24 @@ func markReason(path, lang string) (string, *sheet.Mark) {
 		return fmt.Sprintf(tr(lang, "perfeval 写出的分部门工作簿（%s，来自 %s）", "a per-department workbook perfeval wrote (%s, from %s)"), m.Department, m.Source), &m
 	case sheet.KindBatchSummary:
 		return tr(lang, "perfeval 写出的批量汇总", "a batch summary perfeval wrote"), &m
+	case sheet.KindTemplate:
+		if templateFilled(path) {
+			return "", nil // a template filled in is an input
+		}
+		return tr(lang, "perfeval 写出的空白模板，尚未填写得分", "a blank template perfeval wrote, with no score filled in yet"), &m
 	}
 	return fmt.Sprintf(tr(lang, "perfeval 写出的文件（%s）", "a file perfeval wrote (%s)"), m.Kind), &m
+}
+
+// templateFilled reports whether a template perfeval wrote holds a score.
+// One that cannot be read is taken as filled, for the reader to explain.
+func templateFilled(path string) bool {
+	b, err := sheet.Open(context.Background(), path, sheet.Options{})
+	if err != nil {
+		return true
+	}
+	defer b.Close()
+	return sheet.TemplateHasScores(b)
 }
 
 // spreadsheetExt are the extensions of files taken from a folder: the
