@@ -126,9 +126,6 @@ func runTemplate(ctx context.Context, opts templateOptions, args []string) error
 		in.Book = book
 		in.Workbook, in.Problems = validate.Check(book)
 		in.Status = statusOK
-		if hasSentinel(in.Problems, validate.ErrNoScoreTable) {
-			in.Status = statusUnreadable
-		}
 	}
 	if ctx.Err() != nil {
 		return failf(lang, "已中断，未写出模板", "interrupted; no template written")

@@ -335,10 +335,8 @@ func totals(r Report) string {
 }
 
 // perDepartmentName is the unit a filled per-department template is
-// scored as. Today the reader names a one-score-column sheet after the
-// sheet, which the template names after the department; once the reader
-// reads 单位名称：X above the header (issue 8) the name comes from that
-// cell. Both give the department.
+// scored as: the reader names a one-score-column table from the
+// 单位名称：X cell the template writes above the header (spec §6.4).
 const perDepartmentName = "市民政局"
 
 func TestTemplatePerDepartment(t *testing.T) {

@@ -749,3 +749,10 @@ func ReadSettingsFile(ctx context.Context, path string, opt Options) ([]Setting,
 	}
 	return b.Settings, nil
 }
+
+// OneUnit reports whether the table's one department column is headed
+// by a generic score word (得分, 自评得分, Score): one unit's table, named
+// as spec §6.4 says.
+func (t *Table) OneUnit() bool {
+	return len(t.Departments) == 1 && t.Departments[0].Generic
+}

@@ -165,7 +165,7 @@ func (b *Book) planTemplate(opt TemplateOptions) ([]tplSheet, error) {
 	}
 	allSingle := true
 	for _, p := range tables {
-		allSingle = allSingle && p.src.ScoreColumn
+		allSingle = allSingle && p.src.OneUnit()
 	}
 	sameTrees := func() error {
 		for _, p := range tables[1:] {
@@ -216,7 +216,7 @@ func (b *Book) planTemplate(opt TemplateOptions) ([]tplSheet, error) {
 	for _, p := range tables {
 		depts := sourceDepts(p.src)
 		switch {
-		case p.src.ScoreColumn && len(depts) == 1:
+		case p.src.OneUnit() && len(depts) == 1:
 			out = append(out, tplSheet{name: sheetFor("", p.src.Sheet), src: p.src, tree: p.tree, depts: []string{depts[0]}, single: true, unit: p.src.Sheet})
 		case len(depts) == 0:
 			out = append(out, tplSheet{name: sheetFor("", p.src.Sheet), src: p.src, tree: p.tree, depts: []string{score}, single: true})
@@ -413,7 +413,7 @@ func (w *tplWriter) table(p tplSheet) error {
 			cell := cellName(c, r)
 			st, _ := w.src.GetCellStyle(t.Sheet, cell)
 			to := cellName(l.col(c), l.row(r))
-			if v != "" && r < l.headerTop && p.single && t.ScoreColumn && p.unit != "" {
+			if v != "" && r < l.headerTop && p.single && t.OneUnit() && p.unit != "" {
 				v = strings.ReplaceAll(v, t.Sheet, p.unit) // a title naming last year's unit
 			}
 			if v != "" {
