@@ -303,7 +303,7 @@ func extParam(key, value string) string {
 		}
 	}
 	enc := e.String()
-	const size = 60
+	const size = 54
 	var parts []string
 	for len(enc) > 0 {
 		n := min(size, len(enc))
