@@ -590,7 +590,14 @@ func printMailProblems(w io.Writer, lang, contactsPath string, problems []*mail.
 		if file == filepath.Base(contactsPath) {
 			file = contactsPath
 		}
-		fmt.Fprintf(w, "perfeval: %s: %s%s\n", file, p.Place(), p.Message(lang))
+		prefix := file + ": "
+		if p.Sheet != "" && p.Sheet == filepath.Base(file) { // a CSV: its one sheet is the file
+			prefix = filepath.Dir(file) + string(filepath.Separator)
+			if filepath.Dir(file) == "." {
+				prefix = ""
+			}
+		}
+		fmt.Fprintf(w, "perfeval: %s%s%s\n", prefix, p.Place(), p.Message(lang))
 		if h := p.Hint(lang); h != "" && !hints[h] {
 			hints[h] = true
 			fmt.Fprintf(w, "hint: %s\n", h)
