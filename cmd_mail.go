@@ -340,7 +340,7 @@ func runMail(ctx context.Context, opts mailOptions, args []string) error {
 		if failure == nil {
 			for _, it := range items {
 				if it.msg != nil {
-					fmt.Fprintf(opts.Stdout, "%s → %s：%s\n", it.result.Department, addrText(it.msg), it.status)
+					fmt.Fprintf(opts.Stdout, tr(lang, "%s → %s：%s\n", "%s → %s: %s\n"), it.result.Department, addrText(it.msg), it.status)
 				}
 			}
 		}
