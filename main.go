@@ -24,6 +24,7 @@ import (
 var (
 	errInvalid = errors.New("some workbooks are invalid or unreadable")
 	errUsage   = errors.New("usage error")
+	errLeft    = errors.New("some departments were not sent their results") // perfeval mail
 )
 
 // Exit statuses.
@@ -53,7 +54,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		switch {
 		case code == exitUsage:
 			command := "run"
-			if len(args) > 1 && (args[1] == "check" || args[1] == "watch" || args[1] == "template") {
+			if len(args) > 1 && (args[1] == "check" || args[1] == "watch" || args[1] == "template" || args[1] == "mail") {
 				command = args[1]
 			}
 			fmt.Fprintf(stderr, tr(lang, "hint: 运行 'perfeval help %s' 查看参数和用法\n", "hint: run 'perfeval help %s' for the flags and arguments\n"), command)
@@ -113,7 +114,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, errInvalid):
+	case errors.Is(err, errInvalid), errors.Is(err, errLeft):
 		return exitInvalid
 	case errors.Is(err, errUsage):
 		return exitUsage
@@ -147,6 +148,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			checkCommand(),
 			watchCommand(),
 			templateCommand(),
+			mailCommand(),
 		},
 		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n",
 		OnUsageError:          onUsageError,

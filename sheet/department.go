@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -150,8 +151,86 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 		return err
 	}
 	f.SetActiveSheet(0)
+	if err := setFacts(f, departmentFacts(lang, s, r, of)); err != nil {
+		return err
+	}
 	source.Kind, source.Department = KindDepartment, r.Department
 	return saveMarked(f, path, source)
+}
+
+// markFacts is the custom document property of a per-department workbook
+// that holds its figures as JSON (DepartmentFacts), for perfeval mail.
+const markFacts = "perfeval-result"
+
+// DepartmentFacts are the figures of a per-department workbook as shown
+// in it (numbers are strings exactly as shown), kept in its custom
+// document properties so that the e-mail that carries the workbook says
+// what the workbook says. They are this department's only.
+type DepartmentFacts struct {
+	Lang       string          `json:"lang"`
+	Year       string          `json:"year,omitempty"`
+	Evaluator  string          `json:"evaluator,omitempty"`
+	Department string          `json:"department"`
+	Points     string          `json:"points"` // 满分
+	Total      string          `json:"total"`
+	Rate       string          `json:"rate"`
+	Grade      string          `json:"grade"`
+	Rank       int             `json:"rank"`
+	Of         int             `json:"of"` // departments ranked together
+	Deductions []FactDeduction `json:"deductions"`
+}
+
+// FactDeduction is one main deduction, as shown.
+type FactDeduction struct {
+	Level1 string `json:"level1"`
+	Name   string `json:"name"`
+	Loss   string `json:"loss"`
+}
+
+func departmentFacts(lang string, s calc.Settings, r calc.Result, of int) DepartmentFacts {
+	d := DepartmentFacts{
+		Lang: lang, Year: s.Year, Evaluator: s.Evaluator, Department: r.Department,
+		Points: s.FormatPoints(s.TotalPoints), Total: s.FormatPoints(r.Total), Rate: s.FormatPercent(r.Rate),
+		Grade: r.Grade, Rank: r.Rank, Of: of, Deductions: []FactDeduction{},
+	}
+	for _, ded := range r.Deductions {
+		d.Deductions = append(d.Deductions, FactDeduction{Level1: ded.Level1, Name: ded.Name, Loss: s.FormatPoints(ded.Loss)})
+	}
+	return d
+}
+
+func setFacts(f *excelize.File, d DepartmentFacts) error {
+	data, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return f.SetCustomProps(excelize.CustomProperty{Name: markFacts, Value: string(data)})
+}
+
+// ReadDepartmentFacts reads the figures of the per-department workbook at
+// path. ok is false when it has none (written by an older perfeval, or
+// not a per-department workbook).
+func ReadDepartmentFacts(path string) (d DepartmentFacts, ok bool, err error) {
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20})
+	if err != nil {
+		return d, false, err
+	}
+	defer f.Close()
+	props, err := f.GetCustomProps()
+	if err != nil {
+		return d, false, err
+	}
+	for _, p := range props {
+		if p.Name != markFacts {
+			continue
+		}
+		text, _ := p.Value.(string)
+		if err := json.Unmarshal([]byte(text), &d); err != nil || d.Department == "" {
+			return DepartmentFacts{}, false, nil
+		}
+		return d, true, nil
+	}
+	return d, false, nil
 }
 
 // departmentTitle is "2021年度<department><evaluation>结果".
