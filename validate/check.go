@@ -752,9 +752,14 @@ func noScoreTable(b *sheet.Book) *CellError {
 		}
 	}
 	if weight == "" { // no weight word: the first header after the names that speaks of points
-		for _, h := range g.Headers {
+		for i, h := range g.Headers {
 			if h != name && (strings.Contains(h, "分") || strings.Contains(strings.ToLower(h), "point")) {
 				weight = h
+				for _, after := range g.Headers[i+1:] {
+					if k, _ := sheet.Classify(after); k == sheet.Other || k == sheet.ScoreColumn {
+						scores = append(scores, after)
+					}
+				}
 				break
 			}
 		}
