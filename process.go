@@ -174,10 +174,14 @@ type skippedFile struct {
 // (reason)", with the per-department workbooks of one folder on one line;
 // markedOnly keeps the files skipped for their mark.
 func skipLines(lang string, skipped []skippedFile, markedOnly bool) []string {
-	var lines []string
+	var lines, others []string
 	for i := 0; i < len(skipped); i++ {
 		s := skipped[i]
 		if markedOnly && s.mark == nil {
+			continue
+		}
+		if s.Code == "extension" { // not a spreadsheet at all: named on one line
+			others = append(others, filepath.Base(s.Path))
 			continue
 		}
 		if s.mark != nil && s.mark.Kind == sheet.KindDepartment {
@@ -194,6 +198,12 @@ func skipLines(lang string, skipped []skippedFile, markedOnly bool) []string {
 			}
 		}
 		lines = append(lines, fmt.Sprintf(tr(lang, "%s（%s）", "%s (%s)"), s.Path, s.Reason))
+	}
+	if n := len(others); n > 0 {
+		if n > 5 {
+			others = append(others[:5], "…")
+		}
+		lines = append(lines, fmt.Sprintf(tr(lang, "%d 个不是工作簿的文件：%s", "%d files that are not workbooks: %s"), n, strings.Join(others, tr(lang, "、", ", "))))
 	}
 	return lines
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"perfeval/sheet"
 )
@@ -39,14 +40,30 @@ func FuzzOpenAndCheck(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		b, err := sheet.Open(context.Background(), path, sheet.Options{UnzipLimit: 4 << 20, UnzipXMLLimit: 1 << 20})
-		if err != nil {
-			return
-		}
-		defer b.Close()
-		w, problems := Check(b)
-		if problems.Err() == nil && w.Results == nil {
-			t.Fatal("no errors and no results")
+		// A stall is a finding: past 10 s the input fails, and the fuzzer
+		// keeps it.
+		done := make(chan string, 1)
+		go func() {
+			b, err := sheet.Open(context.Background(), path, sheet.Options{UnzipLimit: 4 << 20, UnzipXMLLimit: 1 << 20})
+			if err != nil {
+				done <- ""
+				return
+			}
+			defer b.Close()
+			w, problems := Check(b)
+			if problems.Err() == nil && w.Results == nil {
+				done <- "no errors and no results"
+				return
+			}
+			done <- ""
+		}()
+		select {
+		case msg := <-done:
+			if msg != "" {
+				t.Fatal(msg)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("stalled: no answer within 10 s")
 		}
 	})
 }
