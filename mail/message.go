@@ -199,6 +199,9 @@ func fieldsOf(d sheet.DepartmentFacts, lang, evaluation string) Fields {
 	f := Fields{Year: d.Year, Evaluation: evaluation, Evaluator: d.Evaluator, Department: d.Department, Total: d.Total, Points: d.Points,
 		Rate: d.Rate, Grade: d.Grade, Rank: d.Rank, Of: d.Of, RankOf: fmt.Sprintf("%d / %d", d.Rank, d.Of), Deductions: d.Deductions}
 	if f.Evaluation == "" {
+		f.Evaluation = d.Evaluation // the workbook's 评价名称
+	}
+	if f.Evaluation == "" {
 		f.Evaluation = DefaultEvaluation(lang)
 	}
 	f.YearText = d.Year

@@ -170,6 +170,7 @@ type DepartmentFacts struct {
 	Lang       string          `json:"lang"`
 	Year       string          `json:"year,omitempty"`
 	Evaluator  string          `json:"evaluator,omitempty"`
+	Evaluation string          `json:"evaluation,omitempty"` // 评价名称, when the settings give one
 	Department string          `json:"department"`
 	Points     string          `json:"points"` // 满分
 	Total      string          `json:"total"`
@@ -189,7 +190,7 @@ type FactDeduction struct {
 
 func departmentFacts(lang string, s calc.Settings, r calc.Result, of int) DepartmentFacts {
 	d := DepartmentFacts{
-		Lang: lang, Year: s.Year, Evaluator: s.Evaluator, Department: r.Department,
+		Lang: lang, Year: s.Year, Evaluator: s.Evaluator, Evaluation: s.Evaluation, Department: r.Department,
 		Points: s.FormatPoints(s.TotalPoints), Total: s.FormatPoints(r.Total), Rate: s.FormatPercent(r.Rate),
 		Grade: r.Grade, Rank: r.Rank, Of: of, Deductions: []FactDeduction{},
 	}
