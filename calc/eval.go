@@ -8,24 +8,53 @@ import (
 
 // NodeResult is one department's rolled-up result at one indicator. Score
 // and Weight are exact sums over the applicable leaves below (deduction
-// items add their negative score but no weight).
+// items add their negative score but no weight). Weight is the applicable
+// weight: the declared one (Indicator.ShownWeight) less the 不适用 leaves.
 type NodeResult struct {
 	Indicator *Indicator
 	Score     decimal.Decimal
 	Weight    decimal.Decimal
 	NA        bool // every leaf below is 不适用
+	// Positive is the score of the items that are not deduction items;
+	// Deducted the (zero or negative) sum of the deduction items below.
+	// Score is Positive + Deducted.
+	Positive decimal.Decimal
+	Deducted decimal.Decimal
+	Vetoed   bool // a veto item (itself, or below) says 否决
 }
 
 // HasRate reports whether the node has a rate (a positive applicable
 // weight).
 func (r NodeResult) HasRate() bool { return !r.NA && r.Weight.IsPositive() }
 
-// Rate is Score / Weight, exact to 16 decimals; zero without HasRate.
+// Rate is the rate of the node's positive items, Positive / Weight, exact
+// to 16 decimals and never below 0 or above 1 (spec §7.2: deduction items
+// are shown apart, never as a rate of −485.71%); zero without HasRate.
 func (r NodeResult) Rate() decimal.Decimal {
 	if !r.HasRate() {
 		return decimal.Zero
 	}
-	return r.Score.Div(r.Weight)
+	rate := r.Positive.Div(r.Weight)
+	if rate.IsNegative() {
+		return decimal.Zero
+	}
+	if rate.GreaterThan(one) {
+		return one
+	}
+	return rate
+}
+
+var one = decimal.NewFromInt(1)
+
+// DeclaredWeight is the weight the workbook gives the indicator (its
+// declared weight, or the sum of its leaves' weights), 不适用 leaves
+// included. Weight is the applicable part of it.
+func (r NodeResult) DeclaredWeight() decimal.Decimal { return r.Indicator.ShownWeight() }
+
+// Reduced reports whether 不适用 leaves make the applicable weight differ
+// from the declared one: then show both (spec §7.2).
+func (r NodeResult) Reduced() bool {
+	return !r.NA && !r.Weight.Equal(r.Indicator.LeafWeights())
 }
 
 // Loss is the points lost at the node: applicable weight minus score.
@@ -52,8 +81,23 @@ type Result struct {
 	Nodes      map[*Indicator]NodeResult
 	Level1     []NodeResult // per root of Table, in order
 	// Total is the exact total: level-1 scores rescaled to total points
-	// when items are 不适用, plus deduction items, never below 0.
+	// when items are 不适用, plus deduction items, never below 0 (0 for a
+	// vetoed department with Settings.VetoZero).
 	Total      decimal.Decimal
+	// Applicable is the applicable weight of the positive items (total
+	// points less the 不适用 leaves) and Factor the rescale factor
+	// (按比例折算): total points ÷ Applicable, 1 when nothing was
+	// rescaled. The total is Positive × Factor + Deducted.
+	Applicable decimal.Decimal
+	Factor     decimal.Decimal
+	Positive   decimal.Decimal // the positive items' score, before the rescale
+	Deducted   decimal.Decimal // the deduction items' score (zero or negative)
+	// Vetoed lists the paths of the veto items (一票否决) that vetoed the
+	// department: it takes the lowest grade (and ranks after every
+	// department not vetoed). Grade then names them; GradeLabel is the
+	// band's label alone.
+	Vetoed     []string
+	GradeLabel string
 	Shown      decimal.Decimal // Total rounded for showing
 	Rate       decimal.Decimal // Total / total points, exact
 	Grade      string
@@ -82,15 +126,22 @@ func evaluate(t *Table, d Department, s Settings) Result {
 	for i, leaf := range t.Leaves {
 		sc := d.Scores[i]
 		nr := NodeResult{Indicator: leaf, NA: sc.NA}
-		if !sc.NA {
-			nr.Score = sc.Value
-			if leaf.Deduction() {
-				deductions = deductions.Add(sc.Value)
-			} else {
-				nr.Weight = leaf.Weight
-				scoreSum = scoreSum.Add(sc.Value)
-				weightSum = weightSum.Add(leaf.Weight)
+		switch {
+		case leaf.Veto:
+			nr.NA = false
+			if sc.Vetoed {
+				nr.Vetoed = true
+				r.Vetoed = append(r.Vetoed, leaf.Path())
 			}
+		case sc.NA:
+		case leaf.Deduction():
+			nr.Score, nr.Deducted = sc.Value, sc.Value
+			deductions = deductions.Add(sc.Value)
+		default:
+			nr.Score, nr.Positive = sc.Value, sc.Value
+			nr.Weight = leaf.Weight
+			scoreSum = scoreSum.Add(sc.Value)
+			weightSum = weightSum.Add(leaf.Weight)
 		}
 		r.Nodes[leaf] = nr
 	}
@@ -108,6 +159,9 @@ func evaluate(t *Table, d Department, s Settings) Result {
 			nr.NA = false
 			nr.Score = nr.Score.Add(cr.Score)
 			nr.Weight = nr.Weight.Add(cr.Weight)
+			nr.Positive = nr.Positive.Add(cr.Positive)
+			nr.Deducted = nr.Deducted.Add(cr.Deducted)
+			nr.Vetoed = nr.Vetoed || cr.Vetoed
 		}
 		if nr.NA {
 			nr.Score, nr.Weight = decimal.Zero, decimal.Zero
@@ -120,11 +174,22 @@ func evaluate(t *Table, d Department, s Settings) Result {
 	}
 
 	total := scoreSum
+	r.Applicable, r.Factor, r.Positive, r.Deducted = weightSum, one, scoreSum, deductions
 	if weightSum.IsPositive() && !weightSum.Equal(s.TotalPoints) {
 		total = scoreSum.Mul(s.TotalPoints).Div(weightSum) // 按比例折算
+		r.Factor = s.TotalPoints.Div(weightSum)
+	}
+	if s.Model == WeightedModel {
+		// Points that are shares of shares (1/3 of 1/7 of 100) are exact
+		// to 16 significant digits only: a total of 88 must not show as
+		// 87.99 when rounded by truncation.
+		total = total.Round(12)
 	}
 	total = total.Add(deductions)
 	if total.IsNegative() {
+		total = decimal.Zero
+	}
+	if len(r.Vetoed) > 0 && s.VetoZero {
 		total = decimal.Zero
 	}
 	r.Total = total
@@ -133,6 +198,11 @@ func evaluate(t *Table, d Department, s Settings) Result {
 		r.Rate = total.Div(s.TotalPoints)
 	}
 	r.Grade, r.GradeIndex = s.Grade(r.Shown)
+	if len(r.Vetoed) > 0 && len(s.Bands) > 0 {
+		r.GradeIndex = len(s.Bands) - 1
+		r.Grade = s.Bands[r.GradeIndex].Label
+	}
+	r.GradeLabel = r.Grade
 	r.Deductions = deductionsOf(t, r.Nodes)
 	return r
 }
@@ -159,17 +229,23 @@ func deductionsOf(t *Table, nodes map[*Indicator]NodeResult) []Deduction {
 }
 
 // Rank sets Rank on every result by shown total, descending; equal shown
-// totals share a rank and the next rank is skipped (1, 2, 2, 4).
+// totals share a rank and the next rank is skipped (1, 2, 2, 4). Vetoed
+// departments rank after every department not vetoed.
 func Rank(results []Result) {
 	order := make([]int, len(results))
 	for i := range order {
 		order[i] = i
 	}
+	vetoed := func(i int) bool { return len(results[i].Vetoed) > 0 }
 	sort.SliceStable(order, func(a, b int) bool {
+		va, vb := vetoed(order[a]), vetoed(order[b])
+		if va != vb {
+			return vb
+		}
 		return results[order[a]].Shown.GreaterThan(results[order[b]].Shown)
 	})
 	for pos, i := range order {
-		if pos > 0 && results[i].Shown.Equal(results[order[pos-1]].Shown) {
+		if pos > 0 && results[i].Shown.Equal(results[order[pos-1]].Shown) && vetoed(i) == vetoed(order[pos-1]) {
 			results[i].Rank = results[order[pos-1]].Rank
 		} else {
 			results[i].Rank = pos + 1

@@ -48,16 +48,44 @@ type Band struct {
 	Min   decimal.Decimal
 }
 
+// Model is how a score cell is read (计分方式, spec §7). Every model is
+// turned into points before anything is computed.
+type Model int
+
+// The scoring models.
+const (
+	PointsModel      Model = iota // 分值: a score is points out of its leaf weight
+	WeightedModel                 // 权重: weights are shares, scores out of Settings.ScoreScale
+	CoefficientModel              // 系数: a score is a coefficient of its leaf weight
+)
+
+// String returns the model's English setting name.
+func (m Model) String() string {
+	switch m {
+	case WeightedModel:
+		return "weighted"
+	case CoefficientModel:
+		return "coefficient"
+	default:
+		return "points"
+	}
+}
+
 // Settings are a workbook's evaluation settings (its 设置 sheet, or the
 // defaults).
 type Settings struct {
-	TotalPoints decimal.Decimal // 满分
-	Decimals    int32           // 小数位
-	Rounding    Rounding        // 舍入
-	Bands       []Band          // grade bands, highest Min first
-	Year        string          // 年度, for titles
-	Evaluator   string          // 评价单位, for titles
-	Evaluation  string          // 评价名称, for titles; "" for the default
+	Model          Model           // 计分方式
+	ModelDeclared  bool            // 计分方式 was set (then no other model is suggested)
+	ScoreScale     decimal.Decimal // 得分满分: the scale of a weighted model's scores (100)
+	CoefficientCap decimal.Decimal // 系数上限: the largest coefficient (1)
+	VetoZero       bool            // 否决处理 = 总分为0: a vetoed department's total is 0
+	TotalPoints    decimal.Decimal // 满分
+	Decimals       int32           // 小数位
+	Rounding       Rounding        // 舍入
+	Bands          []Band          // grade bands, highest Min first
+	Year           string          // 年度, for titles
+	Evaluator      string          // 评价单位, for titles
+	Evaluation     string          // 评价名称, for titles; "" for the default
 }
 
 // Hundred is the default total points.
@@ -77,14 +105,25 @@ func DefaultBands(total decimal.Decimal) []Band {
 	}
 }
 
+// EnglishBands are DefaultBands labelled Excellent, Good, Fair and Poor.
+func EnglishBands(total decimal.Decimal) []Band {
+	bands := DefaultBands(total)
+	for i, label := range []string{"Excellent", "Good", "Fair", "Poor"} {
+		bands[i].Label = label
+	}
+	return bands
+}
+
 // DefaultSettings returns 100 points, 2 decimals, half-up rounding and the
 // default grade bands.
 func DefaultSettings() Settings {
 	return Settings{
-		TotalPoints: Hundred,
-		Decimals:    2,
-		Rounding:    HalfUp,
-		Bands:       DefaultBands(Hundred),
+		ScoreScale:     Hundred,
+		CoefficientCap: decimal.NewFromInt(1),
+		TotalPoints:    Hundred,
+		Decimals:       2,
+		Rounding:       HalfUp,
+		Bands:          DefaultBands(Hundred),
 	}
 }
 

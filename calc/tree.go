@@ -17,6 +17,13 @@ type Indicator struct {
 	Children []*Indicator
 	Leaf     int // index in Table.Leaves; -1 for a parent
 	Row      int // the sheet row where it first appears (1-based)
+	// Veto marks a veto item (一票否决, spec §7.1): a leaf without weight
+	// whose score says whether the department is vetoed.
+	Veto bool
+	// Share is the weight as the workbook gives it, before a weighted or
+	// coefficient model turned Weight into points (equal to Weight under
+	// the points model).
+	Share decimal.Decimal
 }
 
 // IsLeaf reports whether n is a leaf indicator.
@@ -56,6 +63,9 @@ func findChild(list []*Indicator, name string) *Indicator {
 // weight of a parent, else the sum of its non-deduction leaves) and the
 // weight of its deduction items (zero or negative).
 func (n *Indicator) Weights() (counted, deductions decimal.Decimal) {
+	if n.Veto {
+		return decimal.Zero, decimal.Zero
+	}
 	if n.IsLeaf() {
 		if n.Deduction() {
 			return decimal.Zero, n.Weight
@@ -77,6 +87,23 @@ func (n *Indicator) Weights() (counted, deductions decimal.Decimal) {
 	return sum, deductions
 }
 
+// LeafWeights is the sum of the weights of the leaves below n (n itself
+// for a leaf), deduction and veto items left out: what n's applicable
+// weight adds up to when nothing is 不适用.
+func (n *Indicator) LeafWeights() decimal.Decimal {
+	if n.IsLeaf() {
+		if n.Veto || n.Deduction() {
+			return decimal.Zero
+		}
+		return n.Weight
+	}
+	var sum decimal.Decimal
+	for _, c := range n.Children {
+		sum = sum.Add(c.LeafWeights())
+	}
+	return sum
+}
+
 // ShownWeight is the weight to show for n: the weight that counts, or,
 // for a deduction item or a parent of deduction items only, their
 // (negative) weight.
@@ -90,8 +117,9 @@ func (n *Indicator) ShownWeight() decimal.Decimal {
 
 // Score is one department's score for one leaf.
 type Score struct {
-	Value decimal.Decimal
-	NA    bool // 不适用: the leaf drops out of score and weight
+	Value  decimal.Decimal
+	NA     bool // 不适用: the leaf drops out of score and weight
+	Vetoed bool // a veto item's score says 否决 (vetoed)
 }
 
 // Department is one evaluated unit of a table: its name and a score per
