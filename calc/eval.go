@@ -83,7 +83,7 @@ type Result struct {
 	// Total is the exact total: level-1 scores rescaled to total points
 	// when items are 不适用, plus deduction items, never below 0 (0 for a
 	// vetoed department with Settings.VetoZero).
-	Total      decimal.Decimal
+	Total decimal.Decimal
 	// Applicable is the applicable weight of the positive items (total
 	// points less the 不适用 leaves) and Factor the rescale factor
 	// (按比例折算): total points ÷ Applicable, 1 when nothing was
