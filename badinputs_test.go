@@ -195,6 +195,11 @@ func badCases() []badCase {
 		{name: "number without an indicator", sheets: []string{"指标", with(nil, "注：|||12|")}, problem: validate.WarnStrayNumber, cell: "D5", status: statusOK},
 		{name: "score formatted as a percentage", sheets: []string{"指标", with(map[int]string{3: "产出|数量|50|0.9~0%|40"})}, problem: validate.WarnPercentScore, cell: "D4", status: statusOK,
 			pending: "the reader does not set sheet.Cell.Percent yet (sheet/read.go rewrite)"},
+		{name: "a weighted score above the score scale", sheets: []string{"指标", tsv("一级指标|二级指标|权重|部门A", "管理|预算|'30%|120", "产出|数量|'70%|90"), "设置", tsv("计分方式|权重")}, problem: validate.ErrAboveScale, cell: "D2", status: statusInvalid},
+		{name: "a coefficient above its cap", sheets: []string{"指标", tsv("一级指标|二级指标|分值|部门A", "管理|预算|30|1.5", "产出|数量|70|0.9"), "设置", tsv("计分方式|系数")}, problem: validate.ErrAboveCap, cell: "D2", status: statusInvalid},
+		{name: "coefficients scored as points", sheets: []string{"指标", tsv("一级指标|二级指标|分值|部门A", "管理|预算|30|0.9", "|绩效|20|1", "产出|数量|50|0.85")}, problem: validate.ErrScoringModel, cell: "D1", status: statusInvalid},
+		{name: "a veto item scored neither way", sheets: []string{"指标", tsv("一级指标|二级指标|分值|部门A", "管理|预算|30|28", "产出|数量|70|60", "否决|重大事故|一票否决|待定")}, problem: validate.ErrVetoScore, cell: "D4", status: statusInvalid},
+		{name: "a veto item with a weight", sheets: []string{"指标", tsv("一级指标|二级指标|分值|指标类型|部门A", "管理|预算|30||28", "产出|数量|70||60", "否决|重大事故|5|否决项|通过")}, problem: validate.ErrVetoWeight, cell: "C4", status: statusInvalid},
 		{name: "zero-width space in a department name", sheets: []string{"指标", with(map[int]string{0: "一级指标|二级指标|分值|部门A\u200b|部门B"})}, problem: validate.WarnInvisibleChar, cell: "D1", status: statusOK},
 	}
 }

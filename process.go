@@ -82,7 +82,7 @@ func inspect(ctx context.Context, path string, opts inspectOptions) (in inspecti
 		return in
 	}
 	in.Book = book
-	in.Workbook, in.Problems = validate.Check(book)
+	in.Workbook, in.Problems = validate.CheckWith(book, validate.Options{Lang: opts.Lang})
 	switch {
 	case in.Problems.Err() != nil: // no score table included: the workbook opened fine (spec §6.3)
 		in.Status = statusInvalid

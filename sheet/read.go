@@ -125,6 +125,7 @@ type Table struct {
 	Weights     []*Column // per level; nil where the level has no weight column
 	Departments []Column  // department columns (or the one score column of a unit)
 	Descriptive []Column
+	TypeColumn  *Column  // the 指标类型 (Type) column among Descriptive, if any
 	Unnamed     []Column // columns right of the leaf weight with data but no header
 	Roles       []Role   // every non-empty header column, in column order
 	Sections    bool     // section rows (一、决策) were read as a level above the names
@@ -169,6 +170,7 @@ type Row struct {
 	Names   []Cell // per level: parents inherited, merges resolved
 	Weights []Cell // per level; Blank where there is no column
 	Scores  []Cell // per department
+	Type    Cell   // the 指标类型 (Type) column's cell, when the table has one (a veto item says 否决项)
 }
 
 // Leaf is the row's leaf name cell.

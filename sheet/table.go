@@ -509,6 +509,10 @@ func mapColumns(t *Table, cells []string, header int, layout Layout) {
 			role(i, "department", 0, why)
 		default:
 			t.Descriptive = append(t.Descriptive, c)
+			if IsTypeHeader(c.Header) && t.TypeColumn == nil {
+				tc := c
+				t.TypeColumn = &tc
+			}
 			why := WhyDescriptive
 			switch {
 			case levelWhy[i] != "":
@@ -524,6 +528,16 @@ func mapColumns(t *Table, cells []string, header int, layout Layout) {
 		}
 	}
 	t.Departments = candidates
+}
+
+// IsTypeHeader reports whether a header names the indicator type column
+// (指标类型, 指标性质, Type), where a veto item says 否决项.
+func IsTypeHeader(header string) bool {
+	switch Normalize(header) {
+	case "指标类型", "指标性质", "类型", "type", "indicatortype":
+		return true
+	}
+	return false
 }
 
 // weightLevel is the level (1-based) whose weight column is index.
@@ -580,6 +594,9 @@ func readRows(t *Table, g *grid, layout Layout) (next int) {
 		}
 		for _, d := range t.Departments {
 			row.Scores = append(row.Scores, g.resolved(r, d.Index, false, true, fromDept))
+		}
+		if t.TypeColumn != nil {
+			row.Type = g.resolved(r, t.TypeColumn.Index, true, false, nil)
 		}
 		if t.Total != nil {
 			t.Footer = append(t.Footer, row)

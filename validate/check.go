@@ -32,6 +32,10 @@ type tableInfo struct {
 	hasTotal   bool
 	deptTotals map[string]declaredTotal
 	leafOfRow  map[int]int // index in src.Rows → index in table.Leaves
+	// looksWeighted: under the points model, weights that add up to 1 or
+	// 100 with scores above them (one error says so; the level-1 sum is
+	// not reported again).
+	looksWeighted bool
 }
 
 type declaredTotal struct {
@@ -39,10 +43,21 @@ type declaredTotal struct {
 	value decimal.Decimal
 }
 
-// Check turns a workbook as read into calc tables and settings and checks
-// everything in one pass. The list holds every problem, errors and
+// Options are how Check reads a workbook.
+type Options struct {
+	// Lang is the language of the run ("zh" or "en"): with "en", default
+	// grades are Excellent, Good, Fair and Poor, and a vetoed grade says
+	// so in English.
+	Lang string
+}
+
+// Check is CheckWith in Chinese.
+func Check(b *sheet.Book) (*Workbook, List) { return CheckWith(b, Options{}) }
+
+// CheckWith turns a workbook as read into calc tables and settings and
+// checks everything in one pass. The list holds every problem, errors and
 // warnings, sorted by sheet, row and column.
-func Check(b *sheet.Book) (*Workbook, List) {
+func CheckWith(b *sheet.Book, opt Options) (*Workbook, List) {
 	var problems List
 	s, totalSet, gradesSet := readSettings(b, &problems)
 	if len(b.Tables) == 0 {
@@ -52,14 +67,16 @@ func Check(b *sheet.Book) (*Workbook, List) {
 	var infos []*tableInfo
 	units := newUnitNamer(b)
 	for _, t := range b.Tables {
-		if info := buildTable(t, seen, units, &problems); info != nil {
+		if info := buildTable(t, s, seen, units, &problems); info != nil {
 			infos = append(infos, info)
 		}
 	}
 
-	// Total points: the settings, else the first 合计 row that declares it.
+	// Total points: the settings, else the first 合计 row that declares it
+	// (under the weighted model the 合计 row's weight is the sum of the
+	// shares, not the total points).
 	for _, info := range infos {
-		if !info.hasTotal {
+		if !info.hasTotal || s.Model == calc.WeightedModel {
 			continue
 		}
 		if !totalSet {
@@ -74,18 +91,27 @@ func Check(b *sheet.Book) (*Workbook, List) {
 	}
 	if !gradesSet {
 		s.Bands = calc.DefaultBands(s.TotalPoints)
+		if opt.Lang == "en" {
+			s.Bands = calc.EnglishBands(s.TotalPoints)
+		}
 	}
 
 	w := &Workbook{Settings: s}
 	for _, info := range infos {
 		if !info.badWeights {
-			checkWeights(info, s.TotalPoints, &problems)
+			toPoints(info, s)
+			if s.Model != calc.WeightedModel {
+				checkWeights(info, s.TotalPoints, !info.looksWeighted, &problems)
+			}
 		}
 		w.Tables = append(w.Tables, info.table)
 		w.Sources = append(w.Sources, info.src)
 	}
 	if problems.Errors() == 0 {
 		w.Results = calc.Evaluate(w.Tables, s)
+		for i := range w.Results {
+			vetoGrade(&w.Results[i], opt.Lang)
+		}
 		checkDeclaredTotals(infos, w.Results, s, &problems)
 		if problems.Errors() > 0 {
 			w.Results = nil
@@ -103,7 +129,7 @@ type seenDepartment struct {
 
 // buildTable reads one score table's departments, indicators, weights and
 // scores; nil when it has no usable structure.
-func buildTable(t *sheet.Table, seen map[string]seenDepartment, units unitNamer, problems *List) *tableInfo {
+func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment, units unitNamer, problems *List) *tableInfo {
 	depth := len(t.Levels)
 	if depth == 0 {
 		return nil // sheet never returns such a table
@@ -115,6 +141,13 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, units unitNamer,
 	}
 	info := &tableInfo{src: t, table: &calc.Table{Sheet: t.Sheet}, declared: map[*calc.Indicator]sheet.Cell{}, deptTotals: map[string]declaredTotal{}, leafOfRow: map[int]int{}}
 	add := func(e *CellError) { problems.Add(e) }
+	// A veto item (spec §7.1): its weight cell says 否决, or its 指标类型
+	// says 否决项. Its scores are words (否决, 通过), never counted as a
+	// column of words.
+	isVeto := func(row sheet.Row) bool {
+		wc := row.Weights[depth-1]
+		return wc.Kind == sheet.Text && vetoWord(wc.Value) || row.Type.Kind == sheet.Text && vetoWord(row.Type.Value)
+	}
 
 	// Departments: named columns holding scores (numbers or 不适用). A
 	// column of an unknown header that is empty or mostly words is
@@ -126,7 +159,7 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, units unitNamer,
 		filled, numbers := 0, 0
 		for _, row := range t.Rows {
 			c := row.Scores[i]
-			if blank(c) || row.Leaf().Value == "" {
+			if blank(c) || row.Leaf().Value == "" || isVeto(row) {
 				continue
 			}
 			filled++
@@ -211,8 +244,13 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, units unitNamer,
 			continue
 		}
 		wc := row.Weights[depth-1]
-		wv := readValue(wc, false)
 		path := strings.Join(append(nonEmpty(parents), leafName), "/")
+		if isVeto(row) {
+			vetoRow(info, t, row, rowIndex, parents, leafName, path, active, problems)
+			declarations = append(declarations, declaration{row, parents})
+			continue
+		}
+		wv := readWeight(wc)
 		weightOK := false
 		switch {
 		case wv.err == ErrMissing:
@@ -243,7 +281,7 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, units unitNamer,
 		info.leafOfRow[rowIndex] = len(info.table.Leaves) - 1
 		for k, i := range active {
 			dept := &info.table.Departments[k]
-			dept.Scores = append(dept.Scores, score(t.Sheet, row.Scores[i], dept.Name, leaf, weightOK, problems))
+			dept.Scores = append(dept.Scores, score(t.Sheet, row.Scores[i], dept.Name, leaf, weightOK, s, problems))
 		}
 	}
 	for _, d := range declarations {
@@ -255,7 +293,7 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, units unitNamer,
 	for _, d := range info.table.Departments {
 		allNA := len(d.Scores) > 0
 		for i, sc := range d.Scores {
-			if !sc.NA && !info.table.Leaves[i].Deduction() {
+			if l := info.table.Leaves[i]; !sc.NA && !l.Deduction() && !l.Veto {
 				allNA = false
 			}
 		}
@@ -270,7 +308,10 @@ func buildTable(t *sheet.Table, seen map[string]seenDepartment, units unitNamer,
 	} else if t.TotalPoints != nil {
 		readTotalRow(info, sheet.Row{}, nil, problems)
 	}
-	checkSubtotals(info, active, problems)
+	checkSubtotals(info, active, s.Model == calc.PointsModel, problems)
+	if s.Model == calc.PointsModel && !s.ModelDeclared && !info.badWeights {
+		suggestModel(info, problems)
+	}
 	return info
 }
 
@@ -285,7 +326,7 @@ func nonEmpty(names []string) []string {
 }
 
 // score reads one score cell and checks its bounds.
-func score(sheetName string, c sheet.Cell, dept string, leaf *calc.Indicator, weightOK bool, problems *List) calc.Score {
+func score(sheetName string, c sheet.Cell, dept string, leaf *calc.Indicator, weightOK bool, s calc.Settings, problems *List) calc.Score {
 	path := leaf.Path()
 	v := readValue(c, true)
 	switch {
@@ -301,10 +342,27 @@ func score(sheetName string, c sheet.Cell, dept string, leaf *calc.Indicator, we
 	if v.text {
 		problems.Add(cellProblem(SeverityWarning, sheetName, c, dept, path, WarnTextNumber, shown(c), v.num.String()).naming(v))
 	}
-	if v.percent {
+	model := s.Model
+	if leaf.Deduction() {
+		model = calc.PointsModel // a deduction item is scored in points in every model
+	}
+	switch {
+	case v.percent && model == calc.WeightedModel:
+		v.num = v.num.Mul(s.ScoreScale) // 87% of the score scale
+	case v.percent && model == calc.PointsModel:
 		problems.Add(cellProblem(SeverityWarning, sheetName, c, dept, path, WarnPercentScore, shown(c), v.num.String()))
 	}
-	if weightOK {
+	switch {
+	case model == calc.WeightedModel && v.num.IsNegative():
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrBelowZero, v.num.String(), s.ScoreScale.String()))
+	case model == calc.WeightedModel && v.num.GreaterThan(s.ScoreScale):
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrAboveScale, v.num.String(), s.ScoreScale.String()))
+	case model == calc.CoefficientModel && v.num.IsNegative():
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrBelowZero, v.num.String(), s.CoefficientCap.String()))
+	case model == calc.CoefficientModel && v.num.GreaterThan(s.CoefficientCap):
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrAboveCap, v.num.String(), s.CoefficientCap.String()))
+	}
+	if weightOK && model == calc.PointsModel {
 		w := leaf.Weight
 		switch {
 		case leaf.Deduction() && (v.num.LessThan(w) || v.num.IsPositive()):
@@ -379,7 +437,7 @@ func declareParentWeights(info *tableInfo, row sheet.Row, parents []string, prob
 		if blank(c) {
 			continue
 		}
-		v := readValue(c, false)
+		v := readWeight(c)
 		if v.err != nil {
 			info.badWeights = true
 			problems.Add(weightProblem(info.src.Sheet, c, node.Path(), v))
@@ -440,7 +498,7 @@ func readTotalRow(info *tableInfo, row sheet.Row, active []int, problems *List) 
 		if blank(c) {
 			continue
 		}
-		v := readValue(c, false)
+		v := readWeight(c)
 		if v.err != nil {
 			problems.Add(weightProblem(t.Sheet, c, "", v))
 			break
@@ -477,7 +535,7 @@ func readTotalRow(info *tableInfo, row sheet.Row, active []int, problems *List) 
 
 // checkWeights checks that each declared parent weight is the sum of its
 // children and that level-1 weights add up to the total points.
-func checkWeights(info *tableInfo, total decimal.Decimal, problems *List) {
+func checkWeights(info *tableInfo, total decimal.Decimal, level1 bool, problems *List) {
 	t := info.table
 	t.Walk(func(n *calc.Indicator) {
 		if n.IsLeaf() || !n.Declared {
@@ -500,7 +558,7 @@ func checkWeights(info *tableInfo, total decimal.Decimal, problems *List) {
 		w, _ := r.Weights()
 		sum = sum.Add(w)
 	}
-	if !sum.Equal(total) && len(t.Roots) > 0 {
+	if level1 && !sum.Equal(total) && len(t.Roots) > 0 {
 		cell := info.totalCell
 		if cell.Ref == "" {
 			cell = sheet.Cell{Ref: info.src.LeafWeight().Ref}
@@ -518,7 +576,7 @@ func checkDeclaredTotals(infos []*tableInfo, results []calc.Result, s calc.Setti
 				continue
 			}
 			d, ok := info.deptTotals[r.Department]
-			if !ok {
+			if !ok || len(r.Vetoed) > 0 && s.VetoZero {
 				continue
 			}
 			if !s.Points(d.value).Equal(r.Shown) {
@@ -637,7 +695,7 @@ func rescaled(t *calc.Table, dept string) bool {
 // checkSubtotals compares each 小计 row with its group: the leaves above
 // it since the previous subtotal. Its weight is the group's weight sum,
 // its scores the group's score sums (不适用 items left out).
-func checkSubtotals(info *tableInfo, active []int, problems *List) {
+func checkSubtotals(info *tableInfo, active []int, scores bool, problems *List) {
 	t := info.src
 	for _, st := range t.Subtotals {
 		var since []int
@@ -656,7 +714,7 @@ func checkSubtotals(info *tableInfo, active []int, problems *List) {
 			if blank(c) {
 				continue
 			}
-			v := readValue(c, false)
+			v := readWeight(c)
 			if v.err != nil {
 				break
 			}
@@ -675,7 +733,7 @@ func checkSubtotals(info *tableInfo, active []int, problems *List) {
 		}
 		for k, i := range active {
 			c := st.Scores[i]
-			if blank(c) {
+			if blank(c) || !scores { // under another model, a subtotal of scores is no sum of points
 				continue
 			}
 			v := readValue(c, true)
@@ -799,7 +857,7 @@ func isNumberLike(h string) bool {
 func subtotalWeight(row sheet.Row) *decimal.Decimal {
 	for p := len(row.Weights) - 1; p >= 0; p-- {
 		if c := row.Weights[p]; !blank(c) {
-			if v := readValue(c, false); v.err == nil {
+			if v := readWeight(c); v.err == nil {
 				return &v.num
 			}
 			return nil

@@ -56,6 +56,11 @@ var (
 	ErrNoScores            = errors.New("department column without a score")
 	ErrSubtotal            = errors.New("subtotal differs from its group")
 	ErrNegativeTotal       = errors.New("total points are not positive")
+	ErrAboveScale          = errors.New("score above the score scale")
+	ErrAboveCap            = errors.New("coefficient above its cap")
+	ErrScoringModel        = errors.New("scores look meant under another scoring model")
+	ErrVetoScore           = errors.New("veto item score is neither vetoed nor passed")
+	ErrVetoWeight          = errors.New("veto item with a weight")
 )
 
 // Warnings: reported, results still written.
@@ -212,6 +217,21 @@ var charsClauses = map[error][2]string{
 }
 
 var messages = map[error]message{
+	ErrAboveScale: {
+		"得分 {found} 超过得分满分 {expected}（计分方式 = 权重）", "score {found} above the score scale {expected} (Scoring = weighted)",
+		"按权重计分时，得分在 0 到得分满分之间；满分不是 100 时，在“设置”表中填写 得分满分", "under the weighted model a score lies between 0 and the score scale; if scores are not out of 100, set Score scale (得分满分) in the Settings sheet"},
+	ErrAboveCap: {
+		"系数 {found} 超过系数上限 {expected}（计分方式 = 系数）", "coefficient {found} above the cap {expected} (Scoring = coefficient)",
+		"按系数计分时，得分是 0 到系数上限之间的系数（得分 = 分值 × 系数）；上限不是 1 时，在“设置”表中填写 系数上限", "under the coefficient model a score is a coefficient from 0 to the cap (points = weight × score); if the cap is not 1, set Coefficient cap (系数上限) in the Settings sheet"},
+	ErrScoringModel: {
+		"{found}", "{found}",
+		"{expected}", "{expected}"},
+	ErrVetoScore: {
+		"一票否决项的得分“{found}”既不是“否决”也不是“通过”", "veto item score {found} is neither vetoed nor passed",
+		"填写 否决（或 是）表示被否决，通过（或 否）表示未被否决", "write 否决 / Yes (vetoed) or 通过 / No (not vetoed)"},
+	ErrVetoWeight: {
+		"一票否决项不计分值，却填了分值 {found}", "a veto item carries no weight, but its weight cell holds {found}",
+		"清空该分值，或填写“否决”；如果它不是一票否决项，改正“指标类型”", "clear the weight or write 否决 (Veto) in it; if it is not a veto item, correct its 指标类型 (Type)"},
 	ErrNoScoreTable: {
 		"找不到评分表：前 20 行内没有指标名称表头（一级指标/二级指标/三级指标，或 指标、考核维度、考核内容 等）{found}", "no score table: no sheet has a header row naming the indicators (一级指标/二级指标/三级指标 or Level 1/2/3, or 指标, 考核维度, Criterion, KPI …) in its first 20 rows{found}",
 		"在表头行写明指标层级（一级指标、二级指标、三级指标）、分值，以及每个部门一列；或在“设置”表中声明各列：{expected}", "add a header row naming the indicator levels, the weight (分值) and one column per department; or declare the columns in a 设置 (Settings) sheet: {expected}"},

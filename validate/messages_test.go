@@ -161,6 +161,7 @@ func TestCodes(t *testing.T) {
 		WarnTextNumber: "text-number", WarnUnknownSetting: "unknown-setting", WarnWordColumn: "word-column",
 		ErrNoScores: "no-scores", ErrSubtotal: "subtotal", ErrNegativeTotal: "negative-total", WarnEmptyColumn: "empty-column", WarnHidden: "hidden",
 		WarnStrayNumber: "stray-number", WarnPercentScore: "percent-score", WarnInvisibleChar: "invisible-character",
+		ErrAboveScale: "above-scale", ErrAboveCap: "above-cap", ErrScoringModel: "scoring-model", ErrVetoScore: "veto-score", ErrVetoWeight: "veto-weight",
 	}
 	seen := map[string]error{}
 	for _, s := range Sentinels() {

@@ -111,6 +111,47 @@ func readValue(c sheet.Cell, allowNA bool) value {
 	return value{err: ErrNotNumber}
 }
 
+// readWeight reads a weight cell as readValue does, and also text that is
+// a percentage: "15%" is 0.15 (a number formatted as a percentage is
+// already the number it holds).
+func readWeight(c sheet.Cell) value {
+	v := readValue(c, false)
+	if v.err != ErrNotNumber || c.Kind != sheet.Text {
+		return v
+	}
+	t := strings.TrimSpace(c.Value)
+	for _, sign := range []string{"%", "％"} {
+		if rest, ok := strings.CutSuffix(t, sign); ok {
+			if d, ok := ParseText(rest); ok {
+				return value{num: d.Div(decimal.NewFromInt(100)), invisible: v.invisible} // a percentage is a usual way to write a weight: no warning
+			}
+		}
+	}
+	return v
+}
+
+// vetoWord reports whether text marks a veto item (否决, 一票否决, Veto,
+// 否决项).
+func vetoWord(s string) bool {
+	switch sheet.Normalize(foldName(s)) {
+	case "否决", "一票否决", "veto", "否决项", "一票否决项", "vetoitem":
+		return true
+	}
+	return false
+}
+
+// vetoScore reads a veto item's score: vetoed (否决, 是, Yes) or not
+// (通过, 否, No); ok is false for anything else.
+func vetoScore(s string) (vetoed, ok bool) {
+	switch sheet.Normalize(foldName(s)) {
+	case "否决", "一票否决", "是", "yes", "y", "vetoed", "veto":
+		return true, true
+	case "通过", "否", "no", "n", "pass", "passed", "未否决":
+		return false, true
+	}
+	return false, false
+}
+
 // blank reports whether a cell shows nothing: blank, or text of spaces
 // and invisible characters only.
 func blank(c sheet.Cell) bool {

@@ -66,6 +66,42 @@ func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total, grades
 			default:
 				bad("四舍五入 (half-up), 截断 (truncate) or 银行家舍入 (half-even)")
 			}
+		case "计分方式", "评分方式", "scoring", "scoringmodel":
+			switch sheet.Normalize(foldName(val)) {
+			case "分值", "points", "point":
+				s.Model = calc.PointsModel
+			case "权重", "weighted", "weight", "weights":
+				s.Model = calc.WeightedModel
+			case "系数", "coefficient", "coefficients":
+				s.Model = calc.CoefficientModel
+			default:
+				bad("分值 (points), 权重 (weighted) or 系数 (coefficient)")
+				continue
+			}
+			s.ModelDeclared = true
+		case "得分满分", "scorescale":
+			d, ok := number(row.Value)
+			if !ok || !d.IsPositive() {
+				bad("a positive number / 正数")
+				continue
+			}
+			s.ScoreScale = d
+		case "系数上限", "coefficientcap":
+			d, ok := number(row.Value)
+			if !ok || !d.IsPositive() {
+				bad("a positive number / 正数")
+				continue
+			}
+			s.CoefficientCap = d
+		case "否决处理", "veto", "否决":
+			switch sheet.Normalize(foldName(val)) {
+			case "总分为0", "总分为零", "zero", "0":
+				s.VetoZero = true
+			case "最低等级", "lowestgrade", "lowest", "grade":
+				s.VetoZero = false
+			default:
+				bad("最低等级 (lowest grade) or 总分为0 (zero)")
+			}
 		case "年度", "year":
 			s.Year = val
 		case "评价单位", "evaluator":
