@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/shopspring/decimal"
+
 	"perfeval/calc"
 	"perfeval/sheet"
 )
@@ -52,12 +54,24 @@ type ProblemReport struct {
 
 // DepartmentReport is one department's result.
 type DepartmentReport struct {
-	Name       string            `json:"name"`
-	Sheet      string            `json:"sheet"`
-	Total      string            `json:"total"`
-	Rate       string            `json:"rate"`
-	Grade      string            `json:"grade"`
-	Rank       int               `json:"rank"`
+	Name       string `json:"name"`
+	Sheet      string `json:"sheet"`
+	Total      string `json:"total"`
+	Rate       string `json:"rate"`
+	Grade      string `json:"grade"`       // the band's label, and the veto items when vetoed: 差（一票否决：X）
+	GradeLabel string `json:"grade_label"` // the band's label alone
+	Rank       int    `json:"rank"`
+	// Veto names the veto items (一票否决) that vetoed the department, as
+	// indicator paths; empty when it was not vetoed.
+	Veto []string `json:"veto"`
+	// Applicable and Factor, when the total was rescaled for 不适用 items
+	// (按比例折算): the applicable points and total points ÷ them, so that
+	// total = level-1 scores of the positive items × factor + deducted.
+	Applicable string `json:"applicable,omitempty"`
+	Factor     string `json:"factor,omitempty"`
+	// Deducted is the sum of the deduction items' scores (调节项), shown
+	// apart from the rates; empty when there are none.
+	Deducted   string            `json:"deducted,omitempty"`
 	Level1     []Level1Report    `json:"level1"`
 	Deductions []DeductionReport `json:"deductions"`
 }
@@ -65,11 +79,18 @@ type DepartmentReport struct {
 // Level1Report is one level-1 indicator of a department. Score is the
 // not-applicable label and Rate is empty when every leaf below is 不适用;
 // Rate is empty when the indicator has no positive weight.
+//
+// Weight is the applicable weight (不适用 leaves left out), so that the
+// rate is the score of the positive items ÷ Weight; Declared is the
+// declared weight when it differs. Rate is over the positive items only,
+// never below 0 % or above 100 %; Deducted is the deduction items' sum.
 type Level1Report struct {
-	Name   string `json:"name"`
-	Weight string `json:"weight"`
-	Score  string `json:"score"`
-	Rate   string `json:"rate"`
+	Name     string `json:"name"`
+	Weight   string `json:"weight"`
+	Declared string `json:"declared,omitempty"`
+	Score    string `json:"score"`
+	Rate     string `json:"rate"`
+	Deducted string `json:"deducted,omitempty"`
 }
 
 // DeductionReport is one main deduction.
@@ -86,10 +107,23 @@ func departmentReports(results []calc.Result, s calc.Settings, notApplicable str
 		r := results[i]
 		d := DepartmentReport{
 			Name: r.Department, Sheet: r.Sheet, Total: s.FormatPoints(r.Total), Rate: s.FormatPercent(r.Rate),
-			Grade: r.Grade, Rank: r.Rank, Level1: []Level1Report{}, Deductions: []DeductionReport{},
+			Grade: r.Grade, GradeLabel: r.GradeLabel, Rank: r.Rank, Veto: append([]string{}, r.Vetoed...),
+			Level1: []Level1Report{}, Deductions: []DeductionReport{},
+		}
+		if !r.Factor.IsZero() && !r.Factor.Equal(decimal.NewFromInt(1)) {
+			d.Applicable, d.Factor = s.FormatPoints(r.Applicable), r.Factor.Round(6).String()
+		}
+		if !r.Deducted.IsZero() {
+			d.Deducted = s.FormatPoints(r.Deducted)
 		}
 		for _, nr := range r.Level1 {
 			l := Level1Report{Name: nr.Indicator.Name, Weight: s.FormatPoints(nr.Indicator.ShownWeight()), Score: s.FormatPoints(nr.Score)}
+			if nr.Reduced() {
+				l.Weight, l.Declared = s.FormatPoints(nr.Weight), s.FormatPoints(nr.DeclaredWeight())
+			}
+			if !nr.Deducted.IsZero() {
+				l.Deducted = s.FormatPoints(nr.Deducted)
+			}
 			if nr.NA {
 				l.Score = notApplicable
 			}

@@ -234,7 +234,7 @@ var messages = map[error]message{
 		"清空该分值，或填写“否决”；如果它不是一票否决项，改正“指标类型”", "clear the weight or write 否决 (Veto) in it; if it is not a veto item, correct its 指标类型 (Type)"},
 	ErrNoScoreTable: {
 		"找不到评分表：前 20 行内没有指标名称表头（一级指标/二级指标/三级指标，或 指标、考核维度、考核内容 等）{found}", "no score table: no sheet has a header row naming the indicators (一级指标/二级指标/三级指标 or Level 1/2/3, or 指标, 考核维度, Criterion, KPI …) in its first 20 rows{found}",
-		"在表头行写明指标层级（一级指标、二级指标、三级指标）、分值，以及每个部门一列；或在“设置”表中声明各列：{expected}", "add a header row naming the indicator levels, the weight (分值) and one column per department; or declare the columns in a 设置 (Settings) sheet: {expected}"},
+		"在表头行写明指标层级（一级指标、二级指标、三级指标）、分值，以及每个部门一列；或在“设置”表中声明各列：{expected}", "add a header row naming the indicator levels, the weight and one column per department; or declare the columns in a Settings sheet: {expected}"},
 	ErrNoScores: {
 		"得分列“{found}”没有任何得分", "score column {found} holds no score at all",
 		"填写该列的得分；不适用的指标填“不适用”", "fill in its scores, or 不适用 (N/A) where an indicator does not apply"},
@@ -243,7 +243,7 @@ var messages = map[error]message{
 		"核对本组各项，或更正小计行", "check the group's rows, or correct the 小计 (subtotal) row"},
 	ErrNegativeTotal: {
 		"合计行的分值 {found} 不是正数，不能作为满分", "the 合计 (Total) row's weight {found} is not positive and cannot be the total points",
-		"合计行的分值可能是把扣分项（负分值）也加进去的公式，只合计正分值指标，或在“设置”表中填写满分", "the total row's weight may be a SUM that includes deduction items (negative weights): add up the positive weights only, or set 满分 (Total points) in the settings"},
+		"合计行的分值可能是把扣分项（负分值）也加进去的公式，只合计正分值指标，或在“设置”表中填写满分", "the total row's weight may be a SUM that includes deduction items (negative weights): add up the positive weights only, or set Total points in the Settings sheet"},
 	WarnEmptyColumn: {
 		"列“{found}”是空的，按说明列处理，不作为部门", "column {found} is empty: taken as a description, not a department",
 		"如果这是部门，请填写得分；否则可忽略", "if it is a department, fill in its scores; otherwise ignore this"},
@@ -252,7 +252,7 @@ var messages = map[error]message{
 		"隐藏的行列也计入结果；如不应计入，请删除而不是隐藏", "hidden rows and columns count; delete them rather than hide them if they should not"},
 	ErrNoWeightColumn: {
 		"末级指标“{found}”没有分值列", "the leaf level {found} has no weight column",
-		"在末级指标列右侧加一列“分值”", "add a 分值 (Weight) column to the right of the leaf indicator column"},
+		"在末级指标列右侧加一列“分值”", "add a Weight column to the right of the leaf indicator column"},
 	ErrNoDepartment: {
 		"分值列右侧没有部门列", "no department column to the right of the weight column",
 		"在分值列右侧为每个部门加一列，表头写部门名称", "add one column per department to the right of the weight column, headed by its name"},
@@ -276,10 +276,10 @@ var messages = map[error]message{
 		"调整下级指标分值或上级指标分值，使两者相等", "correct the weights so that they add up to the parent's weight"},
 	ErrTotalPoints: {
 		"一级指标分值合计 {found}，与满分 {expected} 不一致", "level-1 weights add up to {found}, but the total points are {expected}",
-		"调整一级指标分值，或在“设置”表或合计行中填写正确的满分", "correct the level-1 weights, or set the total points (满分) in the 设置 sheet or the 合计 row"},
+		"调整一级指标分值，或在“设置”表或合计行中填写正确的满分", "correct the level-1 weights, or set Total points in the Settings sheet or in the Total row"},
 	ErrTotalConflict: {
 		"合计行的分值 {found} 与“设置”表中的满分 {expected} 不一致", "the 合计 (Total) row declares {found} points, but the settings say {expected}",
-		"更正合计行的分值或“设置”表中的满分", "correct the total row's weight or the 满分 (Total points) setting"},
+		"更正合计行的分值或“设置”表中的满分", "correct the total row's weight or the Total points setting"},
 	ErrMissingWeight: {
 		"缺少分值", "the weight is missing",
 		"填写该指标的分值", "fill in the indicator's weight"},
@@ -309,7 +309,7 @@ var messages = map[error]message{
 		"用 Excel 或 WPS 打开并保存该工作簿，使公式结果被保存", "open and save the workbook in Excel or WPS so that the formula's value is stored"},
 	ErrDeclaredTotal: {
 		"合计行填写的总分 {found} 与计算结果 {expected} 不一致", "declared total {found} differs from the computed total {expected}",
-		"核对各项得分，或更正合计行", "check the scores, or correct the 合计 row"},
+		"核对各项得分，或更正合计行", "check the scores, or correct the Total (合计) row"},
 	ErrAllNotApplicable: {
 		"所有指标均为“不适用”，无法计算总分", "every indicator is 不适用 (N/A): no total can be computed",
 		"至少填写一项得分", "score at least one indicator"},
@@ -324,7 +324,7 @@ var messages = map[error]message{
 		"可将单元格改为数字格式", "store the cell as a number"},
 	WarnUnknownSetting: {
 		"未知设置项“{found}”，已忽略", "unknown setting {found} ignored",
-		"可用的设置项：满分、小数位、舍入、年度、评价单位、评价名称、评价对象、一级指标列…四级指标列、分值列、得分列、说明列、等级名称（优、良、中、差）", "known settings: Total points, Decimals, Rounding, Year, Evaluator, Evaluation, Unit, Level 1 column … Level 4 column, Weight column, Score columns, Descriptive columns and grade labels"},
+		"可用的设置项：满分、小数位、舍入、计分方式、得分满分、系数上限、否决处理、年度、评价单位、评价名称、评价对象、一级指标列…四级指标列、分值列、得分列、说明列、等级名称（优、良、中、差）", "known settings: Total points, Decimals, Rounding, Scoring, Score scale, Coefficient cap, Veto, Year, Evaluator, Evaluation, Unit, Level 1 column … Level 4 column, Weight column, Score columns, Descriptive columns and grade labels"},
 	WarnWordColumn: {
 		"列“{found}”没有任何数字，按说明列处理，不作为部门", "column {found} holds no number: taken as a description, not a department",
 		"如果这是部门，请把得分填成数字", "if it is a department, write its scores as numbers"},
