@@ -17,6 +17,9 @@ func every() map[string]sheet.Spec {
 	for name, spec := range Layouts() {
 		out[name] = spec
 	}
+	for name, spec := range Models() {
+		out[name] = spec
+	}
 	return out
 }
 
