@@ -111,3 +111,29 @@ func TestModelSamples(t *testing.T) {
 		}
 	}
 }
+
+// TestModelFromSettingsFile: a coefficient rubric without settings is an
+// error that names the model (never 9.05 of 150, 差); with 计分方式 = 系数
+// from --settings FILE it scores.
+func TestModelFromSettingsFile(t *testing.T) {
+	dir := t.TempDir()
+	spec := samples.RubricCoefficient()
+	spec.Sheets = spec.Sheets[:1]
+	rubric := filepath.Join(dir, "rubric.xlsx")
+	settings := filepath.Join(dir, "settings.xlsx")
+	if err := sheet.Build(rubric, spec); err != nil {
+		t.Fatal(err)
+	}
+	if err := sheet.Build(settings, sheet.Spec{Sheets: []sheet.SheetSpec{{Name: "设置", Rows: [][]any{{"计分方式", "系数"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"perfeval", "check", rubric}, &stdout, &stderr); code != 1 || !strings.Contains(stdout.String()+stderr.String(), "计分方式 = 系数") {
+		t.Errorf("without settings: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := run([]string{"perfeval", "check", rubric, "--settings", settings}, &stdout, &stderr); code != 0 {
+		t.Errorf("with --settings: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+}
