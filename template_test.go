@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -509,5 +510,57 @@ func TestTemplateLibreOffice(t *testing.T) {
 	want, _, _ := runReport(t, filepath.Join(dir, "want"), "samples/bureau.xlsx")
 	if g, w := totals(got), totals(want); g != w {
 		t.Errorf("totals after LibreOffice:\n%s\nwant:\n%s", g, w)
+	}
+}
+
+// TestTemplateVeto: a veto item keeps 一票否决 in its weight cell, its
+// score cells take only 否决 or 通过 from a list, and a filled template
+// with one department vetoed scores as the source would.
+func TestTemplateVeto(t *testing.T) {
+	dir := t.TempDir()
+	tpl := filepath.Join(dir, "in", "veto.xlsx")
+	templateOf(t, "samples/models/veto.xlsx", "-o", tpl)
+	f, err := excelize.OpenFile(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dvs, err := f.GetDataValidations("评分表")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists := 0
+	for _, dv := range dvs {
+		if dv.Type == "list" {
+			lists++
+			if dv.Sqref != "E5:F5" || !strings.Contains(dv.Formula1, "否决,通过") {
+				t.Errorf("veto list %s %q, want E5:F5 否决,通过", dv.Sqref, dv.Formula1)
+			}
+		}
+	}
+	if lists != 1 {
+		t.Errorf("%d list validations, want 1", lists)
+	}
+	if v, _ := f.GetCellValue("评分表", "C5"); v != "一票否决" {
+		t.Errorf("veto weight cell %q, want 一票否决", v)
+	}
+	scores := map[string]any{"E2": 18, "F2": 19, "E3": 25, "F3": 28, "E4": 40, "F4": 49, "E5": "通过", "F5": "否决"}
+	for cell, v := range scores {
+		if err := f.SetCellValue("评分表", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	got, code, stderr := runReport(t, filepath.Join(dir, "out"), tpl)
+	if code != exitOK || len(got.Files) != 1 || len(got.Files[0].Problems) != 0 {
+		t.Fatalf("exit %d, %+v\n%s", code, got.Files, stderr)
+	}
+	want := map[string]string{"市卫健委": "83.00 良 0", "市交通局": "96.00 差（一票否决：重大安全责任事故） 1"}
+	for _, d := range got.Files[0].Departments {
+		if g := fmt.Sprintf("%s %s %d", d.Total, d.Grade, len(d.Veto)); g != want[d.Name] {
+			t.Errorf("%s: %s, want %s", d.Name, g, want[d.Name])
+		}
 	}
 }

@@ -570,6 +570,18 @@ func (w *tplWriter) table(p tplSheet) error {
 		if err := f.SetCellStyle(sh, from, to, w.score); err != nil {
 			return err
 		}
+		if leaf.Veto {
+			// a veto item keeps 否决 in its weight cell and takes 否决 or 通过
+			if lw := t.LeafWeight(); lw != nil && !r.Weights[len(r.Weights)-1].IsBlank() && !isNumberText(r.Weights[len(r.Weights)-1].Value) {
+				if err := f.SetCellStr(sh, cellName(l.col(lw.Index), nr), r.Weights[len(r.Weights)-1].Value); err != nil {
+					return err
+				}
+			}
+			if err := w.vetoValidation(sh, from+":"+to, leaf, cellText(rows, r.Num, criteria)); err != nil {
+				return err
+			}
+			continue
+		}
 		// leaf weights as the numbers they were read as (a weight typed as text is a number here)
 		if lw := t.LeafWeight(); lw != nil {
 			if err := f.SetCellFloat(sh, cellName(l.col(lw.Index), nr), leaf.Weight.InexactFloat64(), -1, 64); err != nil {
@@ -676,6 +688,35 @@ func totalFormula(col, weightCol int, runs []leafRun, total decimal.Decimal) str
 		expr += "+" + strings.Join(ded, "+")
 	}
 	return fmt.Sprintf(`IF(%s>0,"",IFERROR(MAX(0,%s),""))`, strings.Join(blanks, "+"), expr)
+}
+
+// vetoValidation lets a veto item's score cells take only 否决 (vetoed) or
+// 通过 (passed): Yes or No in English.
+func (w *tplWriter) vetoValidation(sh, sqref string, leaf *calc.Indicator, criteria string) error {
+	dv := excelize.NewDataValidation(true)
+	dv.Sqref = sqref
+	choices := []string{"否决", "通过"}
+	title, msg := "一票否决项", fmt.Sprintf("“%s”是一票否决项：填“否决”或“通过”", leaf.Name)
+	if w.opt.Lang == "en" {
+		choices = []string{"Yes", "No"}
+		title, msg = "Veto item", fmt.Sprintf("%s is a veto item: Yes (vetoed) or No", leaf.Name)
+	}
+	if err := dv.SetDropList(choices); err != nil {
+		return err
+	}
+	dv.SetError(excelize.DataValidationErrorStyleStop, title, CutUTF16(msg, MaxValidationText))
+	prompt := strings.TrimSpace(criteria)
+	if prompt == "" {
+		prompt = msg
+	}
+	dv.SetInput(CutUTF16(leaf.Name, maxValidationTitle), CutUTF16(prompt, MaxValidationText))
+	return w.f.AddDataValidation(sh, dv)
+}
+
+// isNumberText reports whether a weight cell's text is a plain number.
+func isNumberText(s string) bool {
+	_, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return err == nil
 }
 
 // validation adds the data validation of one leaf's score cells.
