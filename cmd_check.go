@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -70,9 +69,6 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 		return usageErrorL(lang, "在 %s 中没有找到 .xlsx 或 .xlsm 工作簿", "no .xlsx or .xlsm workbook found in %s", strings.Join(args, ", "))
 	}
 	report := &Report{Files: []FileReport{}, Skipped: skipped}
-	if report.Skipped == nil {
-		report.Skipped = []skippedFile{}
-	}
 	for i, in := range inputs {
 		if ctx.Err() != nil {
 			return failf(lang, "共 %[2]d 个工作簿，检查完 %[1]d 个后被中断", "interrupted after %d of %d workbooks", i, len(inputs))
@@ -102,9 +98,7 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 		}
 	}
 	if opts.Format == "json" {
-		enc := json.NewEncoder(opts.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(report); err != nil {
+		if err := encodeReport(opts.Stdout, report); err != nil {
 			return err
 		}
 	} else {

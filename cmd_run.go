@@ -149,6 +149,10 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	if len(args) == 0 {
 		return usageErrorL(lang, "没有给出工作簿或文件夹", "no workbook or folder given")
 	}
+	reportOut := opts.Stdout
+	if opts.Report == "-" { // the report on stdout: the lines and the tally go to stderr, so that stdout is JSON
+		opts.Stdout = opts.Stderr
+	}
 	inputs, skipped, err := collectInputs(args, opts.Recursive, opts.Log, lang) // the output folder too: its outputs are skipped by their marks, anything else in it is read
 	if err != nil {
 		return err
@@ -170,7 +174,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 			for _, in := range inputs {
 				report.Files = append(report.Files, outcome{report: FileReport{Path: in, Problems: []ProblemReport{}}}.fail(lang, what, err).report)
 			}
-			writeReport(opts.Report, report)
+			writeReport(opts.Report, reportOut, report)
 		}
 		return withHint(failf(lang, "无法写入 %s：%s", "cannot write %s: %s", what, writeCause(lang, err)), writeHint(lang, err))
 	}
@@ -231,9 +235,6 @@ feed:
 	progress.wait()
 
 	report := &Report{Files: []FileReport{}, Skipped: skipped}
-	if report.Skipped == nil {
-		report.Skipped = []skippedFile{}
-	}
 	finished, writeFailed := 0, 0
 	for i := range outcomes {
 		if !done[i] { // never started: the run was interrupted first
@@ -256,9 +257,10 @@ feed:
 			plan.Summary = ""
 		}
 	}
+	report.summarize()
 	printTally(opts, report, plan.Summary)
 	if opts.Report != "" {
-		if err := writeReport(opts.Report, report); err != nil {
+		if err := writeReport(opts.Report, reportOut, report); err != nil {
 			failures = append(failures, withHint(failf(lang, "无法写入报告 %s：%s", "cannot write the report %s: %s", opts.Report, writeCause(lang, err)), writeHint(lang, err)))
 		}
 	}
@@ -620,10 +622,10 @@ func printTally(opts runOptions, r *Report, summary string) {
 		counts[f.Status]++
 		departments += len(f.Departments)
 		for _, d := range f.Departments {
-			if grades[d.Grade] == 0 {
-				order = append(order, d.Grade)
+			if grades[d.GradeLabel] == 0 { // a vetoed department counts under its band, as in the report's summary
+				order = append(order, d.GradeLabel)
 			}
-			grades[d.Grade]++
+			grades[d.GradeLabel]++
 		}
 	}
 	var byGrade []string

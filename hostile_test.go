@@ -180,7 +180,7 @@ func checkHostileReport(t *testing.T, c hostile.Case, rep Report) {
 		}
 		var totals []string
 		for _, d := range f.Departments {
-			totals = append(totals, d.Name+"="+d.Total)
+			totals = append(totals, d.Name+"="+string(d.Total))
 		}
 		if slices.Sort(totals); !slices.Equal(totals, sorted(w.Totals)) {
 			t.Errorf("%s: totals %q, want %q", w.Name, totals, sorted(w.Totals))

@@ -141,7 +141,7 @@ func checkResult(t *testing.T, cols map[string]int, row []string, d DepartmentRe
 		}
 	}
 	grade := samples.Grade(totalShown, english)
-	if d.Total != shown(total, decimals) || d.Rate != shownRate(total, decimal.NewFromInt(100), decimals) || d.Grade != grade || d.Rank != rank {
+	if string(d.Total) != shown(total, decimals) || d.Shown.Total != string(d.Total) || d.Shown.Rate != shownRate(total, decimal.NewFromInt(100), decimals) || d.Grade != grade || d.Rank != rank {
 		t.Errorf("%s: report total %s rate %s grade %s rank %d, want %s %s %s %d",
 			name, d.Total, d.Rate, d.Grade, d.Rank, shown(total, decimals), shownRate(total, decimal.NewFromInt(100), decimals), grade, rank)
 	}
@@ -151,7 +151,7 @@ func checkResult(t *testing.T, cols map[string]int, row []string, d DepartmentRe
 	}
 	for i, l1 := range names {
 		got := d.Level1[i]
-		if got.Name != l1 || got.Weight != shown(weights[l1], decimals) || got.Score != shown(sums[l1], decimals) || got.Rate != shownRate(sums[l1], weights[l1], decimals) {
+		if got.Name != l1 || string(got.Weight) != shown(weights[l1], decimals) || string(got.Score) != shown(sums[l1], decimals) || got.Shown.Rate != shownRate(sums[l1], weights[l1], decimals) {
 			t.Errorf("%s: report level-1 %+v, want %s %s %s %s", name, got, l1, shown(weights[l1], decimals), shown(sums[l1], decimals), shownRate(sums[l1], weights[l1], decimals))
 		}
 	}

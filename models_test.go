@@ -78,7 +78,7 @@ func TestModelSamples(t *testing.T) {
 				continue
 			}
 			found = true
-			if d.Total != w.total || d.Grade != w.grade || strings.Join(d.Veto, ",") != strings.Join(w.veto, ",") {
+			if string(d.Total) != w.total || d.Grade != w.grade || strings.Join(d.Veto, ",") != strings.Join(w.veto, ",") {
 				t.Errorf("%s %s: report %s %s %v, want %s %s %v", w.file, w.dept, d.Total, d.Grade, d.Veto, w.total, w.grade, w.veto)
 			}
 		}

@@ -12,11 +12,99 @@ import (
 	"perfeval/sheet"
 )
 
-// Report is the JSON document --report writes for a run (spec §5).
-// Numbers are strings exactly as shown in the workbooks.
+// Report is the JSON document --report writes for a run (spec §5), and
+// check --format json prints; docs/report.md describes every field.
+// Scores, weights and rates are JSON numbers with exactly the digits shown
+// in the workbooks (rates as fractions: 87.96% is 0.8796); the text shown
+// is kept beside them in "shown".
 type Report struct {
+	Summary Summary       `json:"summary"`
 	Files   []FileReport  `json:"files"`
 	Skipped []skippedFile `json:"skipped"` // files found but not read, each with why
+}
+
+// Summary counts the run's workbooks by status and departments by grade.
+type Summary struct {
+	Workbooks   WorkbookCounts   `json:"workbooks"`
+	Departments DepartmentCounts `json:"departments"`
+	Skipped     int              `json:"skipped"`
+}
+
+// WorkbookCounts are the workbooks by status.
+type WorkbookCounts struct {
+	Total       int `json:"total"`
+	OK          int `json:"ok"`
+	Invalid     int `json:"invalid"`
+	Unreadable  int `json:"unreadable"`
+	Failed      int `json:"failed"`
+	Interrupted int `json:"interrupted"`
+}
+
+// DepartmentCounts are the departments scored, by grade label (a vetoed
+// department counts under its band's label, without the veto note).
+type DepartmentCounts struct {
+	Total   int            `json:"total"`
+	ByGrade map[string]int `json:"by_grade"`
+}
+
+// summarize fills r.Summary from its files.
+func (r *Report) summarize() {
+	s := Summary{Departments: DepartmentCounts{ByGrade: map[string]int{}}, Skipped: len(r.Skipped)}
+	for _, f := range r.Files {
+		s.Workbooks.Total++
+		switch f.Status {
+		case statusOK:
+			s.Workbooks.OK++
+		case statusInvalid:
+			s.Workbooks.Invalid++
+		case statusUnreadable:
+			s.Workbooks.Unreadable++
+		case statusFailed:
+			s.Workbooks.Failed++
+		case statusInterrupted:
+			s.Workbooks.Interrupted++
+		}
+		for _, d := range f.Departments {
+			s.Departments.Total++
+			s.Departments.ByGrade[d.GradeLabel]++
+		}
+	}
+	r.Summary = s
+}
+
+// Number is a decimal as a JSON number, written with exactly its digits
+// ("87.96", never 87.95999…); "" is null.
+type Number string
+
+// MarshalJSON writes the number's text as it is, or null.
+func (n Number) MarshalJSON() ([]byte, error) {
+	if n == "" {
+		return []byte("null"), nil
+	}
+	return []byte(n), nil
+}
+
+// UnmarshalJSON reads a number or null.
+func (n *Number) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = ""
+		return nil
+	}
+	var v json.Number
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*n = Number(v)
+	return nil
+}
+
+// points is d rounded as the workbooks show it, as a number.
+func points(s calc.Settings, d decimal.Decimal) Number { return Number(s.FormatPoints(d)) }
+
+// fraction is a rate rounded as the workbooks show it (87.96%), as a
+// fraction (0.8796).
+func fraction(s calc.Settings, rate decimal.Decimal) Number {
+	return Number(s.Percent(rate).Shift(-2).StringFixed(s.Decimals + 2))
 }
 
 // FileReport is one input's outcome.
@@ -56,8 +144,8 @@ type ProblemReport struct {
 type DepartmentReport struct {
 	Name       string `json:"name"`
 	Sheet      string `json:"sheet"`
-	Total      string `json:"total"`
-	Rate       string `json:"rate"`
+	Total      Number `json:"total"`       // points, as shown: 87.96
+	Rate       Number `json:"rate"`        // a fraction, as shown: 0.8796 for 87.96%
 	Grade      string `json:"grade"`       // the band's label, and the veto items when vetoed: 差（一票否决：X）
 	GradeLabel string `json:"grade_label"` // the band's label alone
 	Rank       int    `json:"rank"`
@@ -67,37 +155,63 @@ type DepartmentReport struct {
 	// Applicable and Factor, when the total was rescaled for 不适用 items
 	// (按比例折算): the applicable points and total points ÷ them, so that
 	// total = level-1 scores of the positive items × factor + deducted.
-	Applicable string `json:"applicable,omitempty"`
-	Factor     string `json:"factor,omitempty"`
+	Applicable Number `json:"applicable,omitempty"`
+	Factor     Number `json:"factor,omitempty"`
 	// Deducted is the sum of the deduction items' scores (调节项), shown
-	// apart from the rates; empty when there are none.
-	Deducted   string            `json:"deducted,omitempty"`
+	// apart from the rates; absent when there are none.
+	Deducted   Number            `json:"deducted,omitempty"`
+	Shown      DepartmentShown   `json:"shown"`
 	Level1     []Level1Report    `json:"level1"`
 	Deductions []DeductionReport `json:"deductions"`
 }
 
-// Level1Report is one level-1 indicator of a department. Score is the
-// not-applicable label and Rate is empty when every leaf below is 不适用;
-// Rate is empty when the indicator has no positive weight.
+// DepartmentShown are a department's numbers as the workbooks show them.
+type DepartmentShown struct {
+	Total      string `json:"total"` // 87.96
+	Rate       string `json:"rate"`  // 87.96%
+	Applicable string `json:"applicable,omitempty"`
+	Deducted   string `json:"deducted,omitempty"`
+}
+
+// Level1Report is one level-1 indicator of a department. Score is null
+// (shown as the not-applicable label) when every leaf below is 不适用;
+// Rate is null when the indicator has no positive weight or no score.
 //
 // Weight is the applicable weight (不适用 leaves left out), so that the
 // rate is the score of the positive items ÷ Weight; Declared is the
 // declared weight when it differs. Rate is over the positive items only,
-// never below 0 % or above 100 %; Deducted is the deduction items' sum.
+// never below 0 or above 1; Deducted is the deduction items' sum.
 type Level1Report struct {
-	Name     string `json:"name"`
+	Name     string      `json:"name"`
+	Weight   Number      `json:"weight"`
+	Declared Number      `json:"declared,omitempty"`
+	Score    Number      `json:"score"`
+	Rate     Number      `json:"rate"`
+	Deducted Number      `json:"deducted,omitempty"`
+	Shown    Level1Shown `json:"shown"`
+}
+
+// Level1Shown are a level-1 indicator's numbers as the workbooks show
+// them; Score is the not-applicable label (不适用) when every leaf is.
+type Level1Shown struct {
 	Weight   string `json:"weight"`
 	Declared string `json:"declared,omitempty"`
 	Score    string `json:"score"`
-	Rate     string `json:"rate"`
+	Rate     string `json:"rate"` // "" when there is no rate
 	Deducted string `json:"deducted,omitempty"`
 }
 
-// DeductionReport is one main deduction.
+// DeductionReport is one main deduction: Loss points lost, a number.
 type DeductionReport struct {
-	Level1 string `json:"level1"`
-	Name   string `json:"name"`
-	Loss   string `json:"loss"`
+	Level1 string         `json:"level1"`
+	Name   string         `json:"name"`
+	Loss   Number         `json:"loss"`
+	Shown  DeductionShown `json:"shown"`
+}
+
+// DeductionShown is a deduction's loss as shown.
+type DeductionShown struct {
+	Loss string `json:"loss"`
 }
 
 // departmentReports turns results into report entries, in rank order.
@@ -106,51 +220,66 @@ func departmentReports(results []calc.Result, s calc.Settings, notApplicable str
 	for _, i := range calc.ByRank(results) {
 		r := results[i]
 		d := DepartmentReport{
-			Name: r.Department, Sheet: r.Sheet, Total: s.FormatPoints(r.Total), Rate: s.FormatPercent(r.Rate),
+			Name: r.Department, Sheet: r.Sheet, Total: points(s, r.Total), Rate: fraction(s, r.Rate),
 			Grade: r.Grade, GradeLabel: r.GradeLabel, Rank: r.Rank, Veto: append([]string{}, r.Vetoed...),
+			Shown:  DepartmentShown{Total: s.FormatPoints(r.Total), Rate: s.FormatPercent(r.Rate)},
 			Level1: []Level1Report{}, Deductions: []DeductionReport{},
 		}
 		if !r.Factor.IsZero() && !r.Factor.Equal(decimal.NewFromInt(1)) {
-			d.Applicable, d.Factor = s.FormatPoints(r.Applicable), r.Factor.Round(6).String()
+			d.Applicable, d.Factor = points(s, r.Applicable), Number(r.Factor.Round(6).String())
+			d.Shown.Applicable = s.FormatPoints(r.Applicable)
 		}
 		if !r.Deducted.IsZero() {
-			d.Deducted = s.FormatPoints(r.Deducted)
+			d.Deducted, d.Shown.Deducted = points(s, r.Deducted), s.FormatPoints(r.Deducted)
 		}
 		for _, nr := range r.Level1 {
-			l := Level1Report{Name: nr.Indicator.Name, Weight: s.FormatPoints(nr.Indicator.ShownWeight()), Score: s.FormatPoints(nr.Score)}
+			weight := nr.Indicator.ShownWeight()
+			l := Level1Report{Name: nr.Indicator.Name, Weight: points(s, weight), Score: points(s, nr.Score)}
+			l.Shown = Level1Shown{Weight: s.FormatPoints(weight), Score: s.FormatPoints(nr.Score)}
 			if nr.Reduced() {
-				l.Weight, l.Declared = s.FormatPoints(nr.Weight), s.FormatPoints(nr.DeclaredWeight())
+				l.Weight, l.Declared = points(s, nr.Weight), points(s, nr.DeclaredWeight())
+				l.Shown.Weight, l.Shown.Declared = s.FormatPoints(nr.Weight), s.FormatPoints(nr.DeclaredWeight())
 			}
 			if !nr.Deducted.IsZero() {
-				l.Deducted = s.FormatPoints(nr.Deducted)
+				l.Deducted, l.Shown.Deducted = points(s, nr.Deducted), s.FormatPoints(nr.Deducted)
 			}
 			if nr.NA {
-				l.Score = notApplicable
+				l.Score, l.Shown.Score = "", notApplicable
 			}
 			if nr.HasRate() {
-				l.Rate = s.FormatPercent(nr.Rate())
+				l.Rate, l.Shown.Rate = fraction(s, nr.Rate()), s.FormatPercent(nr.Rate())
 			}
 			d.Level1 = append(d.Level1, l)
 		}
 		for _, ded := range r.Deductions {
-			d.Deductions = append(d.Deductions, DeductionReport{Level1: ded.Level1, Name: ded.Name, Loss: s.FormatPoints(ded.Loss)})
+			d.Deductions = append(d.Deductions, DeductionReport{Level1: ded.Level1, Name: ded.Name, Loss: points(s, ded.Loss), Shown: DeductionShown{Loss: s.FormatPoints(ded.Loss)}})
 		}
 		out = append(out, d)
 	}
 	return out
 }
 
-// writeReport writes the report atomically.
-func writeReport(path string, r *Report) error {
-	data, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
+// encodeReport writes the report, with its summary, as indented JSON.
+func encodeReport(w io.Writer, r *Report) error {
+	r.summarize()
+	if r.Skipped == nil {
+		r.Skipped = []skippedFile{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// writeReport writes the report atomically to path, or to stdout when
+// path is "-".
+func writeReport(path string, stdout io.Writer, r *Report) error {
+	if path == "-" {
+		return encodeReport(stdout, r)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
 	return sheet.WriteAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(append(data, '\n'))
-		return err
+		return encodeReport(w, r)
 	})
 }

@@ -152,10 +152,10 @@ func TestSeedSampleResult(t *testing.T) {
 		t.Fatalf("report for seed.xlsx: %+v", seed)
 	}
 	d := seed.Departments[0]
-	if d.Total != "87.96" || d.Rate != "87.96%" || d.Grade != "良" || d.Rank != 1 {
+	if d.Total != "87.96" || d.Rate != "0.8796" || d.Shown.Total != "87.96" || d.Shown.Rate != "87.96%" || d.Grade != "良" || d.GradeLabel != "良" || d.Rank != 1 {
 		t.Errorf("report department %+v", d)
 	}
-	if l := d.Level1[2]; l.Name != "履职效能" || l.Weight != "64.00" || l.Score != "54.43" || l.Rate != "85.04%" {
+	if l := d.Level1[2]; l.Name != "履职效能" || l.Weight != "64.00" || l.Score != "54.43" || l.Rate != "0.8504" || l.Shown.Rate != "85.04%" || l.Shown.Score != "54.43" {
 		t.Errorf("report level-1 %+v", l)
 	}
 }
@@ -231,7 +231,7 @@ func TestBureauSampleResult(t *testing.T) {
 			t.Fatalf("report has %d departments", len(f.Departments))
 		}
 		for _, d := range f.Departments {
-			if row := rows[d.Name]; row[cols["总分"]] != d.Total || row[cols["等级"]] != d.Grade {
+			if row := rows[d.Name]; row[cols["总分"]] != d.Shown.Total || row[cols["等级"]] != d.Grade {
 				t.Errorf("report %s %s %s, workbook %s %s", d.Name, d.Total, d.Grade, row[cols["总分"]], row[cols["等级"]])
 			}
 		}

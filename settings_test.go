@@ -25,7 +25,7 @@ func TestSettingsFile(t *testing.T) {
 	got := map[string]string{}
 	for _, f := range rep.Files {
 		for _, d := range f.Departments {
-			got[filepath.Base(f.Path)] = d.Name + " " + d.Total
+			got[filepath.Base(f.Path)] = d.Name + " " + string(d.Total)
 		}
 	}
 	want := map[string]string{"a.xlsx": "市统计局 85.00", "b.xlsx": "市审计局 86.00"}

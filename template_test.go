@@ -299,7 +299,7 @@ func TestTemplateRoundTrip(t *testing.T) {
 	first := want.Files[0].Departments[0]
 	for _, r := range rows {
 		if len(r) > 1 && r[1] == first.Name {
-			found = strings.Contains(strings.Join(r, "|"), "|"+first.Total+"|")
+			found = strings.Contains(strings.Join(r, "|"), "|"+first.Shown.Total+"|")
 		}
 	}
 	if !found {
@@ -329,7 +329,7 @@ func totals(r Report) string {
 	var b strings.Builder
 	for _, f := range r.Files {
 		for _, d := range f.Departments {
-			b.WriteString(d.Name + " " + d.Total + " " + d.Grade + "\n")
+			b.WriteString(d.Name + " " + string(d.Total) + " " + d.Grade + "\n")
 		}
 	}
 	return b.String()
@@ -388,11 +388,11 @@ func TestTemplatePerDepartment(t *testing.T) {
 	wantTotal := ""
 	for _, d := range want.Files[0].Departments {
 		if d.Name == "市民政局" {
-			wantTotal = d.Total
+			wantTotal = d.Shown.Total
 		}
 	}
 	d := got.Files[0].Departments
-	if len(d) != 1 || d[0].Name != perDepartmentName || d[0].Total != wantTotal || wantTotal == "" {
+	if len(d) != 1 || d[0].Name != perDepartmentName || d[0].Shown.Total != wantTotal || wantTotal == "" {
 		t.Errorf("departments %+v, want %s with %s", d, perDepartmentName, wantTotal)
 	}
 }
@@ -562,5 +562,9 @@ func TestTemplateVeto(t *testing.T) {
 		if g := fmt.Sprintf("%s %s %d", d.Total, d.Grade, len(d.Veto)); g != want[d.Name] {
 			t.Errorf("%s: %s, want %s", d.Name, g, want[d.Name])
 		}
+	}
+	// The summary counts the vetoed department under its band, 差.
+	if g := got.Summary.Departments.ByGrade; len(g) != 2 || g["良"] != 1 || g["差"] != 1 {
+		t.Errorf("summary by grade %v, want 良 1 and 差 1", g)
 	}
 }

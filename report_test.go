@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReportOnStdout: --report - prints the report, and only it, on
+// stdout: numbers as JSON numbers with the digits shown, the shown text
+// beside them, and a summary that adds up; the per-workbook lines and the
+// tally go to stderr.
+func TestReportOnStdout(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"perfeval", "run", "samples", "--out", out, "--report", "-"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(stdout.Bytes(), &raw); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", err, stdout.String())
+	}
+	for _, want := range []string{`"total": 87.96,`, `"rate": 0.8796,`, `"total": "87.96",`, `"rate": "87.96%"`, `"rate": 0.8893,`} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("report lacks %s", want)
+		}
+	}
+	for _, want := range []string{"seed.xlsx：1 个部门，0 条警告", "工作簿  共 5 个：5 个通过"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	var r Report
+	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	s := r.Summary
+	if s.Workbooks.Total != len(r.Files) || s.Workbooks.OK != len(r.Files) || s.Skipped != len(r.Skipped) {
+		t.Errorf("summary %+v: %d files, %d skipped", s, len(r.Files), len(r.Skipped))
+	}
+	departments, byGrade := 0, map[string]int{}
+	for _, f := range r.Files {
+		for _, d := range f.Departments {
+			departments++
+			byGrade[d.GradeLabel]++
+			if string(d.Total) != d.Shown.Total {
+				t.Errorf("%s: total %s shown %s", d.Name, d.Total, d.Shown.Total)
+			}
+		}
+	}
+	if s.Departments.Total != departments || len(s.Departments.ByGrade) != len(byGrade) {
+		t.Errorf("summary departments %+v, want %d %v", s.Departments, departments, byGrade)
+	}
+	for g, n := range byGrade {
+		if s.Departments.ByGrade[g] != n {
+			t.Errorf("summary grade %s: %d, want %d", g, s.Departments.ByGrade[g], n)
+		}
+	}
+}
+
+// TestNumberJSON: a Number is written with exactly its digits, "" as null,
+// and read back the same.
+func TestNumberJSON(t *testing.T) {
+	type doc struct {
+		A, B Number
+		C    Number `json:",omitempty"`
+	}
+	data, err := json.Marshal(doc{A: "87.96", B: ""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(data) != `{"A":87.96,"B":null}` {
+		t.Errorf("marshal: %s", data)
+	}
+	var back doc
+	if err := json.Unmarshal([]byte(`{"A":0.8796,"B":null,"C":100.00}`), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.A != "0.8796" || back.B != "" || back.C != "100.00" {
+		t.Errorf("unmarshal: %+v", back)
+	}
+}
