@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -178,9 +180,11 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 		}
 		return withHint(failf(lang, "无法写入 %s：%s", "cannot write %s: %s", what, writeCause(lang, err)), writeHint(lang, err))
 	}
-	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+	removeIfEmpty, err := makeOutDir(opts.Out)
+	if err != nil {
 		return setupFailed(opts.Out, err)
 	}
+	defer removeIfEmpty()
 	cleanStale(opts.Out, opts.Log)
 	if opts.TmpDir, err = os.MkdirTemp(opts.Out, sheet.TempPattern()); err != nil {
 		return setupFailed(opts.Out, err)
@@ -239,6 +243,7 @@ feed:
 	for i := range outcomes {
 		if !done[i] { // never started: the run was interrupted first
 			outcomes[i] = interrupted(inputs[i], lang)
+			printFile(opts.Stdout, io.Discard, lang, outcomes[i].report) // its line; the closing message says why
 		}
 		switch outcomes[i].report.Status {
 		case statusInterrupted:
@@ -354,7 +359,7 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	lang := opts.Lang
 	defer func() {
 		o.took = time.Since(start)
-		opts.Log.Debug().Str("file", in).Str("status", o.report.Status).Dur("took", o.took).Msg("processed")
+		opts.Log.Debug().Str("file", in).Str("status", o.report.Status).Int64("took_ms", o.took.Milliseconds()).Msg("processed")
 	}()
 	if ctx.Err() != nil {
 		return interrupted(in, lang)
@@ -552,15 +557,32 @@ func sameFile(a, b string) (bool, error) {
 const maxPrinted = 20
 
 // printFile tells the person at the terminal what happened to one file:
-// results on stdout, problems on stderr.
+// one line on stdout whatever its status, problems on stderr.
 func printFile(stdout, stderr io.Writer, lang string, fr FileReport) {
 	L := lang
 	errs, warns := problemCounts(fr)
-	switch {
-	case fr.Status == statusOK && fr.Output != "":
+	why := "" // why a file is unreadable (its first problem) or failed (its last, the write's)
+	if n := len(fr.Problems); n > 0 {
+		why = fr.Problems[0].Message
+		if fr.Status == statusFailed {
+			why = fr.Problems[n-1].Message
+		}
+	}
+	switch fr.Status {
+	case statusOK:
 		fmt.Fprintf(stdout, tr(L, "%s：%s 个部门，%s 条警告 → %s\n", "%s: %s, %s → %s\n"), fr.Path, count(L, len(fr.Departments), "department"), count(L, warns, "warning"), fr.Output)
-	case fr.Status == statusInvalid:
-		fmt.Fprintf(stderr, tr(L, "perfeval: %s：%s 个错误，未生成结果\n", "perfeval: %s: %s, no result written\n"), fr.Path, count(L, errs, "error"))
+	case statusInvalid:
+		to := ""
+		if fr.Annotated != "" {
+			to = fmt.Sprintf(tr(L, "，标注副本 → %s", "; annotated copy → %s"), fr.Annotated)
+		}
+		fmt.Fprintf(stdout, tr(L, "%s：%s 个错误，%s 条警告，未生成结果%s\n", "%s: %s, %s, no result written%s\n"), fr.Path, count(L, errs, "error"), count(L, warns, "warning"), to)
+	case statusUnreadable:
+		fmt.Fprintf(stdout, tr(L, "%s：无法读取（%s）\n", "%s: unreadable (%s)\n"), fr.Path, why)
+	case statusFailed:
+		fmt.Fprintf(stdout, tr(L, "%s：输出写入失败（%s）\n", "%s: failed (%s)\n"), fr.Path, why)
+	case statusInterrupted:
+		fmt.Fprintf(stdout, tr(L, "%s：已中断，没有写出任何文件\n", "%s: interrupted, nothing written\n"), fr.Path)
 	}
 	printProblems(stderr, "perfeval: ", lang, fr)
 	if fr.Annotated != "" {
@@ -573,7 +595,7 @@ func printFile(stdout, stderr io.Writer, lang string, fr FileReport) {
 func printProblems(w io.Writer, prefix, lang string, fr FileReport) {
 	hints := map[string]bool{}
 	printed := 0
-	for _, p := range fr.Problems {
+	for _, p := range errorsFirst(fr.Problems) { // blocking errors are never hidden behind the cap
 		if printed >= maxPrinted {
 			break
 		}
@@ -608,6 +630,23 @@ func printProblems(w io.Writer, prefix, lang string, fr FileReport) {
 		}
 		fmt.Fprintf(w, tr(lang, "%s%s：另有 %d 条问题未列出，%s\n", "%s%s: %d more problems not listed; %s\n"), prefix, fr.Path, rest, where)
 	}
+}
+
+// errorsFirst is problems with the errors before the warnings, each in
+// their order.
+func errorsFirst(problems []ProblemReport) []ProblemReport {
+	out := slices.Clone(problems)
+	slices.SortStableFunc(out, func(a, b ProblemReport) int {
+		return cmp.Compare(severityRank(a.Severity), severityRank(b.Severity))
+	})
+	return out
+}
+
+func severityRank(severity string) int {
+	if severity == "error" {
+		return 0
+	}
+	return 1
 }
 
 // printTally prints the run's closing table on stdout: workbooks by

@@ -253,7 +253,7 @@ func (w *watcher) process(ctx context.Context, path string) {
 		c.attempts++
 		wait := w.opts.Settle << c.attempts
 		c.notBefore = time.Now().Add(wait)
-		w.opts.Log.Info().Str("file", path).Int("attempt", c.attempts).Dur("retry_in", wait).Msg("does not open yet; still being copied?")
+		w.opts.Log.Info().Str("file", path).Int("attempt", c.attempts).Str("retry_in", wait.String()).Msg("does not open yet; still being copied?")
 		return
 	}
 	delete(w.pending, path)

@@ -404,3 +404,30 @@ func skipSettingsFile(inputs []string, skipped []skippedFile, settings, lang str
 	}
 	return kept, skipped
 }
+
+// makeOutDir creates the output folder and its missing parents, and
+// returns a function that removes again those it created and left empty
+// (a run whose inputs were all missing or unreadable leaves no empty
+// folder behind).
+func makeOutDir(dir string) (removeIfEmpty func(), err error) {
+	var created []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		created = append(created, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return func() {}, err
+	}
+	return func() {
+		for _, d := range created { // innermost first; os.Remove keeps a folder that is not empty
+			if os.Remove(d) != nil {
+				return
+			}
+		}
+	}, nil
+}
