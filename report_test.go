@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,5 +82,41 @@ func TestNumberJSON(t *testing.T) {
 	}
 	if back.A != "0.8796" || back.B != "" || back.C != "100.00" {
 		t.Errorf("unmarshal: %+v", back)
+	}
+}
+
+// TestReportJQExample runs the jq example of docs/report.md on the
+// samples' report and compares its output with the one the doc shows
+// (skipped without jq).
+func TestReportJQExample(t *testing.T) {
+	jq, err := exec.LookPath("jq")
+	if err != nil {
+		t.Skip("jq is not installed")
+	}
+	doc, err := os.ReadFile(filepath.Join("docs", "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	_, rest, _ := strings.Cut(text, "## Departments below 80, with jq")
+	_, rest, _ = strings.Cut(rest, "\njq -r '")
+	program, rest, _ := strings.Cut(rest, "' out/report.json")
+	_, rest, _ = strings.Cut(rest, "prints (tab-separated):\n\n```\n")
+	want, _, _ := strings.Cut(rest, "```")
+	if program == "" || want == "" {
+		t.Fatal("docs/report.md: the jq example or its output is not found")
+	}
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.json")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"perfeval", "run", "samples", "--out", filepath.Join(dir, "out"), "--report", report}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	got, err := exec.Command(jq, "-r", program, report).Output()
+	if err != nil {
+		t.Fatalf("jq: %v", err)
+	}
+	if string(got) != want {
+		t.Errorf("jq prints\n%s\ndocs/report.md shows\n%s", got, want)
 	}
 }
