@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -141,6 +142,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Name:      "perfeval",
 		Usage:     "score department expenditure performance evaluation workbooks (部门整体支出绩效评价)",
 		UsageText: "perfeval run [flags] PATH...\n   perfeval check [flags] PATH...\n   perfeval watch [flags] INBOX\n   perfeval template [flags] SOURCE -o FILE",
+		Version:   versionText(),
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Commands: []*cli.Command{
@@ -161,6 +163,46 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 	}
 	return app
+}
+
+// versionText says which perfeval this is, from the module's build
+// information: its version, the VCS revision and time when built from a
+// checkout, and the Go version.
+func versionText() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var revision, at, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = "+dirty"
+			}
+		}
+	}
+	if revision != "" {
+		v += " " + revision + modified
+	}
+	if at != "" {
+		v += " " + at
+	}
+	return v + " " + info.GoVersion
+}
+
+func init() {
+	// --version only: -v stays free for the commands.
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version and exit"}
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "perfeval %s\n", c.App.Version) }
 }
 
 // commonFlags are the flags every command takes.
@@ -232,8 +274,11 @@ func reorderArgs(app *cli.App, args []string) []string {
 			positional = append(positional, a)
 			continue
 		}
-		flags = append(flags, a)
 		name := strings.TrimLeft(a, "-")
+		if name == "h" || name == "help" { // -h anywhere: the command's help, whatever else is given
+			return []string{args[0], "help", args[1]}
+		}
+		flags = append(flags, a)
 		if strings.Contains(name, "=") {
 			continue
 		}
