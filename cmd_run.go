@@ -301,7 +301,8 @@ func statusError(r *Report) error {
 type outcome struct {
 	report   FileReport
 	settings calc.Settings
-	results  []calc.Result
+	results  []calc.Result   // while its outputs are written; dropped after
+	rows     sheet.BatchRows // what the batch summary shows of it
 	sha256   string
 	took     time.Duration
 	openErr  error // why the file could not be read
@@ -348,12 +349,19 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	if ctx.Err() != nil {
 		return interrupted(in, lang)
 	}
-	if err := checkRegular(in); err == nil {
-		o.sha256 = fileSHA256(in)
-	}
 	ins := inspect(ctx, in, opts.inspectOptions)
 	if ins.Book != nil {
 		defer ins.Book.Close()
+	}
+	// The input's hash, taken when it was read; a file too large to be
+	// read was not, and is hashed here.
+	switch {
+	case ins.Book != nil:
+		o.sha256 = ins.Book.SHA256
+	case sheet.FileSHA256(ins.OpenErr) != "":
+		o.sha256 = sheet.FileSHA256(ins.OpenErr)
+	case errors.Is(ins.OpenErr, sheet.ErrTooLarge), ins.Panic != nil:
+		o.sha256 = fileSHA256(in)
 	}
 	if ctx.Err() != nil || errors.Is(ins.OpenErr, context.Canceled) || errors.Is(ins.OpenErr, context.DeadlineExceeded) {
 		return interrupted(in, lang)
@@ -388,6 +396,9 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 			}
 			o.report.Split = files
 		}
+		// The detailed results are not needed any more: the batch
+		// summary keeps only its own rows.
+		o.rows, o.results = sheet.NewBatchRows(o.results), nil
 	case statusInvalid:
 		if same, _ := sameFile(in, names.annotated); same {
 			return o.refuse(lang, names.annotated)
@@ -478,7 +489,7 @@ func batchFiles(outcomes []outcome) []sheet.BatchFile {
 		errs, warns := problemCounts(o.report)
 		bf := sheet.BatchFile{
 			Path: o.report.Path, Status: o.report.Status, Errors: errs, Warnings: warns,
-			Output: o.report.Output, Annotated: o.report.Annotated, Settings: o.settings, Results: o.results,
+			Output: o.report.Output, Annotated: o.report.Annotated, Settings: o.settings, Rows: o.rows,
 		}
 		if len(o.report.Split) > 0 {
 			bf.SplitDir = filepath.Dir(o.report.Split[0])
