@@ -78,10 +78,19 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 // at random, so a rerun would not give the same bytes, and the person who
 // has the password protects or stores the result as needed.
 func saveMarked(f *excelize.File, path string, m Mark) error {
+	return saveMarkedCols(f, path, m, nil)
+}
+
+// saveMarkedCols is saveMarked that also puts the column widths of
+// streamed sheets in (see firstActive).
+func saveMarkedCols(f *excelize.File, path string, m Mark, cols map[string]*streamedSheet) error {
 	if err := setMark(f, m); err != nil {
 		return err
 	}
-	return saveWorkbook(f, path, excelize.Options{}) // no Password: written in the clear
+	if len(cols) == 0 {
+		return saveWorkbook(f, path, excelize.Options{}) // no Password: written in the clear
+	}
+	return saveFirstActive(f, path, "", m, cols)
 }
 
 // saveWorkbook writes f atomically at path. The bytes are the same for the

@@ -54,6 +54,7 @@ func WriteBatchSummary(path, lang string, files []BatchFile) error {
 	if err != nil {
 		return err
 	}
+	defer base.close()
 	// One writer per number of decimals (workbooks may show 1 or 2), all
 	// sizing the same columns.
 	writers := map[int32]*writer{base.s.Decimals: base}
@@ -208,7 +209,7 @@ func WriteBatchSummary(path, lang string, files []BatchFile) error {
 		return err
 	}
 	f.SetActiveSheet(0)
-	return saveMarked(f, path, Mark{Kind: KindBatchSummary})
+	return saveMarkedCols(f, path, Mark{Kind: KindBatchSummary}, base.streamed)
 }
 
 // OrderGrades puts grade labels best first: the usual grade words in

@@ -38,6 +38,7 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 	if err != nil {
 		return err
 	}
+	defer w.close()
 	L := w.L
 	sheet := L.DeptSheet
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
@@ -150,7 +151,7 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 	}
 	f.SetActiveSheet(0)
 	source.Kind, source.Department = KindDepartment, r.Department
-	return saveMarked(f, path, source)
+	return saveMarkedCols(f, path, source, w.streamed)
 }
 
 // departmentTitle is "2021年度<department>部门整体支出绩效评价结果".

@@ -65,6 +65,8 @@ func (b *Book) WriteResult(path string, out Output) error {
 	if err != nil {
 		return err
 	}
+	defer w.close()
+	w.tmpDir = b.opt.TmpDir
 	summary := uniqueSheetName(f, w.L.Summary)
 	if err := w.summary(summary, out.Results); err != nil {
 		return fmt.Errorf("writing %s: %w", summary, err)
@@ -79,7 +81,7 @@ func (b *Book) WriteResult(path string, out Output) error {
 	}
 	m := out.Mark
 	m.Kind = KindResult
-	return saveFirstActive(f, path, summary, m)
+	return saveFirstActive(f, path, summary, m, w.streamed)
 }
 
 // uniqueSheetName is name, or name (2), … when the input has that sheet.
@@ -127,12 +129,21 @@ type writer struct {
 	grades                                                                    [4]int
 	widths                                                                    map[string]map[int]float64
 
-	out *sheetOut // the sheet being streamed, or nil
+	out      *sheetOut                 // the sheet being streamed, or nil
+	streamed map[string]*streamedSheet // by sheet, for saving
+	tmpDir   string                    // where large streamed sheets spool; "": the system's
+}
+
+// close removes the streamed sheets' temporary files.
+func (w *writer) close() {
+	for _, s := range w.streamed {
+		s.rows.Close()
+	}
 }
 
 // newWriter makes a writer and its styles.
 func newWriter(f *excelize.File, lang string, s calc.Settings) (*writer, error) {
-	w := &writer{f: f, lang: lang, L: LabelsFor(lang), s: s, widths: map[string]map[int]float64{}}
+	w := &writer{f: f, lang: lang, L: LabelsFor(lang), s: s, widths: map[string]map[int]float64{}, streamed: map[string]*streamedSheet{}}
 	return w, w.styles()
 }
 
@@ -257,21 +268,13 @@ func (w *writer) setTitle(sheet, cell, text string) error {
 
 // merge merges a range of cells.
 func (w *writer) merge(sheet, from, to string) error {
-	if o := w.out; o != nil && o.name == sheet {
-		if o.sw != nil {
-			return o.sw.MergeCell(from, to)
-		}
-		return nil
-	}
 	return w.f.MergeCell(sheet, from, to)
 }
 
 // rowHeight sets a row's height.
 func (w *writer) rowHeight(sheet string, row int, height float64) error {
 	if o := w.out; o != nil && o.name == sheet {
-		if o.sw == nil {
-			o.heights[row] = height
-		}
+		o.heights[row] = height
 		return nil
 	}
 	return w.f.SetRowHeight(sheet, row, height)
@@ -299,6 +302,10 @@ func (w *writer) setRate(sheet string, col, row int, rate decimal.Decimal, bold 
 }
 
 func (w *writer) fit(sheet string, col int, width float64) {
+	if o := w.out; o != nil && o.name == sheet {
+		o.fit(col, width)
+		return
+	}
 	if w.widths[sheet] == nil {
 		w.widths[sheet] = map[int]float64{}
 	}
@@ -693,7 +700,6 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 	}
 	L := w.L
 	blocks, groups := ratesBlocks(results)
-	firstDept := 0 // the first department column of every block
 	layout := func() error {
 		if err := w.setTitle(sheet, "A1", L.RatesTitle); err != nil {
 			return err
@@ -725,9 +731,6 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 				}
 			}
 			weightCol := depth + 1
-			if firstDept == 0 || weightCol+1 < firstDept {
-				firstDept = weightCol + 1
-			}
 			if err := w.set(sheet, weightCol, row, L.Weight, w.header); err != nil {
 				return err
 			}
@@ -814,25 +817,7 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 		}
 		return nil
 	}
-	// The indicator and weight columns are fitted one by one; the
-	// departments' columns, as many as 16,380, share one width (the
-	// widest), so that they are set in one range.
-	return w.stream(sheet, layout, func(measured map[int]float64) []colRange {
-		widths := map[int]float64{}
-		common, last := 0.0, 0
-		for c, width := range measured {
-			if firstDept > 0 && c >= firstDept {
-				common, last = max(common, width), max(last, c)
-				continue
-			}
-			widths[c] = width
-		}
-		out := widthRanges(widths, 40)
-		if last > 0 {
-			out = append(out, colRange{firstDept, last, min(max(common+1, 6), 40)})
-		}
-		return out
-	})
+	return w.stream(sheet, layout, func(measured map[int]float64) []colRange { return widthRanges(measured, 40) })
 }
 
 // checks writes the problem list, each cell linked to its place.

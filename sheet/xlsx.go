@@ -35,6 +35,7 @@ type pkg struct {
 
 	stylesPath string
 	workbook   string // the workbook part's path
+	layoutOnly bool   // sheets and parts only: no shared strings
 }
 
 type sheetPart struct {
@@ -78,6 +79,31 @@ func openPkg(ctx context.Context, data []byte, limit, partMax int64) (*pkg, erro
 		return nil, err
 	}
 	return p, nil
+}
+
+// openLayout reads only a package's workbook and relationships: its
+// sheets' names and parts, for rewriting the package.
+func openLayout(data []byte) (*pkg, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	p := &pkg{ctx: context.Background(), files: map[string]*zip.File{}, limit: 1 << 62, partMax: 1 << 62, layoutOnly: true}
+	for _, f := range zr.File {
+		p.files[strings.TrimPrefix(f.Name, "/")] = f
+	}
+	p.workbook = "xl/workbook.xml"
+	if rels, err := p.rels("_rels/.rels"); err == nil {
+		for _, r := range rels {
+			if strings.HasSuffix(r.typ, "/officeDocument") {
+				p.workbook = r.target("")
+			}
+		}
+	}
+	if p.files[p.workbook] == nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, errNoWorkbook)
+	}
+	return p, p.readWorkbook(p.workbook)
 }
 
 // open opens a part for streaming, counting what it unpacks.
@@ -249,7 +275,7 @@ func (p *pkg) readWorkbook(wbPath string) error {
 		styles = "xl/styles.xml"
 	}
 	p.stylesPath = styles
-	if sharedStrings != "" && p.files[sharedStrings] != nil {
+	if sharedStrings != "" && p.files[sharedStrings] != nil && !p.layoutOnly {
 		return p.readSharedStrings(sharedStrings)
 	}
 	return nil
