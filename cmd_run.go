@@ -376,6 +376,9 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 			}
 		}
 		o.settings, o.results = ins.Workbook.Settings, ins.Workbook.Results
+		// The cells as read are not needed to write results (only an
+		// annotated copy shows them): let them go before writing.
+		ins.Book.Tables, ins.Book.Settings = nil, nil
 		err := writeWith(names.result, func() error {
 			return ins.Book.WriteResult(names.result, sheet.Output{Mark: source, Lang: lang, Settings: o.settings, Results: o.results, Problems: ins.sheetProblems(lang)})
 		})
