@@ -450,6 +450,8 @@ func writeCause(lang string, err error) string {
 		return tr(lang, "磁盘已满", "the disk is full") + " (" + err.Error() + ")"
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
 		return tr(lang, "没有写入权限", "permission denied") + " (" + err.Error() + ")"
+	case errors.Is(err, sheet.ErrSheetLimit):
+		return tr(lang, "超出 Excel 工作表的上限（16,384 列、1,048,576 行）", "past Excel's sheet limits (16,384 columns, 1,048,576 rows)") + " (" + err.Error() + ")"
 	}
 	return err.Error()
 }
@@ -463,6 +465,8 @@ func writeHint(lang string, err error) string {
 		return tr(lang, "清理输出文件夹所在磁盘的空间后重新运行", "free space on the output folder's disk and run again")
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
 		return tr(lang, "检查输出文件夹的写入权限，或换一个输出文件夹（--out）", "check that the output folder is writable, or choose another one (--out)")
+	case errors.Is(err, sheet.ErrSheetLimit):
+		return tr(lang, "把工作簿拆成几个较小的工作簿（或分批运行）后重新运行", "split the workbook (or the run) into smaller ones and run again")
 	}
 	return tr(lang, "检查输出文件夹是否可写、磁盘是否已满", "check that the output folder is writable and the disk is not full")
 }
