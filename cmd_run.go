@@ -202,6 +202,9 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 					if err := opts.audit.Log(outcomes[next]); err != nil && auditErr == nil {
 						auditErr = err
 					}
+					if opts.Report == "" { // only the tally and the batch summary are left to write
+						outcomes[next].compact()
+					}
 					next++
 				}
 				mu.Unlock()
@@ -307,6 +310,16 @@ type outcome struct {
 	took     time.Duration
 	openErr  error // why the file could not be read
 	writeErr error // an output could not be written
+}
+
+// compact drops what only the report shows of each department (its
+// level-1 scores and deductions), once the file is printed and logged: a
+// run without --report then holds a few names and numbers per workbook.
+func (o *outcome) compact() {
+	for i := range o.report.Departments {
+		d := &o.report.Departments[i]
+		d.Level1, d.Deductions = nil, nil
+	}
 }
 
 // testHookWrite, when set, runs before each output of processFile is
