@@ -296,9 +296,12 @@ func (w *writer) setRate(sheet string, col, row int, rate decimal.Decimal, bold 
 	if bold {
 		style = w.boldPercent
 	}
-	err := w.set(sheet, col, row, w.s.Percent(rate).Div(calc.Hundred), style)
-	w.fit(sheet, col, float64(len(w.s.FormatPercent(rate))+2))
-	return err
+	// The column is as wide as the percentage shown ("88.93%"), which is
+	// never narrower than the fraction stored (0.8893 shown with as many
+	// decimals), so that one is not formatted.
+	p := w.s.Percent(rate)
+	w.fit(sheet, col, float64(len(p.StringFixed(w.s.Decimals))+1+2))
+	return w.put(sheet, col, row, p.Div(calc.Hundred).InexactFloat64(), style)
 }
 
 func (w *writer) fit(sheet string, col int, width float64) {
