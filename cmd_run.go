@@ -219,6 +219,9 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 					if err := opts.audit.Log(outcomes[next]); err != nil && auditErr == nil {
 						auditErr = err
 					}
+					if opts.Report == "" { // only the tally and the batch summary are left to write
+						outcomes[next].compact()
+					}
 					next++
 				}
 				mu.Unlock()
@@ -317,11 +320,22 @@ func statusError(r *Report) error {
 type outcome struct {
 	report   FileReport
 	settings calc.Settings
-	results  []calc.Result
+	results  []calc.Result   // while its outputs are written; dropped after
+	rows     sheet.BatchRows // what the batch summary shows of it
 	sha256   string
 	took     time.Duration
 	openErr  error // why the file could not be read
 	writeErr error // an output could not be written
+}
+
+// compact drops what only the report shows of each department (its
+// level-1 scores and deductions), once the file is printed and logged: a
+// run without --report then holds a few names and numbers per workbook.
+func (o *outcome) compact() {
+	for i := range o.report.Departments {
+		d := &o.report.Departments[i]
+		d.Level1, d.Deductions = nil, nil
+	}
 }
 
 // testHookWrite, when set, runs before each output of processFile is
@@ -364,12 +378,19 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	if ctx.Err() != nil {
 		return interrupted(in, lang)
 	}
-	if err := checkRegular(in); err == nil {
-		o.sha256 = fileSHA256(in)
-	}
 	ins := inspect(ctx, in, opts.inspectOptions)
 	if ins.Book != nil {
 		defer ins.Book.Close()
+	}
+	// The input's hash, taken when it was read; a file too large to be
+	// read was not, and is hashed here.
+	switch {
+	case ins.Book != nil:
+		o.sha256 = ins.Book.SHA256
+	case sheet.FileSHA256(ins.OpenErr) != "":
+		o.sha256 = sheet.FileSHA256(ins.OpenErr)
+	case errors.Is(ins.OpenErr, sheet.ErrTooLarge), ins.Panic != nil:
+		o.sha256 = fileSHA256(in)
 	}
 	if ctx.Err() != nil || errors.Is(ins.OpenErr, context.Canceled) || errors.Is(ins.OpenErr, context.DeadlineExceeded) {
 		return interrupted(in, lang)
@@ -384,6 +405,9 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 			}
 		}
 		o.settings, o.results = ins.Workbook.Settings, ins.Workbook.Results
+		// The cells as read are not needed to write results (only an
+		// annotated copy shows them): let them go before writing.
+		ins.Book.Tables, ins.Book.Settings = nil, nil
 		err := writeWith(names.result, func() error {
 			return ins.Book.WriteResult(names.result, sheet.Output{Mark: source, Lang: lang, Settings: o.settings, Results: o.results, Problems: ins.sheetProblems(lang)})
 		})
@@ -404,6 +428,9 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 			}
 			o.report.Split = files
 		}
+		// The detailed results are not needed any more: the batch
+		// summary keeps only its own rows.
+		o.rows, o.results = sheet.NewBatchRows(o.results), nil
 	case statusInvalid:
 		if same, _ := sameFile(in, names.annotated); same {
 			return o.refuse(lang, names.annotated)
@@ -454,6 +481,8 @@ func writeCause(lang string, err error) string {
 		return tr(lang, "没有写入权限", "permission denied") + " (" + err.Error() + ")"
 	case errors.Is(err, sheet.ErrWriter):
 		return tr(lang, "写出工作簿的程序在这个工作簿上出错", "the workbook writer failed on this workbook") + " (" + err.Error() + ")"
+	case errors.Is(err, sheet.ErrSheetLimit):
+		return tr(lang, "超出 Excel 工作表的上限（16,384 列、1,048,576 行）", "past Excel's sheet limits (16,384 columns, 1,048,576 rows)") + " (" + err.Error() + ")"
 	}
 	return err.Error()
 }
@@ -469,6 +498,8 @@ func writeHint(lang string, err error) string {
 		return tr(lang, "检查输出文件夹的写入权限，或换一个输出文件夹（--out）", "check that the output folder is writable, or choose another one (--out)")
 	case errors.Is(err, sheet.ErrWriter):
 		return tr(lang, "其余文件照常处理；在 Excel 或 WPS 中打开并另存该工作簿后重试，仍失败请把该文件报告给 perfeval 维护人员", "the other files were processed; open and save the workbook in Excel or WPS and try again, and report the file to perfeval's maintainers if it still fails")
+	case errors.Is(err, sheet.ErrSheetLimit):
+		return tr(lang, "把工作簿拆成几个较小的工作簿（或分批运行）后重新运行", "split the workbook (or the run) into smaller ones and run again")
 	}
 	return tr(lang, "检查输出文件夹是否可写、磁盘是否已满", "check that the output folder is writable and the disk is not full")
 }
@@ -498,7 +529,7 @@ func batchFiles(outcomes []outcome) []sheet.BatchFile {
 		errs, warns := problemCounts(o.report)
 		bf := sheet.BatchFile{
 			Path: o.report.Path, Status: o.report.Status, Errors: errs, Warnings: warns,
-			Output: o.report.Output, Annotated: o.report.Annotated, Settings: o.settings, Results: o.results,
+			Output: o.report.Output, Annotated: o.report.Annotated, Settings: o.settings, Rows: o.rows,
 		}
 		if len(o.report.Split) > 0 {
 			bf.SplitDir = filepath.Dir(o.report.Split[0])

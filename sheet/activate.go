@@ -3,7 +3,6 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"html"
 	"io"
 	"regexp"
@@ -24,8 +23,9 @@ import (
 
 // saveFirstActive saves f atomically at path, marked m and never
 // encrypted, with the sheet named first moved to the front, active and the
-// only one selected.
-func saveFirstActive(f *excelize.File, path, first string, m Mark) error {
+// only one selected, and the column widths of streamed sheets (cols, see
+// insertCols) put in.
+func saveFirstActive(f *excelize.File, path, first string, m Mark, cols map[string]*streamedSheet) error {
 	if err := setMark(f, m); err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func saveFirstActive(f *excelize.File, path, first string, m Mark) error {
 		if err != nil {
 			return err
 		}
-		data, err := firstActive(buf.Bytes(), first)
+		data, err := firstActive(buf.Bytes(), first, cols)
 		if err != nil {
 			return err
 		}
@@ -55,20 +55,28 @@ var (
 // the views come before the sheet's data, after at most the column list.
 const headLimit = 4 << 20
 
-// firstActive rewrites a package so that the sheet named first is the
-// first, the active tab and the only selected one.
-func firstActive(data []byte, first string) ([]byte, error) {
-	p, err := openPkg(context.Background(), data, 1<<40, 1<<40)
+// firstActive rewrites a package so that the sheet named first (unless
+// first is "") is the first, the active tab and the only selected one,
+// and so that each sheet named in cols gets that <cols> element, the
+// column widths of a sheet excelize's StreamWriter wrote (setting them
+// through it, range by range, is quadratic in columns). Other parts are
+// copied raw.
+func firstActive(data []byte, first string, cols map[string]*streamedSheet) ([]byte, error) {
+	p, err := openLayout(data)
 	if err != nil || len(p.sheets) == 0 {
 		return data, err
 	}
 	wbPath := p.workbook
 	sheetParts := map[string]bool{}
+	colsOf := map[string]*streamedSheet{}
 	firstPath := ""
 	for _, sp := range p.sheets {
 		sheetParts[sp.path] = true
 		if sp.name == first {
 			firstPath = sp.path
+		}
+		if c, ok := cols[sp.name]; ok {
+			colsOf[sp.path] = c
 		}
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
@@ -79,7 +87,7 @@ func firstActive(data []byte, first string) ([]byte, error) {
 	zw := zip.NewWriter(&out)
 	for _, f := range zr.File {
 		switch {
-		case f.Name == wbPath:
+		case f.Name == wbPath && first != "":
 			part, err := readPart(f, headLimit)
 			if err != nil {
 				return nil, err
@@ -90,7 +98,11 @@ func firstActive(data []byte, first string) ([]byte, error) {
 			if err := writePart(zw, f, part, nil); err != nil {
 				return nil, err
 			}
-		case sheetParts[f.Name]:
+		case colsOf[f.Name] != nil:
+			if err := writeStreamed(zw, f, first != "", f.Name == firstPath, colsOf[f.Name]); err != nil {
+				return nil, err
+			}
+		case sheetParts[f.Name] && first != "":
 			if err := rewriteSheetHead(zw, f, f.Name == firstPath); err != nil {
 				return nil, err
 			}
@@ -193,6 +205,12 @@ func rewriteSheetHead(zw *zip.Writer, f *zip.File, selected bool) error {
 		rc.Close()
 		return copyRaw(zw, f)
 	}
+	newHead := append(selectView(views, selected), head[cut:]...)
+	return writePart(zw, f, newHead, rc)
+}
+
+// selectView sets or drops tabSelected in a sheet's views.
+func selectView(views []byte, selected bool) []byte {
 	edited := editTag(views, "sheetView", func(tag []byte) []byte {
 		tag = tabSelected.ReplaceAll(tag, nil)
 		if selected {
@@ -203,8 +221,35 @@ func rewriteSheetHead(zw *zip.Writer, f *zip.File, selected bool) error {
 	if !selected {
 		edited = tabSelected.ReplaceAll(edited, nil)
 	}
-	newHead := append(edited, head[cut:]...)
-	return writePart(zw, f, newHead, rc)
+	return edited
+}
+
+// writeStreamed writes a streamed sheet's part: the empty sheet excelize
+// wrote, with its views edited (when views), its widths and its rows.
+func writeStreamed(zw *zip.Writer, f *zip.File, views, selected bool, s *streamedSheet) error {
+	part, err := readPart(f, headLimit)
+	if err != nil {
+		return err
+	}
+	head, rows, tail, err := s.fill(part)
+	if err != nil {
+		return err
+	}
+	if views {
+		head = selectView(head, selected)
+	}
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, rows); err != nil {
+		return err
+	}
+	_, err = w.Write(tail)
+	return err
 }
 
 func readPart(f *zip.File, limit int64) ([]byte, error) {

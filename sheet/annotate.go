@@ -91,7 +91,7 @@ func (b *Book) WriteAnnotated(path, lang string, problems []Problem, source Mark
 		return fmt.Errorf("writing %s: %w", checks, err)
 	}
 	source.Kind = KindAnnotated
-	return saveFirstActive(f, path, checks, source)
+	return saveFirstActive(f, path, checks, source, nil)
 }
 
 // fillCell gives a cell a solid fill, keeping the rest of its style.

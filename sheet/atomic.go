@@ -93,10 +93,19 @@ func recoverWrite(err *error) {
 // at random, so a rerun would not give the same bytes, and the person who
 // has the password protects or stores the result as needed.
 func saveMarked(f *excelize.File, path string, m Mark) error {
+	return saveMarkedCols(f, path, m, nil)
+}
+
+// saveMarkedCols is saveMarked that also puts the column widths of
+// streamed sheets in (see firstActive).
+func saveMarkedCols(f *excelize.File, path string, m Mark, cols map[string]*streamedSheet) error {
 	if err := setMark(f, m); err != nil {
 		return err
 	}
-	return saveWorkbook(f, path, excelize.Options{}) // no Password: written in the clear
+	if len(cols) == 0 {
+		return saveWorkbook(f, path, excelize.Options{}) // no Password: written in the clear
+	}
+	return saveFirstActive(f, path, "", m, cols)
 }
 
 // saveWorkbook writes f atomically at path. The bytes are the same for the
@@ -122,8 +131,8 @@ func writeBuffer(f *excelize.File, opts ...excelize.Options) (*bytes.Buffer, err
 
 var defaultContentType = regexp.MustCompile(`<Default [^>]*>(</Default>)?`)
 
-// stableZip copies a workbook package to w with its [Content_Types].xml
-// defaults sorted; anything that is not a zip (an encrypted workbook) is
+// stableZip copies a workbook package to w with its parts in a stable
+// order and its [Content_Types].xml defaults sorted; anything that is not a zip (an encrypted workbook) is
 // copied as it is.
 func stableZip(data []byte, w io.Writer) error {
 	r, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
@@ -131,8 +140,18 @@ func stableZip(data []byte, w io.Writer) error {
 		_, err = w.Write(data)
 		return err
 	}
+	// excelize writes the parts of streamed sheets in map order: the
+	// parts go out [Content_Types].xml first, then by name.
+	files := append([]*zip.File(nil), r.File...)
+	sort.SliceStable(files, func(i, j int) bool {
+		a, b := files[i].Name, files[j].Name
+		if (a == "[Content_Types].xml") != (b == "[Content_Types].xml") {
+			return a == "[Content_Types].xml"
+		}
+		return a < b
+	})
 	zw := zip.NewWriter(w)
-	for _, file := range r.File {
+	for _, file := range files {
 		if file.Name != "[Content_Types].xml" {
 			raw, err := file.OpenRaw()
 			if err != nil {

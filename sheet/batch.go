@@ -18,8 +18,28 @@ type BatchFile struct {
 	Annotated string
 	SplitDir  string
 	Settings  calc.Settings
-	Results   []calc.Result // of an ok workbook
+	Rows      BatchRows // of an ok workbook
 }
+
+// BatchRows is what the batch summary shows of one workbook's departments,
+// in rank order: only their level-1 scores and rates, totals, grades and
+// ranks, so that a run holds this much per workbook, not its results.
+type BatchRows struct {
+	columns []level1Column
+	rows    []scoreRow
+}
+
+// NewBatchRows keeps of a workbook's results what the batch summary shows.
+func NewBatchRows(results []calc.Result) BatchRows {
+	b := BatchRows{columns: level1Columns(results), rows: make([]scoreRow, 0, len(results))}
+	for _, i := range calc.ByRank(results) {
+		b.rows = append(b.rows, newScoreRow(results[i]))
+	}
+	return b
+}
+
+// Len is the number of departments.
+func (b BatchRows) Len() int { return len(b.rows) }
 
 // WriteBatchSummary writes, atomically at path, the summary of a batch
 // run: every department of every workbook (file, sheet, department,
@@ -35,6 +55,7 @@ func WriteBatchSummary(path, lang string, files []BatchFile) (err error) {
 	if err != nil {
 		return err
 	}
+	defer base.close()
 	// One writer per number of decimals (workbooks may show 1 or 2), all
 	// sizing the same columns.
 	writers := map[int32]*writer{base.s.Decimals: base}
@@ -51,62 +72,72 @@ func WriteBatchSummary(path, lang string, files []BatchFile) (err error) {
 		return w, nil
 	}
 
-	// Departments.
+	// Departments, written row by row.
 	depts := L.BatchDepartments
 	if err := f.SetSheetName("Sheet1", depts); err != nil {
 		return err
 	}
-	var all []calc.Result
+	var l1 []level1Column // every workbook's level-1 indicators, in order of first appearance
+	seen := map[string]bool{}
 	for _, bf := range files {
-		all = append(all, bf.Results...)
+		for _, c := range bf.Rows.columns {
+			if !seen[c.name] {
+				seen[c.name] = true
+				l1 = append(l1, c)
+			}
+		}
 	}
-	l1 := level1Columns(all)
 	headers := []string{L.File, L.Sheet, L.Department}
 	for _, c := range l1 {
 		headers = append(headers, c.name+L.ScoreSuffix, c.name+L.RateSuffix)
 	}
 	headers = append(headers, L.Total, L.Rate, L.Grade, L.Rank)
-	if err := base.setTitle(depts, "A1", L.BatchTitle); err != nil {
-		return err
-	}
-	for i, h := range headers {
-		if err := base.set(depts, i+1, 2, h, base.header); err != nil {
-			return err
-		}
-	}
-	row := 3
 	grades := map[string]int{}
 	var gradeOrder []string
-	for _, bf := range files {
-		w, err := writerFor(bf.Settings)
-		if err != nil {
+	layout := func() error {
+		if err := base.setTitle(depts, "A1", L.BatchTitle); err != nil {
 			return err
 		}
-		for _, i := range calc.ByRank(bf.Results) {
-			r := bf.Results[i]
-			for col, v := range []string{bf.Path, r.Sheet, r.Department} {
-				if err := w.set(depts, col+1, row, v, w.text); err != nil {
-					return err
-				}
+		for i, h := range headers {
+			if err := base.set(depts, i+1, 2, h, base.header); err != nil {
+				return err
 			}
-			next, err := w.scoreCells(depts, row, 4, l1, r)
+		}
+		row := 3
+		clear(grades)
+		gradeOrder = gradeOrder[:0]
+		for _, bf := range files {
+			w, err := writerFor(bf.Settings)
 			if err != nil {
 				return err
 			}
-			if err := w.set(depts, next, row, r.Rank, w.text); err != nil {
-				return err
+			w.out = base.out
+			for _, r := range bf.Rows.rows {
+				for col, v := range []string{bf.Path, r.sheet, r.department} {
+					if err := w.set(depts, col+1, row, v, w.text); err != nil {
+						return err
+					}
+				}
+				next, err := w.scoreCells(depts, row, 4, l1, r)
+				if err != nil {
+					return err
+				}
+				if err := w.set(depts, next, row, r.rank, w.text); err != nil {
+					return err
+				}
+				if _, seen := grades[r.grade]; !seen {
+					gradeOrder = append(gradeOrder, r.grade)
+				}
+				grades[r.grade]++
+				row++
 			}
-			if _, seen := grades[r.Grade]; !seen {
-				gradeOrder = append(gradeOrder, r.Grade)
+			if w != base {
+				w.out = nil
 			}
-			grades[r.Grade]++
-			row++
 		}
+		return base.setPanes(depts, &excelize.Panes{Freeze: true, XSplit: 3, YSplit: 2, TopLeftCell: "D3", ActivePane: "bottomRight"})
 	}
-	if err := f.SetPanes(depts, &excelize.Panes{Freeze: true, XSplit: 3, YSplit: 2, TopLeftCell: "D3", ActivePane: "bottomRight"}); err != nil {
-		return err
-	}
-	if err := base.applyWidths(depts, 40); err != nil {
+	if err := base.stream(depts, layout, func(measured map[int]float64) []colRange { return widthRanges(measured, 40) }); err != nil {
 		return err
 	}
 
@@ -124,7 +155,7 @@ func WriteBatchSummary(path, lang string, files []BatchFile) (err error) {
 		"failed": L.StatusFailed, "interrupted": L.StatusInterrupted}
 	for i, bf := range files {
 		r := i + 2
-		values := []any{bf.Path, status[bf.Status], len(bf.Results), bf.Errors, bf.Warnings, bf.Output, bf.Annotated, bf.SplitDir}
+		values := []any{bf.Path, status[bf.Status], bf.Rows.Len(), bf.Errors, bf.Warnings, bf.Output, bf.Annotated, bf.SplitDir}
 		for col, v := range values {
 			if err := base.set(filesSheet, col+1, r, v, base.text); err != nil {
 				return err
@@ -179,7 +210,7 @@ func WriteBatchSummary(path, lang string, files []BatchFile) (err error) {
 		return err
 	}
 	f.SetActiveSheet(0)
-	return saveMarked(f, path, Mark{Kind: KindBatchSummary})
+	return saveMarkedCols(f, path, Mark{Kind: KindBatchSummary}, base.streamed)
 }
 
 // OrderGrades puts grade labels best first: the usual grade words in

@@ -40,6 +40,7 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 	if err != nil {
 		return err
 	}
+	defer w.close()
 	L := w.L
 	sheet := L.DeptSheet
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
@@ -155,7 +156,7 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 		return err
 	}
 	source.Kind, source.Department = KindDepartment, r.Department
-	return saveMarked(f, path, source)
+	return saveMarkedCols(f, path, source, w.streamed)
 }
 
 // markFacts is the custom document property of a per-department workbook

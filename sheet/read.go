@@ -238,6 +238,14 @@ func Open(ctx context.Context, path string, opt Options) (b *Book, err error) {
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			b, err = nil, fmt.Errorf("%w: the reader failed: %v", ErrCorrupt, p)
+		}
+		if err != nil { // the hash of an unreadable file, for the audit log
+			err = hashedError{sum: sum, err: err}
+		}
+	}()
 	if err := sniff(path, data, opt); err != nil {
 		return nil, err
 	}
@@ -283,6 +291,25 @@ func Open(ctx context.Context, path string, opt Options) (b *Book, err error) {
 	}
 	b.pkg, b.eval = nil, nil // every cell is read and computed: only the package stays, for writing
 	return b, nil
+}
+
+// hashedError is an error of Open on a file that was read (and hashed).
+type hashedError struct {
+	sum string
+	err error
+}
+
+func (e hashedError) Error() string { return e.err.Error() }
+func (e hashedError) Unwrap() error { return e.err }
+
+// FileSHA256 is the SHA-256 (hex) of the file that Open failed to read as
+// a workbook, when it was read, or "".
+func FileSHA256(err error) string {
+	var h hashedError
+	if errors.As(err, &h) {
+		return h.sum
+	}
+	return ""
 }
 
 // wrapRead keeps the reasons callers test for (size, interruption,

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -65,6 +66,8 @@ func (b *Book) WriteResult(path string, out Output) (err error) {
 	if err != nil {
 		return err
 	}
+	defer w.close()
+	w.tmpDir = b.opt.TmpDir
 	summary := uniqueSheetName(f, w.L.Summary)
 	if err := w.summary(summary, out.Results); err != nil {
 		return fmt.Errorf("writing %s: %w", summary, err)
@@ -79,7 +82,7 @@ func (b *Book) WriteResult(path string, out Output) (err error) {
 	}
 	m := out.Mark
 	m.Kind = KindResult
-	return saveFirstActive(f, path, summary, m)
+	return saveFirstActive(f, path, summary, m, w.streamed)
 }
 
 // uniqueSheetName is name, or name (2), … when the input has that sheet.
@@ -126,11 +129,22 @@ type writer struct {
 	title, header, text, wrap, bold, points, boldPoints, percent, boldPercent int
 	grades                                                                    [4]int
 	widths                                                                    map[string]map[int]float64
+
+	out      *sheetOut                 // the sheet being streamed, or nil
+	streamed map[string]*streamedSheet // by sheet, for saving
+	tmpDir   string                    // where large streamed sheets spool; "": the system's
+}
+
+// close removes the streamed sheets' temporary files.
+func (w *writer) close() {
+	for _, s := range w.streamed {
+		s.rows.Close()
+	}
 }
 
 // newWriter makes a writer and its styles.
 func newWriter(f *excelize.File, lang string, s calc.Settings) (*writer, error) {
-	w := &writer{f: f, lang: lang, L: LabelsFor(lang), s: s, widths: map[string]map[int]float64{}}
+	w := &writer{f: f, lang: lang, L: LabelsFor(lang), s: s, widths: map[string]map[int]float64{}, streamed: map[string]*streamedSheet{}}
 	return w, w.styles()
 }
 
@@ -195,27 +209,49 @@ func cellName(col, row int) string {
 
 // set writes a value with a style and remembers the column's width.
 func (w *writer) set(sheet string, col, row int, v any, style int) error {
-	cell := cellName(col, row)
-	var err error
+	var value any
+	width := -1.0
 	switch x := v.(type) {
 	case decimal.Decimal:
-		err = w.f.SetCellFloat(sheet, cell, x.InexactFloat64(), -1, 64)
-		w.fit(sheet, col, float64(len(x.StringFixed(w.s.Decimals))+2))
+		value = x.InexactFloat64()
+		width = float64(len(x.StringFixed(w.s.Decimals)) + 2)
 	case int:
-		err = w.f.SetCellInt(sheet, cell, int64(x))
-		w.fit(sheet, col, float64(len(fmt.Sprint(x))+2))
+		value = x
+		width = float64(len(fmt.Sprint(x)) + 2)
 	case nil:
 	case string:
 		if x != "" {
-			err = w.f.SetCellStr(sheet, cell, x)
-			w.fit(sheet, col, displayWidth(x))
+			value = x
+			width = displayWidth(x)
 		}
 	default:
 		s := fmt.Sprint(x)
-		err = w.f.SetCellStr(sheet, cell, s)
-		w.fit(sheet, col, displayWidth(s))
+		value = s
+		width = displayWidth(s)
 	}
-	if err != nil {
+	if width >= 0 {
+		w.fit(sheet, col, width)
+	}
+	return w.put(sheet, col, row, value, style)
+}
+
+// put writes a value (float64, int, string or nil) with a style (0: none),
+// to the sheet being streamed or to a loaded sheet.
+func (w *writer) put(sheet string, col, row int, value any, style int) error {
+	if o := w.out; o != nil && o.name == sheet {
+		return o.put(col, row, value, style)
+	}
+	cell := cellName(col, row)
+	var err error
+	switch x := value.(type) {
+	case float64:
+		err = w.f.SetCellFloat(sheet, cell, x, -1, 64)
+	case int:
+		err = w.f.SetCellInt(sheet, cell, int64(x))
+	case string:
+		err = w.f.SetCellStr(sheet, cell, x)
+	}
+	if err != nil || style == 0 {
 		return err
 	}
 	return w.f.SetCellStyle(sheet, cell, cell, style)
@@ -224,10 +260,25 @@ func (w *writer) set(sheet string, col, row int, v any, style int) error {
 // setTitle writes a title, which spans columns and so does not widen its
 // own.
 func (w *writer) setTitle(sheet, cell, text string) error {
-	if err := w.f.SetCellStr(sheet, cell, text); err != nil {
+	col, row, err := excelize.CellNameToCoordinates(cell)
+	if err != nil {
 		return err
 	}
-	return w.f.SetCellStyle(sheet, cell, cell, w.title)
+	return w.put(sheet, col, row, text, w.title)
+}
+
+// merge merges a range of cells.
+func (w *writer) merge(sheet, from, to string) error {
+	return w.f.MergeCell(sheet, from, to)
+}
+
+// rowHeight sets a row's height.
+func (w *writer) rowHeight(sheet string, row int, height float64) error {
+	if o := w.out; o != nil && o.name == sheet {
+		o.heights[row] = height
+		return nil
+	}
+	return w.f.SetRowHeight(sheet, row, height)
 }
 
 // setPoints writes a score or weight rounded for showing.
@@ -246,27 +297,62 @@ func (w *writer) setRate(sheet string, col, row int, rate decimal.Decimal, bold 
 	if bold {
 		style = w.boldPercent
 	}
-	err := w.set(sheet, col, row, w.s.Percent(rate).Div(calc.Hundred), style)
-	w.fit(sheet, col, float64(len(w.s.FormatPercent(rate))+2))
-	return err
+	// The column is as wide as the percentage shown ("88.93%"), which is
+	// never narrower than the fraction stored (0.8893 shown with as many
+	// decimals), so that one is not formatted.
+	p := w.s.Percent(rate)
+	w.fit(sheet, col, float64(len(p.StringFixed(w.s.Decimals))+1+2))
+	return w.put(sheet, col, row, p.Div(calc.Hundred).InexactFloat64(), style)
 }
 
 func (w *writer) fit(sheet string, col int, width float64) {
+	if o := w.out; o != nil && o.name == sheet {
+		o.fit(col, width)
+		return
+	}
 	if w.widths[sheet] == nil {
 		w.widths[sheet] = map[int]float64{}
 	}
 	w.widths[sheet][col] = max(w.widths[sheet][col], width)
 }
 
-// applyWidths sets readable column widths: contents' width within bounds.
+// applyWidths sets readable column widths on a loaded sheet: contents'
+// width within bounds, neighbouring columns of the same width set together.
 func (w *writer) applyWidths(sheet string, maxWidth float64) error {
-	for col, width := range w.widths[sheet] {
-		name, _ := excelize.ColumnNumberToName(col)
-		if err := w.f.SetColWidth(sheet, name, name, min(max(width+1, 6), maxWidth)); err != nil {
+	for _, r := range widthRanges(w.widths[sheet], maxWidth) {
+		lo, _ := excelize.ColumnNumberToName(r.lo)
+		hi, _ := excelize.ColumnNumberToName(r.hi)
+		if err := w.f.SetColWidth(sheet, lo, hi, r.width); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// colRange is columns lo to hi of one width.
+type colRange struct {
+	lo, hi int
+	width  float64
+}
+
+// widthRanges turns widths by column into ranges of neighbouring columns
+// of the same width, each within bounds, in column order.
+func widthRanges(widths map[int]float64, maxWidth float64) []colRange {
+	cols := make([]int, 0, len(widths))
+	for c := range widths {
+		cols = append(cols, c)
+	}
+	sort.Ints(cols)
+	var out []colRange
+	for _, c := range cols {
+		width := min(max(widths[c]+1, 6), maxWidth)
+		if n := len(out); n > 0 && out[n-1].hi == c-1 && out[n-1].width == width {
+			out[n-1].hi = c
+			continue
+		}
+		out = append(out, colRange{c, c, width})
+	}
+	return out
 }
 
 // deductionWidth is the width of the summary's deductions column; longer
@@ -282,7 +368,7 @@ func (w *writer) fitRowHeight(sheet string, row int, text string, width float64)
 	if lines <= 1 {
 		return nil
 	}
-	return w.f.SetRowHeight(sheet, row, float64(lines)*15)
+	return w.rowHeight(sheet, row, float64(lines)*15)
 }
 
 // displayWidth counts wide (CJK) characters twice.
@@ -327,31 +413,61 @@ func level1Columns(results []calc.Result) []level1Column {
 	return out
 }
 
+// scoreRow is what the summaries show of one department: its level-1
+// scores and rates, total, rate, grade and rank. It is kept small: a batch
+// summary holds one per department of every workbook of the run.
+type scoreRow struct {
+	sheet, department string
+	level1            []level1Score // per root of its table, in order
+	total, rate       decimal.Decimal
+	grade             string
+	gradeIndex, rank  int
+}
+
+type level1Score struct {
+	name          string
+	na, hasRate   bool
+	score, rateOf decimal.Decimal
+}
+
+func newScoreRow(r calc.Result) scoreRow {
+	row := scoreRow{sheet: r.Sheet, department: r.Department, total: r.Total, rate: r.Rate, grade: r.Grade, gradeIndex: r.GradeIndex, rank: r.Rank}
+	for _, nr := range r.Level1 {
+		ls := level1Score{name: nr.Indicator.Name, na: nr.NA, hasRate: nr.HasRate(), score: nr.Score}
+		if ls.hasRate {
+			ls.rateOf = nr.Rate()
+		}
+		row.level1 = append(row.level1, ls)
+	}
+	return row
+}
+
 // scoreCells writes a department's level-1 scores and rates from column
 // col on, a pair per level-1 indicator of l1 (blank where its table has
 // no such indicator, 不适用 where all its leaves are), then its total,
 // rate and coloured grade. It returns the next column.
-func (w *writer) scoreCells(sheet string, row, col int, l1 []level1Column, r calc.Result) (int, error) {
-	byName := map[string]calc.NodeResult{}
-	for _, nr := range r.Level1 {
-		byName[nr.Indicator.Name] = nr
-	}
+func (w *writer) scoreCells(sheet string, row, col int, l1 []level1Column, r scoreRow) (int, error) {
 	for _, c := range l1 {
-		nr, ok := byName[c.name]
+		var nr *level1Score
+		for i := range r.level1 {
+			if r.level1[i].name == c.name {
+				nr = &r.level1[i]
+			}
+		}
 		var err error
 		switch {
-		case !ok:
+		case nr == nil:
 			err = w.set(sheet, col, row, "", w.text)
-		case nr.NA:
+		case nr.na:
 			err = w.set(sheet, col, row, w.L.NotApplicable, w.text)
 		default:
-			err = w.setPoints(sheet, col, row, nr.Score, false)
+			err = w.setPoints(sheet, col, row, nr.score, false)
 		}
 		if err != nil {
 			return 0, err
 		}
-		if ok && nr.HasRate() {
-			err = w.setRate(sheet, col+1, row, nr.Rate(), false)
+		if nr != nil && nr.hasRate {
+			err = w.setRate(sheet, col+1, row, nr.rateOf, false)
 		} else {
 			err = w.set(sheet, col+1, row, "", w.text)
 		}
@@ -360,13 +476,13 @@ func (w *writer) scoreCells(sheet string, row, col int, l1 []level1Column, r cal
 		}
 		col += 2
 	}
-	if err := w.setPoints(sheet, col, row, r.Total, true); err != nil {
+	if err := w.setPoints(sheet, col, row, r.total, true); err != nil {
 		return 0, err
 	}
-	if err := w.setRate(sheet, col+1, row, r.Rate, true); err != nil {
+	if err := w.setRate(sheet, col+1, row, r.rate, true); err != nil {
 		return 0, err
 	}
-	if err := w.set(sheet, col+2, row, r.Grade, w.gradeStyle(r.GradeIndex, len(w.s.Bands))); err != nil {
+	if err := w.set(sheet, col+2, row, r.grade, w.gradeStyle(r.gradeIndex, len(w.s.Bands))); err != nil {
 		return 0, err
 	}
 	return col + 3, nil
@@ -442,6 +558,9 @@ func (w *writer) summary(sheet string, results []calc.Result) error {
 	if _, err := w.f.NewSheet(sheet); err != nil {
 		return err
 	}
+	if err := printLayout(w.f, sheet, 2); err != nil {
+		return err
+	}
 	L := w.L
 	l1 := level1Columns(results)
 	headers := []string{L.Rank, L.Department}
@@ -452,82 +571,83 @@ func (w *writer) summary(sheet string, results []calc.Result) error {
 	last := len(headers)
 	totalCol := 3 + 2*len(l1)
 	dedCol := last
+	order := calc.ByRank(results)
 
-	if err := w.setTitle(sheet, "A1", Title(w.s, w.lang)); err != nil {
-		return err
-	}
-	if err := w.f.MergeCell(sheet, "A1", cellName(last, 1)); err != nil {
-		return err
-	}
-	if err := w.f.SetRowHeight(sheet, 1, 28); err != nil {
-		return err
-	}
-	for i, h := range headers {
-		if err := w.set(sheet, i+1, 2, h, w.header); err != nil {
+	layout := func() error {
+		if err := w.setTitle(sheet, "A1", Title(w.s, w.lang)); err != nil {
 			return err
 		}
-	}
-	row := 3
-	for _, i := range calc.ByRank(results) {
-		r := results[i]
-		if err := w.set(sheet, 1, row, r.Rank, w.text); err != nil {
+		if last > maxColumns {
+			return fmt.Errorf("%w: sheet %s would need %d columns (a sheet has at most %d)", ErrSheetLimit, sheet, last, maxColumns)
+		}
+		if err := w.merge(sheet, "A1", cellName(last, 1)); err != nil {
 			return err
 		}
-		if err := w.set(sheet, 2, row, r.Department, w.bold); err != nil {
+		if err := w.rowHeight(sheet, 1, 28); err != nil {
 			return err
 		}
-		if _, err := w.scoreCells(sheet, row, 3, l1, r); err != nil {
+		for i, h := range headers {
+			if err := w.set(sheet, i+1, 2, h, w.header); err != nil {
+				return err
+			}
+		}
+		row := 3
+		for _, i := range order {
+			r := results[i]
+			if err := w.set(sheet, 1, row, r.Rank, w.text); err != nil {
+				return err
+			}
+			if err := w.set(sheet, 2, row, r.Department, w.bold); err != nil {
+				return err
+			}
+			if _, err := w.scoreCells(sheet, row, 3, l1, newScoreRow(r)); err != nil {
+				return err
+			}
+			ded := DeductionText(r, w.s, w.lang)
+			if err := w.set(sheet, dedCol, row, ded, w.wrap); err != nil {
+				return err
+			}
+			if err := w.fitRowHeight(sheet, row, ded, deductionWidth); err != nil {
+				return err
+			}
+			row++
+		}
+		// The weights row.
+		if err := w.set(sheet, 1, row, "", w.header); err != nil {
 			return err
 		}
-		ded := DeductionText(r, w.s, w.lang)
-		if err := w.set(sheet, dedCol, row, ded, w.wrap); err != nil {
+		if err := w.set(sheet, 2, row, L.Weight, w.header); err != nil {
 			return err
 		}
-		if err := w.fitRowHeight(sheet, row, ded, deductionWidth); err != nil {
+		for k, c := range l1 {
+			if err := w.setPoints(sheet, 3+2*k, row, c.weight, true); err != nil {
+				return err
+			}
+		}
+		if err := w.setPoints(sheet, totalCol, row, w.s.TotalPoints, true); err != nil {
 			return err
 		}
-		row++
+		return w.setPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"})
 	}
-	// The weights row.
-	if err := w.set(sheet, 1, row, "", w.header); err != nil {
-		return err
-	}
-	if err := w.set(sheet, 2, row, L.Weight, w.header); err != nil {
-		return err
-	}
-	for k, c := range l1 {
-		if err := w.setPoints(sheet, 3+2*k, row, c.weight, true); err != nil {
-			return err
+	return w.stream(sheet, layout, func(measured map[int]float64) []colRange {
+		widths := map[int]float64{}
+		for c, width := range measured {
+			widths[c] = width
 		}
-	}
-	if err := w.setPoints(sheet, totalCol, row, w.s.TotalPoints, true); err != nil {
-		return err
-	}
-	if err := w.f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"}); err != nil {
-		return err
-	}
-	if err := printLayout(w.f, sheet, 2); err != nil {
-		return err
-	}
-	if err := w.applyWidths(sheet, 60); err != nil {
-		return err
-	}
-	name, _ := excelize.ColumnNumberToName(dedCol)
-	return w.f.SetColWidth(sheet, name, name, deductionWidth)
+		widths[dedCol] = deductionWidth - 1 // set at deductionWidth
+		return widthRanges(widths, 60)
+	})
 }
 
-// sameTree reports whether two tables have the same indicators and
-// weights in the same order (per-department sheets).
-func sameTree(a, b *calc.Table) bool {
-	sig := func(t *calc.Table) string {
-		var sb strings.Builder
-		t.Walk(func(n *calc.Indicator) {
-			w, d := n.Weights()
-			fmt.Fprintf(&sb, "%d|%s|%s|%s\n", n.Level, n.Name, w, d)
-		})
-		return sb.String()
-	}
-	return sig(a) == sig(b)
+// treeSignature is a table's indicators and weights in order: tables
+// with the same signature share 得分率's rows (per-department sheets).
+func treeSignature(t *calc.Table) string {
+	var sb strings.Builder
+	t.Walk(func(n *calc.Indicator) {
+		w, d := n.Weights()
+		fmt.Fprintf(&sb, "%d|%s|%s|%s\n", n.Level, n.Name, w, d)
+	})
+	return sb.String()
 }
 
 func preorder(t *calc.Table) []*calc.Indicator {
@@ -536,27 +656,39 @@ func preorder(t *calc.Table) []*calc.Indicator {
 	return out
 }
 
-func (w *writer) rates(sheet string, results []calc.Result) error {
-	if _, err := w.f.NewSheet(sheet); err != nil {
-		return err
+// ratesBlock is a block of 得分率: departments of tables with the same
+// tree, side by side.
+type ratesBlock struct {
+	tables  []*calc.Table
+	results []calc.Result
+	group   int // the group of tables it belongs to
+}
+
+// ratesBlocks groups results by tree, in order, and cuts each group into
+// blocks of departments that fit Excel's columns; blocks are laid down the
+// rows.
+func ratesBlocks(results []calc.Result) (blocks []ratesBlock, groups int) {
+	sigs := map[*calc.Table]string{}
+	sig := func(t *calc.Table) string {
+		s, ok := sigs[t]
+		if !ok {
+			s = treeSignature(t)
+			sigs[t] = s
+		}
+		return s
 	}
-	L := w.L
-	// Group tables with the same tree; keep each group's results in order.
 	type group struct {
 		tables  []*calc.Table
 		results []calc.Result
 	}
-	var groups []*group
+	var gs []*group
+	bySig := map[string]*group{}
 	for _, r := range results {
-		var g *group
-		for _, cand := range groups {
-			if cand.tables[0] == r.Table || sameTree(cand.tables[0], r.Table) {
-				g = cand
-			}
-		}
+		g := bySig[sig(r.Table)]
 		if g == nil {
 			g = &group{}
-			groups = append(groups, g)
+			gs = append(gs, g)
+			bySig[sig(r.Table)] = g
 		}
 		known := false
 		for _, t := range g.tables {
@@ -567,123 +699,143 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 		}
 		g.results = append(g.results, r)
 	}
-	if err := w.setTitle(sheet, "A1", L.RatesTitle); err != nil {
-		return err
-	}
-	row := 2
-	firstHeader := 0
-	for gi, g := range groups {
-		if len(groups) > 1 {
-			var sheets []string
-			for _, t := range g.tables {
-				sheets = append(sheets, t.Sheet)
-			}
-			if err := w.f.SetCellStr(sheet, cellName(1, row), L.SheetPrefix+strings.Join(sheets, L.DeductionSep)); err != nil {
-				return err
-			}
-			row++
-		}
+	for gi, g := range gs {
 		depth := 0
 		for _, t := range g.tables {
 			depth = max(depth, t.Depth())
 		}
-		for lvl := 0; lvl < depth; lvl++ {
-			label := fmt.Sprintf("Level %d", lvl+1)
-			if lvl < 4 {
-				label = L.Levels[lvl]
-			}
-			if err := w.set(sheet, lvl+1, row, label, w.header); err != nil {
-				return err
-			}
+		per := max((maxColumns-depth-1)/2, 1)
+		for lo := 0; lo < len(g.results); lo += per {
+			blocks = append(blocks, ratesBlock{tables: g.tables, results: g.results[lo:min(lo+per, len(g.results))], group: gi})
 		}
-		weightCol := depth + 1
-		if err := w.set(sheet, weightCol, row, L.Weight, w.header); err != nil {
+	}
+	return blocks, len(gs)
+}
+
+func (w *writer) rates(sheet string, results []calc.Result) error {
+	if _, err := w.f.NewSheet(sheet); err != nil {
+		return err
+	}
+	L := w.L
+	blocks, groups := ratesBlocks(results)
+	layout := func() error {
+		if err := w.setTitle(sheet, "A1", L.RatesTitle); err != nil {
 			return err
 		}
-		for k, r := range g.results {
-			if err := w.set(sheet, weightCol+1+2*k, row, r.Department+L.ScoreSuffix, w.header); err != nil {
-				return err
-			}
-			if err := w.set(sheet, weightCol+2+2*k, row, r.Department+L.RateSuffix, w.header); err != nil {
-				return err
-			}
-		}
-		if gi == 0 {
-			firstHeader = row
-		}
-		row++
-		nodes := map[*calc.Table][]*calc.Indicator{}
-		for _, t := range g.tables {
-			nodes[t] = preorder(t)
-		}
-		for i, n := range nodes[g.tables[0]] {
-			parent := !n.IsLeaf()
-			for lvl := 1; lvl <= depth; lvl++ {
-				v, style := "", w.text
-				if lvl == n.Level {
-					v = n.Name
-					if parent {
-						style = w.bold
-					}
+		row := 2
+		firstHeader := 0
+		for bi, g := range blocks {
+			if groups > 1 && (bi == 0 || blocks[bi-1].group != g.group) {
+				var sheets []string
+				for _, t := range g.tables {
+					sheets = append(sheets, t.Sheet)
 				}
-				if err := w.set(sheet, lvl, row, v, style); err != nil {
+				if err := w.put(sheet, 1, row, L.SheetPrefix+strings.Join(sheets, L.DeductionSep), 0); err != nil {
+					return err
+				}
+				row++
+			}
+			depth := 0
+			for _, t := range g.tables {
+				depth = max(depth, t.Depth())
+			}
+			for lvl := 0; lvl < depth; lvl++ {
+				label := fmt.Sprintf("Level %d", lvl+1)
+				if lvl < 4 {
+					label = L.Levels[lvl]
+				}
+				if err := w.set(sheet, lvl+1, row, label, w.header); err != nil {
 					return err
 				}
 			}
-			if err := w.setPoints(sheet, weightCol, row, n.ShownWeight(), parent); err != nil {
+			weightCol := depth + 1
+			if err := w.set(sheet, weightCol, row, L.Weight, w.header); err != nil {
 				return err
 			}
 			for k, r := range g.results {
-				nr := r.Nodes[nodes[r.Table][i]]
-				col := weightCol + 1 + 2*k
-				var err error
-				if nr.NA {
-					err = w.set(sheet, col, row, L.NotApplicable, w.text)
-				} else {
-					err = w.setPoints(sheet, col, row, nr.Score, parent)
-				}
-				if err != nil {
+				if err := w.set(sheet, weightCol+1+2*k, row, r.Department+L.ScoreSuffix, w.header); err != nil {
 					return err
 				}
-				if nr.HasRate() {
-					err = w.setRate(sheet, col+1, row, nr.Rate(), parent)
-				} else {
-					err = w.set(sheet, col+1, row, "", w.text)
-				}
-				if err != nil {
+				if err := w.set(sheet, weightCol+2+2*k, row, r.Department+L.RateSuffix, w.header); err != nil {
 					return err
 				}
+			}
+			if bi == 0 {
+				firstHeader = row
 			}
 			row++
-		}
-		if err := w.set(sheet, 1, row, L.TotalRow, w.bold); err != nil {
-			return err
-		}
-		for lvl := 2; lvl <= depth; lvl++ {
-			if err := w.set(sheet, lvl, row, "", w.bold); err != nil {
+			nodes := map[*calc.Table][]*calc.Indicator{}
+			for _, t := range g.tables {
+				nodes[t] = preorder(t)
+			}
+			for i, n := range nodes[g.tables[0]] {
+				parent := !n.IsLeaf()
+				for lvl := 1; lvl <= depth; lvl++ {
+					v, style := "", w.text
+					if lvl == n.Level {
+						v = n.Name
+						if parent {
+							style = w.bold
+						}
+					}
+					if err := w.set(sheet, lvl, row, v, style); err != nil {
+						return err
+					}
+				}
+				if err := w.setPoints(sheet, weightCol, row, n.ShownWeight(), parent); err != nil {
+					return err
+				}
+				for k, r := range g.results {
+					nr := r.Nodes[nodes[r.Table][i]]
+					col := weightCol + 1 + 2*k
+					var err error
+					if nr.NA {
+						err = w.set(sheet, col, row, L.NotApplicable, w.text)
+					} else {
+						err = w.setPoints(sheet, col, row, nr.Score, parent)
+					}
+					if err != nil {
+						return err
+					}
+					if nr.HasRate() {
+						err = w.setRate(sheet, col+1, row, nr.Rate(), parent)
+					} else {
+						err = w.set(sheet, col+1, row, "", w.text)
+					}
+					if err != nil {
+						return err
+					}
+				}
+				row++
+			}
+			if err := w.set(sheet, 1, row, L.TotalRow, w.bold); err != nil {
 				return err
 			}
-		}
-		if err := w.setPoints(sheet, weightCol, row, w.s.TotalPoints, true); err != nil {
-			return err
-		}
-		for k, r := range g.results {
-			if err := w.setPoints(sheet, weightCol+1+2*k, row, r.Total, true); err != nil {
+			for lvl := 2; lvl <= depth; lvl++ {
+				if err := w.set(sheet, lvl, row, "", w.bold); err != nil {
+					return err
+				}
+			}
+			if err := w.setPoints(sheet, weightCol, row, w.s.TotalPoints, true); err != nil {
 				return err
 			}
-			if err := w.setRate(sheet, weightCol+2+2*k, row, r.Rate, true); err != nil {
-				return err
+			for k, r := range g.results {
+				if err := w.setPoints(sheet, weightCol+1+2*k, row, r.Total, true); err != nil {
+					return err
+				}
+				if err := w.setRate(sheet, weightCol+2+2*k, row, r.Rate, true); err != nil {
+					return err
+				}
 			}
+			row += 2
 		}
-		row += 2
+		if len(blocks) == 1 {
+			top := cellName(1, firstHeader+1)
+			return w.setPanes(sheet, &excelize.Panes{Freeze: true, YSplit: firstHeader, TopLeftCell: top, ActivePane: "bottomLeft"})
+		}
+		return nil
 	}
-	if len(groups) == 1 {
-		top := cellName(1, firstHeader+1)
-		if err := w.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: firstHeader, TopLeftCell: top, ActivePane: "bottomLeft"}); err != nil {
-			return err
-		}
-	}
-	return w.applyWidths(sheet, 40)
+	return w.stream(sheet, layout, func(measured map[int]float64) []colRange { return widthRanges(measured, 40) })
 }
 
 // checks writes the problem list, each cell linked to its place.
@@ -715,7 +867,7 @@ func (w *writer) checks(sheet string, problems []Problem) error {
 			}
 		}
 	}
-	if err := w.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	if err := w.setPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
 	if err := printLayout(w.f, sheet, 1); err != nil {

@@ -35,6 +35,7 @@ type pkg struct {
 
 	stylesPath string
 	workbook   string // the workbook part's path
+	layoutOnly bool   // sheets and parts only: no shared strings
 }
 
 type sheetPart struct {
@@ -78,6 +79,31 @@ func openPkg(ctx context.Context, data []byte, limit, partMax int64) (*pkg, erro
 		return nil, err
 	}
 	return p, nil
+}
+
+// openLayout reads only a package's workbook and relationships: its
+// sheets' names and parts, for rewriting the package.
+func openLayout(data []byte) (*pkg, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	p := &pkg{ctx: context.Background(), files: map[string]*zip.File{}, limit: 1 << 62, partMax: 1 << 62, layoutOnly: true}
+	for _, f := range zr.File {
+		p.files[strings.TrimPrefix(f.Name, "/")] = f
+	}
+	p.workbook = "xl/workbook.xml"
+	if rels, err := p.rels("_rels/.rels"); err == nil {
+		for _, r := range rels {
+			if strings.HasSuffix(r.typ, "/officeDocument") {
+				p.workbook = r.target("")
+			}
+		}
+	}
+	if p.files[p.workbook] == nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, errNoWorkbook)
+	}
+	return p, p.readWorkbook(p.workbook)
 }
 
 // open opens a part for streaming, counting what it unpacks.
@@ -249,7 +275,7 @@ func (p *pkg) readWorkbook(wbPath string) error {
 		styles = "xl/styles.xml"
 	}
 	p.stylesPath = styles
-	if sharedStrings != "" && p.files[sharedStrings] != nil {
+	if sharedStrings != "" && p.files[sharedStrings] != nil && !p.layoutOnly {
 		return p.readSharedStrings(sharedStrings)
 	}
 	return nil
@@ -476,14 +502,15 @@ type readControl struct {
 	maxCells   int // stop with ErrTooLarge past this many stored cells (0: no bound)
 }
 
-// readSheet streams one worksheet.
+// readSheet streams one worksheet, with the hand-written scanner.
 func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 	s := &sheetData{name: sp.name, shared: map[int]sharedFormula{}}
-	d, c, err := p.decoder(sp.path)
+	rc, err := p.open(sp.path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	defer c.Close()
+	defer rc.Close()
+	sc := newScanner(rc)
 	var (
 		row      *xrow
 		rowNum   int
@@ -493,7 +520,8 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 		text     strings.Builder
 		typ      string
 		colNext  int
-		fAttrs   xml.StartElement
+		fType    string // the formula's t and si
+		fIndex   string
 		asked    bool
 		stopped  bool
 		isText   int // depth inside <is>
@@ -508,20 +536,30 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 		row, rowMax = nil, 0
 	}
 	for {
-		t, err := p.token(d)
+		p.tokens++
+		if p.tokens >= 4096 {
+			p.tokens = 0
+			if err := p.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		kind, err := sc.next(field != "" && text.Len() < maxCellText)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, err
+			if isLimitOrCtx(err) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 		}
-		switch t := t.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch kind {
+		case tokStart:
+			switch string(sc.name) {
 			case "row":
 				flushRow()
 				n := rowNum + 1
-				if v, ok := attr(t, "r"); ok {
+				if v, ok := sc.attr("r"); ok {
 					if x, err := strconv.Atoi(v); err == nil && x > 0 {
 						n = x
 					}
@@ -544,7 +582,7 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 				if stopped {
 					return s, nil
 				}
-				if h, _ := attr(t, "hidden"); h == "1" || h == "true" {
+				if h, _ := sc.attr("hidden"); h == "1" || h == "true" {
 					s.hiddenRows = append(s.hiddenRows, rowNum)
 				}
 				row = &xrow{num: rowNum}
@@ -557,15 +595,15 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 					colNext = 1
 				}
 				cur = xcell{col: int32(colNext)}
-				if r, ok := attr(t, "r"); ok {
+				if r, ok := sc.attr("r"); ok {
 					if col, rr, err := cellCoordinates(r); err == nil {
 						cur.col = int32(col)
 						_ = rr
 					}
 				}
 				colNext = int(cur.col) + 1
-				typ, _ = attr(t, "t")
-				st, _ := attr(t, "s")
+				typ, _ = sc.attr("t")
+				st, _ := sc.attr("s")
 				style := p.style(st)
 				cur.percent = style.percent
 				if style.date {
@@ -581,7 +619,8 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 			case "f":
 				if inCell {
 					field = "f"
-					fAttrs = t.Copy()
+					fType, _ = sc.attr("t")
+					fIndex, _ = sc.attr("si")
 					text.Reset()
 					cur.hasF = true
 				}
@@ -597,15 +636,15 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 					field = "t"
 				}
 			case "mergeCell":
-				if r, ok := attr(t, "ref"); ok {
+				if r, ok := sc.attr("ref"); ok {
 					if m, ok := parseArea(r); ok {
 						s.merges = append(s.merges, m)
 					}
 				}
 			case "col":
-				if h, _ := attr(t, "hidden"); h == "1" || h == "true" {
-					lo, _ := attr(t, "min")
-					hi, _ := attr(t, "max")
+				if h, _ := sc.attr("hidden"); h == "1" || h == "true" {
+					lo, _ := sc.attr("min")
+					hi, _ := sc.attr("max")
 					a, err1 := strconv.Atoi(lo)
 					b, err2 := strconv.Atoi(hi)
 					if err1 == nil && err2 == nil && a >= 1 && b >= a {
@@ -613,12 +652,12 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 					}
 				}
 			}
-		case xml.CharData:
+		case tokText:
 			if field != "" && text.Len() < maxCellText {
-				text.Write(t)
+				text.Write(sc.text)
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case tokEnd:
+			switch string(sc.name) {
 			case "v":
 				if field == "v" {
 					cur.value = text.String()
@@ -628,9 +667,8 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 				if field == "f" {
 					cur.formula = text.String()
 					field = ""
-					if ft, _ := attr(fAttrs, "t"); ft == "shared" {
-						si, _ := attr(fAttrs, "si")
-						idx, err := strconv.Atoi(si)
+					if fType == "shared" {
+						idx, err := strconv.Atoi(fIndex)
 						if err == nil && idx >= 0 && idx < 1<<30 {
 							if cur.formula != "" {
 								if _, seen := s.shared[idx]; !seen {

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# bench.sh — the figures of issue 11. Builds perfeval, the workload
+# generator (scripts/benchgen) and, in a scratch module, the excelize floor
+# and the raw-XML floor from ../shared/bench (never copied into this
+# repository); generates the stress workbook (200 leaf indicators × N
+# departments) at each size and batches of small workbooks; runs perfeval
+# and the floor alternately, RUNS times each, and prints the median wall
+# time and peak RSS (/usr/bin/time -v) of each, and their ratios; and the
+# openpyxl peer when /usr/bin/python3 has openpyxl. Timings are measured
+# here, never asserted in tests.
+#
+# usage: scripts/bench.sh [-n RUNS] [-s "SIZES"] [-b "BATCHES"] [-P] [-k]
+#   -n  runs per measurement, the median is shown (default 3)
+#   -s  stress sizes in departments (default "1000 2500 5000 10000 20000")
+#   -b  batch sizes in workbooks (default "50 500")
+#   -P  skip the openpyxl peer
+#   -k  keep the work folder and print its path
+# env: BENCH_SHARED (default ../shared/bench), PEER_SIZES (default 5000),
+#      SPLIT_SIZE (default 5000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+runs=3 sizes="1000 2500 5000 10000 20000" batches="50 500" peer=1 keep=0
+while getopts "n:s:b:Pk" opt; do
+  case $opt in
+    n) runs=$OPTARG ;;
+    s) sizes=$OPTARG ;;
+    b) batches=$OPTARG ;;
+    P) peer=0 ;;
+    k) keep=1 ;;
+    *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+  esac
+done
+shared=${BENCH_SHARED:-$repo/../shared/bench}
+peer_sizes=${PEER_SIZES:-5000}
+split_size=${SPLIT_SIZE:-5000}
+
+[ -x /usr/bin/time ] || { echo "bench.sh: /usr/bin/time is missing" >&2; echo "hint: apt-get install -y time" >&2; exit 1; }
+[ -f "$shared/floor.go" ] || { echo "bench.sh: no floor.go in $shared (set BENCH_SHARED)" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")
+if [ "$keep" = 1 ]; then echo "work folder: $work" >&2; else trap 'rm -rf "$work"' EXIT; fi
+bin=$work/bin
+mkdir -p "$bin"
+
+echo "building…" >&2
+go build -o "$bin/perfeval" .
+go build -o "$bin/benchgen" ./scripts/benchgen
+excelize=$(go list -m -f '{{.Version}}' github.com/xuri/excelize/v2)
+mkdir -p "$work/floor/floor" "$work/floor/rawfloor"
+cp "$shared/floor.go" "$work/floor/floor/"
+cp "$shared/rawfloor.go" "$work/floor/rawfloor/"
+printf 'module benchfloor\n\ngo 1.26.0\n\nrequire github.com/xuri/excelize/v2 %s\n' "$excelize" > "$work/floor/go.mod"
+cp go.sum "$work/floor/go.sum"
+(cd "$work/floor" && GOFLAGS=-mod=mod go build -o "$bin/floor" ./floor && go build -o "$bin/rawfloor" ./rawfloor)
+python=0
+if [ "$peer" = 1 ] && [ -f "$shared/openpyxl_peer.py" ] && /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then python=1; fi
+
+# measure NAME CMD...: runs CMD, appends "seconds kilobytes" to $work/m/NAME.
+mkdir -p "$work/m"
+measure() {
+  local name=$1; shift
+  local out="$work/m/$name.out"
+  if ! /usr/bin/time -f '%e %M' -o "$work/m/$name.time" "$@" >"$out" 2>&1; then
+    echo "bench.sh: $name failed: $*" >&2; tail -5 "$out" >&2
+  fi
+  cat "$work/m/$name.time" >> "$work/m/$name"
+}
+# median NAME: "seconds MB" medians of the runs of NAME.
+median() {
+  local n; n=$(wc -l < "$work/m/$1")
+  local t m
+  t=$(cut -d' ' -f1 "$work/m/$1" | sort -n | sed -n "$(( (n + 1) / 2 ))p")
+  m=$(cut -d' ' -f2 "$work/m/$1" | sort -n | sed -n "$(( (n + 1) / 2 ))p")
+  echo "$t $(( m / 1024 ))"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+row() { # LABEL NAME [BASE]: one line of the table
+  local label=$1 a b
+  read -r a b < <(median "$2")
+  if [ -n "${3:-}" ]; then
+    local c d; read -r c d < <(median "$3")
+    printf '%-34s %9ss %7s MB   %6s× time %6s× memory\n' "$label" "$a" "$b" "$(ratio "$a" "$c")" "$(ratio "$b" "$d")"
+  else
+    printf '%-34s %9ss %7s MB\n' "$label" "$a" "$b"
+  fi
+}
+
+for n in $sizes; do
+  echo "stress workbook, $n departments…" >&2
+  "$bin/benchgen" stress "$n" "$work/s$n.xlsx"
+  for _ in $(seq "$runs"); do
+    rm -rf "$work/out"
+    measure "run$n" "$bin/perfeval" run "$work/s$n.xlsx" --out "$work/out"
+    measure "floor$n" "$bin/floor" "$work/s$n.xlsx"
+    measure "check$n" "$bin/perfeval" check "$work/s$n.xlsx"
+    measure "raw$n" "$bin/rawfloor" "$work/s$n.xlsx"
+  done
+  if [ "$python" = 1 ] && [[ " $peer_sizes " == *" $n "* ]]; then
+    for _ in $(seq "$runs"); do
+      rm -rf "$work/peer"; mkdir -p "$work/peer"
+      measure "peer$n" /usr/bin/python3 "$shared/openpyxl_peer.py" "$work/peer" "$work/s$n.xlsx"
+    done
+  fi
+  if [ "$n" = "$split_size" ]; then
+    for _ in $(seq "$runs"); do
+      rm -rf "$work/out"
+      measure "split$n" "$bin/perfeval" run "$work/s$n.xlsx" --out "$work/out" --split
+    done
+  fi
+done
+
+# --split on one 24-department workbook: the per-file cost to compare with.
+"$bin/benchgen" batch 1 "$work/one"
+for _ in $(seq "$runs"); do
+  rm -rf "$work/out"
+  measure split24 "$bin/perfeval" run "$work/one" --out "$work/out" --split
+  rm -rf "$work/out"
+  measure run24 "$bin/perfeval" run "$work/one" --out "$work/out"
+done
+
+for n in $batches; do
+  echo "batch of $n small workbooks…" >&2
+  "$bin/benchgen" batch "$n" "$work/b$n"
+  for _ in $(seq "$runs"); do
+    rm -rf "$work/out"
+    measure "batch${n}j1" "$bin/perfeval" run "$work/b$n" --out "$work/out" --jobs 1
+    rm -rf "$work/out"
+    measure "batch${n}j2" "$bin/perfeval" run "$work/b$n" --out "$work/out" --jobs 2
+    measure "batchfloor$n" "$bin/floor" "$work/b$n"/*.xlsx
+  done
+done
+
+echo
+echo "perfeval $(git describe --always --dirty 2>/dev/null || echo '?'), excelize $excelize, $(nproc) CPUs, median of $runs"
+echo "stress: 200 leaf indicators × N departments; ratios against the excelize floor unless named"
+for n in $sizes; do
+  echo "— $n departments"
+  row "floor (excelize)" "floor$n"
+  row "raw XML read" "raw$n"
+  row "perfeval run" "run$n" "floor$n"
+  row "perfeval check" "check$n" "floor$n"
+  row "perfeval run vs raw read" "run$n" "raw$n"
+  if [ -f "$work/m/peer$n" ]; then
+    row "openpyxl peer" "peer$n"
+    read -r pt _ < <(median "peer$n"); read -r rt _ < <(median "run$n")
+    printf '%-34s %9s× faster than the peer\n' "perfeval run" "$(ratio "$pt" "$rt")"
+  fi
+  if [ -f "$work/m/split$n" ]; then
+    row "perfeval run --split" "split$n" "floor$n"
+    read -r st _ < <(median "split$n"); read -r rt _ < <(median "run$n")
+    read -r s24 _ < <(median split24); read -r r24 _ < <(median run24)
+    printf '%-34s %9s ms per department file (24-department workbook: %s ms)\n' "--split cost" \
+      "$(awk -v a="$st" -v b="$rt" -v n="$n" 'BEGIN { printf "%.2f", (a - b) * 1000 / n }')" \
+      "$(awk -v a="$s24" -v b="$r24" 'BEGIN { printf "%.2f", (a - b) * 1000 / 24 }')"
+  fi
+done
+first=${sizes%% *} last=${sizes##* }
+if [ "$first" != "$last" ]; then
+  read -r t1 m1 < <(median "run$first"); read -r t2 m2 < <(median "run$last")
+  printf 'growth %s → %s departments: %s× time, %s× memory (%s KB per department)\n' "$first" "$last" \
+    "$(ratio "$t2" "$t1")" "$(ratio "$m2" "$m1")" "$(awk -v a="$m1" -v b="$m2" -v x="$first" -v y="$last" 'BEGIN { printf "%.1f", (b - a) * 1024 / (y - x) }')"
+fi
+for n in $batches; do
+  echo "— batch of $n small workbooks (24 departments each)"
+  row "floor (excelize)" "batchfloor$n"
+  row "perfeval run --jobs 1" "batch${n}j1" "batchfloor$n"
+  row "perfeval run --jobs 2" "batch${n}j2" "batchfloor$n"
+  read -r a _ < <(median "batch${n}j1"); read -r b _ < <(median "batch${n}j2")
+  printf '%-34s %9s× faster with 2 jobs\n' "" "$(ratio "$a" "$b")"
+done
+set -- $batches
+if [ $# -ge 2 ]; then
+  read -r _ m1 < <(median "batch${1}j2"); read -r _ m2 < <(median "batch${!#}j2")
+  printf 'batch memory %s → %s workbooks: %s×\n' "$1" "${!#}" "$(ratio "$m2" "$m1")"
+fi
