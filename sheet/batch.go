@@ -125,10 +125,10 @@ func WriteBatchSummary(path, lang string, files []BatchFile) (err error) {
 				if err := w.set(depts, next, row, r.rank, w.text); err != nil {
 					return err
 				}
-				if _, seen := grades[r.grade]; !seen {
-					gradeOrder = append(gradeOrder, r.grade)
+				if _, seen := grades[r.band]; !seen {
+					gradeOrder = append(gradeOrder, r.band)
 				}
-				grades[r.grade]++
+				grades[r.band]++
 				row++
 			}
 			if w != base {

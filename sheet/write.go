@@ -420,7 +420,8 @@ type scoreRow struct {
 	sheet, department string
 	level1            []level1Score // per root of its table, in order
 	total, rate       decimal.Decimal
-	grade             string
+	grade             string // as shown: with the veto item beside the band (差（一票否决：…）)
+	band              string // the grade band alone, for counting
 	gradeIndex, rank  int
 }
 
@@ -431,7 +432,10 @@ type level1Score struct {
 }
 
 func newScoreRow(r calc.Result) scoreRow {
-	row := scoreRow{sheet: r.Sheet, department: r.Department, total: r.Total, rate: r.Rate, grade: r.Grade, gradeIndex: r.GradeIndex, rank: r.Rank}
+	row := scoreRow{sheet: r.Sheet, department: r.Department, total: r.Total, rate: r.Rate, grade: r.Grade, band: r.GradeLabel, gradeIndex: r.GradeIndex, rank: r.Rank}
+	if row.band == "" {
+		row.band = r.Grade
+	}
 	for _, nr := range r.Level1 {
 		ls := level1Score{name: nr.Indicator.Name, na: nr.NA, hasRate: nr.HasRate(), score: nr.Score}
 		if ls.hasRate {
