@@ -20,23 +20,18 @@ type checkOptions struct {
 	Stdout, Stderr io.Writer
 }
 
-func checkCommand() *cli.Command {
+func checkCommand(w *helpWords) *cli.Command {
 	return &cli.Command{
-		Name:      "check",
-		Usage:     "check workbooks only: list every problem, write no files",
-		ArgsUsage: "PATH...",
-		Description: `Reads and checks every .xlsx/.xlsm workbook given, or found in the folders
-given, as perfeval run does, but writes nothing: every problem is listed on
-stdout, grouped by file (--format json gives the same as data, in the shape of
-run's --report). Flags may come before or after the paths.
-
-` + exitCodesHelp,
+		Name:        "check",
+		Usage:       w.Check.Usage,
+		UsageText:   w.Check.UsageText,
+		ArgsUsage:   "PATH...",
+		Description: w.Check.Description,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
-			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "also read the subfolders of the folders given"},
-			&cli.BoolFlag{Name: "explain", Usage: "say how each score table was read: header row, each column's role and why, indicators per level, weight sums, departments, total and subtotal rows, hidden rows and columns"},
-		}, inputFlags()...),
-		OnUsageError: onUsageError,
+			&cli.StringFlag{Name: "format", Value: "text", Usage: w.Flags.Format},
+			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: w.Flags.Recursive},
+			&cli.BoolFlag{Name: "explain", Usage: w.Flags.Explain},
+		}, inputFlags(w)...),
 		Action: func(c *cli.Context) error {
 			in, err := inspectOptionsFrom(c)
 			if err != nil {

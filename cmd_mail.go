@@ -57,86 +57,29 @@ type mailOptions struct {
 	tlsConfig      *tls.Config // tests: trust the test server's certificate
 }
 
-func mailCommand() *cli.Command {
-	lang := langOf(os.Args)
-	t := func(zh, en string) string { return tr(lang, zh, en) }
+func mailCommand(w *helpWords) *cli.Command {
 	return &cli.Command{
-		Name:      "mail",
-		Usage:     t("把每个部门自己的结果工作簿发到它的邮箱（默认只生成发件箱供检查）", "e-mail each department its own result workbook (by default only writes an outbox to review)"),
-		ArgsUsage: "RESULTS",
-		Description: t(`读取 perfeval run --split 在 RESULTS 中写出的分部门工作簿（按文件里的标记认部门，
-不按文件名猜），按 --contacts 联系人表给每个部门写一封邮件，附件只有它自己的工作簿。
-
-默认（不加 --send）只生成发件箱，不发送任何邮件：RESULTS/outbox/ 中每个部门一个 .eml
-文件（可用 Outlook、Foxmail、Thunderbird 打开检查），以及 outbox/清单.xlsx（部门、收件人、
-抄送、主题、附件及其 SHA-256、状态）。检查无误后加 --send 发送。
-
-发送：--smtp 主机:端口 --from 发件人 [--user 用户名] [--tls starttls|tls|none]；
-密码只从环境变量 PERFEVAL_SMTP_PASSWORD 读取（不接受命令行参数，不写入任何日志或文件）。
-每封邮件的结果都追加记录在 RESULTS/mail-log.jsonl 中；再次运行只发送还没发出或失败的，
-绝不重复发送。结果变化后（附件不同）需加 --resend 才会重发。
-
-联系人表：工作簿或 CSV，表头含 部门、邮箱，可选 抄送、联系人；多个地址用 ; ； , ， 或换行分隔。
-
-模板字段（--subject 与 --body 文件，Go text/template 语法）：
-  {{.Year}} {{.YearText}} {{.Evaluation}} {{.Evaluator}} {{.Department}} {{.Contact}}
-  {{.Total}} {{.Points}} {{.Rate}} {{.Grade}} {{.Rank}} {{.Of}} {{.RankOf}}
-  {{.DeductionsText}} {{range .Deductions}}{{.Level1}} {{.Name}} {{.Loss}}{{end}}
-  {{.File}} {{.To}} {{.Cc}}
-
-退出状态：
-   0  每个有结果的部门都已发送（或 --dry-run 时都已写入发件箱）
-   1  有部门没有发出：联系人有问题、没有邮箱，或结果已变更需要 --resend
-   2  命令行参数有误
-   3  有邮件发送失败、被中断（Ctrl+C，再次运行即可继续），或无法连接、登录邮件服务器`,
-			`Reads the per-department workbooks perfeval run --split wrote into RESULTS (each
-known by the mark inside it, never guessed from its name) and writes one message
-per department to the address in --contacts, with that department's workbook
-as its only attachment.
-
-By default (without --send) nothing is sent: RESULTS/outbox/ gets one .eml per
-department (open it in Outlook, Foxmail or Thunderbird) and outbox/list.xlsx
-(department, address, cc, subject, attachment and its SHA-256, status). Review
-them, then add --send.
-
-Sending: --smtp host:port --from ADDRESS [--user NAME] [--tls starttls|tls|none];
-the password only from the environment variable PERFEVAL_SMTP_PASSWORD (never a
-flag, never logged or written anywhere). Every outcome is appended to
-RESULTS/mail-log.jsonl; a rerun sends only what was not sent or failed, never
-twice. A result that changed since it was sent is sent again only with --resend.
-
-Contacts: a workbook or CSV with a header row holding Department and Email,
-optionally Cc and Contact; several addresses separated by ; , or line breaks.
-
-Template fields (--subject and the --body file, Go text/template):
-  {{.Year}} {{.YearText}} {{.Evaluation}} {{.Evaluator}} {{.Department}} {{.Contact}}
-  {{.Total}} {{.Points}} {{.Rate}} {{.Grade}} {{.Rank}} {{.Of}} {{.RankOf}}
-  {{.DeductionsText}} {{range .Deductions}}{{.Level1}} {{.Name}} {{.Loss}}{{end}}
-  {{.File}} {{.To}} {{.Cc}}
-
-EXIT STATUS:
-   0  every department with results was sent its message (or, dry run, has one in the outbox)
-   1  some department was left: a contacts problem, no address, or a changed result awaiting --resend
-   2  usage error
-   3  some message failed, the run was interrupted (run again to go on), or the
-      mail server could not be reached or refused the login`),
+		Name:        "mail",
+		Usage:       w.Mail.Usage,
+		UsageText:   w.Mail.UsageText,
+		ArgsUsage:   "RESULTS",
+		Description: w.Mail.Description,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "contacts", Usage: t("联系人表（工作簿或 CSV）", "the contacts list (workbook or CSV)")},
-			&cli.BoolFlag{Name: "dry-run", Usage: t("只写发件箱，不发送（默认）", "only write the outbox, send nothing (the default)")},
-			&cli.BoolFlag{Name: "send", Usage: t("通过 SMTP 发送", "send over SMTP")},
-			&cli.BoolFlag{Name: "resend", Usage: t("结果或收件人变化后，重新发送已发过的部门", "send again to departments whose result or addresses changed since they were sent")},
-			&cli.StringFlag{Name: "subject", Usage: t("邮件主题模板", "subject template")},
-			&cli.StringFlag{Name: "body", Usage: t("正文模板文件（纯文本）", "plain-text body template `FILE`")},
-			&cli.StringFlag{Name: "html", Usage: t("HTML 正文模板文件（可选，与纯文本一起发送）", "HTML body template `FILE` (optional, sent beside the plain text)")},
-			&cli.StringFlag{Name: "evaluation", Usage: t("评价名称（默认：部门整体支出绩效评价）", "the evaluation's name (default: department expenditure performance evaluation)")},
-			&cli.StringFlag{Name: "smtp", Usage: t("邮件服务器 主机:端口", "mail server host:port")},
-			&cli.StringFlag{Name: "from", Usage: t("发件人地址", "sender address")},
-			&cli.StringFlag{Name: "user", Usage: t("登录用户名（密码放在环境变量 PERFEVAL_SMTP_PASSWORD 中）", "login name (the password goes in the environment variable PERFEVAL_SMTP_PASSWORD)")},
-			&cli.StringFlag{Name: "tls", Value: mail.TLSStartTLS, Usage: t("加密方式：starttls、tls（隐式 TLS，常用端口 465）或 none（仅限本机 127.0.0.1）", "encryption: starttls, tls (implicit, usually port 465) or none (127.0.0.1 only)")},
-			&cli.StringFlag{Name: "rate", Value: "20/min", Usage: t("每分钟最多发送几封，如 20/min", "at most this many messages a minute, e.g. 20/min")},
-			&cli.IntFlag{Name: "retries", Value: 3, Usage: t("临时失败（4xx、连接中断）后的重试次数", "retries after a temporary failure (4xx, lost connection)")},
-		}, commonFlags()...),
-		OnUsageError: onUsageError,
+			&cli.StringFlag{Name: "contacts", Usage: w.Flags.Contacts},
+			&cli.BoolFlag{Name: "dry-run", Usage: w.Flags.DryRun},
+			&cli.BoolFlag{Name: "send", Usage: w.Flags.Send},
+			&cli.BoolFlag{Name: "resend", Usage: w.Flags.Resend},
+			&cli.StringFlag{Name: "subject", Usage: w.Flags.Subject},
+			&cli.StringFlag{Name: "body", Usage: w.Flags.Body},
+			&cli.StringFlag{Name: "html", Usage: w.Flags.HTML},
+			&cli.StringFlag{Name: "evaluation", Usage: w.Flags.Evaluation},
+			&cli.StringFlag{Name: "smtp", Usage: w.Flags.SMTP},
+			&cli.StringFlag{Name: "from", Usage: w.Flags.From},
+			&cli.StringFlag{Name: "user", Usage: w.Flags.User},
+			&cli.StringFlag{Name: "tls", Value: mail.TLSStartTLS, Usage: w.Flags.TLS},
+			&cli.StringFlag{Name: "rate", Value: "20/min", Usage: w.Flags.Rate},
+			&cli.IntFlag{Name: "retries", Value: 3, Usage: w.Flags.MailRetries},
+		}, commonFlags(w)...),
 		Action: func(c *cli.Context) error {
 			lang := c.String("lang")
 			if err := checkLang(lang); err != nil {

@@ -40,34 +40,26 @@ type runOptions struct {
 }
 
 // inputFlags are the flags of every command that reads workbooks.
-func inputFlags() []cli.Flag {
+func inputFlags(w *helpWords) []cli.Flag {
 	return append([]cli.Flag{
-		&cli.StringFlag{Name: "password", Usage: "password of encrypted workbooks"},
-		&cli.Int64Flag{Name: "max-size", Value: sheet.DefaultUnzipLimit >> 20, Usage: "largest unpacked workbook to open, in MiB (a guard against damaged or malicious files)"},
-		&cli.StringFlag{Name: "settings", Usage: "apply the settings sheet of workbook `FILE` (设置/Settings: layout, 评价对象, 评价名称, 满分 …) to every workbook; a workbook's own settings win key by key"},
-	}, commonFlags()...)
+		&cli.StringFlag{Name: "password", Usage: w.Flags.Password},
+		&cli.Int64Flag{Name: "max-size", Value: sheet.DefaultUnzipLimit >> 20, Usage: w.Flags.MaxSize},
+		&cli.StringFlag{Name: "settings", Usage: w.Flags.Settings},
+	}, commonFlags(w)...)
 }
 
-func runCommand() *cli.Command {
+func runCommand(w *helpWords) *cli.Command {
 	return &cli.Command{
-		Name:      "run",
-		Usage:     "check and score workbooks, write a result workbook for each",
-		ArgsUsage: "PATH...",
-		Description: `Reads every .xlsx/.xlsm workbook given, or found in the folders given, checks
-it, computes every department's scores, rates, grade, rank and main deductions,
-and writes <name>_结果.xlsx (<name>_result.xlsx with --lang en) to the output
-folder. A workbook with errors gets no result but an annotated copy,
-<name>_错误.xlsx (<name>_errors.xlsx), with each offending cell marked and
-explained, to send back for correction. Inputs are never changed. Flags may
-come before or after the paths.
-
-` + exitCodesHelp,
+		Name:        "run",
+		Usage:       w.Run.Usage,
+		UsageText:   w.Run.UsageText,
+		ArgsUsage:   "PATH...",
+		Description: w.Run.Description,
 		Flags: append(append([]cli.Flag{
-			&cli.StringFlag{Name: "report", Usage: "write a JSON report of the whole run to `FILE`"},
-			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "workbooks processed at once"},
-			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "also read the subfolders of the folders given"},
-		}, outputFlags()...), inputFlags()...),
-		OnUsageError: onUsageError,
+			&cli.StringFlag{Name: "report", Usage: w.Flags.Report},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), DefaultText: w.Flags.JobsDefault, Usage: w.Flags.Jobs},
+			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: w.Flags.Recursive},
+		}, outputFlags(w)...), inputFlags(w)...),
 		Action: func(c *cli.Context) error {
 			opts, err := runOptionsFrom(c)
 			if err != nil {
@@ -87,11 +79,11 @@ come before or after the paths.
 }
 
 // outputFlags are the flags of every command that writes results.
-func outputFlags() []cli.Flag {
+func outputFlags(w *helpWords) []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "folder for result workbooks"},
-		&cli.BoolFlag{Name: "split", Usage: "also write one workbook per department, <out>/<workbook>/<department>.xlsx, to e-mail"},
-		&cli.StringFlag{Name: "log-file", Usage: "append one JSON audit event per workbook to `FILE`"},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: w.Flags.Out},
+		&cli.BoolFlag{Name: "split", Usage: w.Flags.Split},
+		&cli.StringFlag{Name: "log-file", Usage: w.Flags.LogFile},
 	}
 }
 
@@ -107,9 +99,14 @@ func runOptionsFrom(c *cli.Context) (runOptions, error) {
 	}, nil
 }
 
-func onUsageError(_ *cli.Context, err error, _ bool) error {
-	return fmt.Errorf("%w: %s%v", errUsage, tr(langOf(os.Args), "命令行参数有误：", ""), err)
-}
+// flagProblem is a flag urfave/cli could not parse (exit status 2); run
+// says so in the chosen language.
+type flagProblem struct{ err error }
+
+func (f flagProblem) Error() string   { return f.err.Error() }
+func (f flagProblem) Unwrap() []error { return []error{errUsage, f.err} }
+
+func onUsageError(_ *cli.Context, err error, _ bool) error { return flagProblem{err} }
 
 // inspectOptionsFrom reads the flags that every reading command shares.
 func inspectOptionsFrom(c *cli.Context) (inspectOptions, error) {

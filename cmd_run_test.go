@@ -82,13 +82,23 @@ func TestOutputNeverReplacesInput(t *testing.T) {
 }
 
 func TestReorderArgs(t *testing.T) {
-	app := newApp(nil, nil)
+	app := newApp(nil, nil, &helpZh, "zh")
 	tests := []struct{ in, want string }{
 		{"perfeval run inbox --out results", "perfeval run --out results -- inbox"},
 		{"perfeval run --out results inbox", "perfeval run --out results -- inbox"},
 		{"perfeval run a.xlsx --out=o b.xlsx --lang en", "perfeval run --out=o --lang en -- a.xlsx b.xlsx"},
 		{"perfeval run -- --odd-name.xlsx", "perfeval run -- --odd-name.xlsx"},
-		{"perfeval help run", "perfeval help run"},
+		{"perfeval help run", "perfeval help -- run"},
+		{"perfeval help run --lang en", "perfeval help --lang en -- run"},
+		{"perfeval help run -h", "perfeval help -- run"},
+		{"perfeval --lang en check a.xlsx --format json", "perfeval check --lang en --format json -- a.xlsx"},
+		{"perfeval --lang=en -j 2 run a.xlsx", "perfeval run --lang=en -j 2 -- a.xlsx"},
+		{"perfeval -h check", "perfeval help check"},
+		{"perfeval --lang en run a.xlsx --help", "perfeval help run"},
+		{"perfeval --version run a.xlsx", "perfeval --version"},
+		{"perfeval run a.xlsx --version", "perfeval run --version -- a.xlsx"},
+		{"perfeval --version", "perfeval --version"},
+		{"perfeval a.xlsx", "perfeval a.xlsx"},
 	}
 	for _, tt := range tests {
 		if got := strings.Join(reorderArgs(app, strings.Fields(tt.in)), " "); got != tt.want {

@@ -28,46 +28,22 @@ type templateOptions struct {
 	Stdout, Stderr io.Writer
 }
 
-func templateCommand() *cli.Command {
+func templateCommand(w *helpWords) *cli.Command {
 	return &cli.Command{
-		Name:      "template",
-		Usage:     "write a blank workbook to hand out, from last year's workbook or a tree",
-		ArgsUsage: "SOURCE",
-		Description: `Writes a blank workbook for the next round from SOURCE (last year's workbook,
-a result workbook, or an indicator tree with no departments): the same tree,
-weights, descriptive columns, settings sheet and header layout, with empty
-score cells that Excel checks as they are typed (a number from 0 to the
-weight, from the weight to 0 for a deduction item, or 不适用), each showing
-its 评分标准 when selected. Everything but the score cells is locked; a 合计
-row computes the total; blank and low scores are highlighted; a 填写说明
-sheet explains how to fill it in. A template is never built from a tree
-whose weights do not add up. Once filled in, it is scored by perfeval run
-like any workbook (a blank template is skipped).
-
-  perfeval template 2024.xlsx -o 2025模板.xlsx
-  perfeval template 2024.xlsx --departments 部门.txt -o 2025模板.xlsx
-  perfeval template 2024.xlsx --per-department -o 2025模板/
-
-With --per-department, -o is a folder that gets one workbook per department,
-<department>.xlsx, with 单位名称：<department> above the header and one 得分
-column. --departments takes a workbook (first column of its first sheet) or
-a UTF-8 text file, one department per row.
-
-EXIT STATUS:
-   0  the template was written
-   1  the source is unreadable, has no score table, or its tree has errors
-   2  usage error
-   3  the template could not be written`,
+		Name:        "template",
+		Usage:       w.Template.Usage,
+		UsageText:   w.Template.UsageText,
+		ArgsUsage:   "SOURCE",
+		Description: w.Template.Description,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "the template to write (`FILE`.xlsx), or with --per-department a folder"},
-			&cli.StringFlag{Name: "departments", Usage: "`FILE` naming the departments, one per row (.xlsx or UTF-8 text)"},
-			&cli.BoolFlag{Name: "per-department", Usage: "write one workbook per department into the folder -o names"},
-			&cli.BoolFlag{Name: "no-na", Usage: "score cells take numbers only, not 不适用"},
-			&cli.StringFlag{Name: "password", Usage: "password of the sheet protection (default: protected without a password)"},
-			&cli.StringFlag{Name: "source-password", Usage: "password of an encrypted source workbook"},
-			&cli.Int64Flag{Name: "max-size", Value: sheet.DefaultUnzipLimit >> 20, Usage: "largest unpacked workbook to open, in MiB (a guard against damaged or malicious files)"},
-		}, commonFlags()...),
-		OnUsageError: onUsageError,
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: w.Flags.TemplateOut},
+			&cli.StringFlag{Name: "departments", Usage: w.Flags.Departments},
+			&cli.BoolFlag{Name: "per-department", Usage: w.Flags.PerDepartment},
+			&cli.BoolFlag{Name: "no-na", Usage: w.Flags.NoNA},
+			&cli.StringFlag{Name: "password", Usage: w.Flags.SheetPassword},
+			&cli.StringFlag{Name: "source-password", Usage: w.Flags.SourcePassword},
+			&cli.Int64Flag{Name: "max-size", Value: sheet.DefaultUnzipLimit >> 20, Usage: w.Flags.MaxSize},
+		}, commonFlags(w)...),
 		Action: func(c *cli.Context) error {
 			in, err := inspectOptionsFrom(c)
 			if err != nil {

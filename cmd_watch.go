@@ -32,29 +32,18 @@ const (
 	failedDir    = "failed"
 )
 
-func watchCommand() *cli.Command {
+func watchCommand(w *helpWords) *cli.Command {
 	return &cli.Command{
-		Name:      "watch",
-		Usage:     "process workbooks as they are dropped into a folder",
-		ArgsUsage: "INBOX",
-		Description: `Watches INBOX and processes every workbook dropped into it, as perfeval run
-does, once the file is complete: its size and modification time have not
-changed for --settle. Each input is then moved to INBOX/processed (no errors)
-or INBOX/failed (errors, or not a usable workbook); a name already there gets a
-timestamp. Workbooks already waiting are processed at start, and the inbox is
-listed again every --rescan, for shares where change events are lost. Lock
-files and temporary files are left alone. Ctrl+C or SIGTERM finishes the
-workbook being processed and stops; an input whose processing was cut short
-stays in the inbox and is processed again at the next start, replacing its
-outputs.
-
-` + watchExitCodesHelp,
+		Name:        "watch",
+		Usage:       w.Watch.Usage,
+		UsageText:   w.Watch.UsageText,
+		ArgsUsage:   "INBOX",
+		Description: w.Watch.Description,
 		Flags: append(append([]cli.Flag{
-			&cli.DurationFlag{Name: "settle", Value: 2 * time.Second, Usage: "how long a file must stay unchanged before it is taken"},
-			&cli.DurationFlag{Name: "rescan", Value: 30 * time.Second, Usage: "how often the inbox is listed again"},
-			&cli.IntFlag{Name: "retries", Value: 5, Usage: "tries, with growing waits, for a recently changed file that does not open yet"},
-		}, outputFlags()...), inputFlags()...),
-		OnUsageError: onUsageError,
+			&cli.DurationFlag{Name: "settle", Value: 2 * time.Second, Usage: w.Flags.Settle},
+			&cli.DurationFlag{Name: "rescan", Value: 30 * time.Second, Usage: w.Flags.Rescan},
+			&cli.IntFlag{Name: "retries", Value: 5, Usage: w.Flags.WatchRetries},
+		}, outputFlags(w)...), inputFlags(w)...),
 		Action: func(c *cli.Context) error {
 			run, err := runOptionsFrom(c)
 			if err != nil {

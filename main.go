@@ -40,25 +40,30 @@ func main() {
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
 
-// run runs perfeval with args and returns the exit status.
+// run runs perfeval with args and returns the exit status. The language
+// of help is chosen here, once (helpFor), and so is the language of
+// messages (--lang, zh when none: outputs never depend on the locale).
 func run(args []string, stdout, stderr io.Writer) int {
-	app := newApp(stdout, stderr)
+	lang := langOf(args)
+	app := newApp(stdout, stderr, helpFor(args, os.Getenv), lang)
 	err := app.Run(reorderArgs(app, args))
 	code := exitCode(err)
 	if code == exitUsage || code == exitFailure {
-		lang := langOf(args)
 		msg := err.Error()
 		for _, prefix := range []string{errUsage.Error() + ": ", errClash.Error() + ": "} {
 			msg = strings.TrimPrefix(msg, prefix)
 		}
+		if errors.As(err, new(flagProblem)) {
+			msg = tr(lang, "命令行参数有误：", "") + msg
+		}
 		fmt.Fprintf(stderr, "perfeval: %s\n", msg)
 		switch {
 		case code == exitUsage:
-			command := "run"
-			if len(args) > 1 && (args[1] == "check" || args[1] == "watch" || args[1] == "template" || args[1] == "mail") {
-				command = args[1]
+			topic := "perfeval help"
+			if i := commandAt(app, args); i > 0 && args[i] != "help" && args[i] != "h" {
+				topic += " " + args[i]
 			}
-			fmt.Fprintf(stderr, tr(lang, "hint: 运行 'perfeval help %s' 查看参数和用法\n", "hint: run 'perfeval help %s' for the flags and arguments\n"), command)
+			fmt.Fprintf(stderr, tr(lang, "hint: 运行 '%s' 查看参数和用法\n", "hint: run '%s' for the flags and arguments\n"), topic)
 		case errors.As(err, new(hinted)):
 			var h hinted
 			errors.As(err, &h)
@@ -74,15 +79,28 @@ func run(args []string, stdout, stderr io.Writer) int {
 // langOf is the --lang given in args (zh when none), for the messages run
 // prints itself.
 func langOf(args []string) string {
-	for i, a := range args {
-		switch {
-		case (a == "--lang" || a == "-lang") && i+1 < len(args):
-			return args[i+1]
-		case strings.HasPrefix(a, "--lang="), strings.HasPrefix(a, "-lang="):
-			return a[strings.Index(a, "=")+1:]
-		}
+	if lang, ok := langFlag(args); ok {
+		return lang
 	}
 	return "zh"
+}
+
+// langFlag is the --lang given in args, if any (the last one wins, as
+// when the flags are parsed; none after "--").
+func langFlag(args []string) (lang string, ok bool) {
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return lang, ok
+		case (a == "--lang" || a == "-lang") && i+1 < len(args):
+			lang, ok = args[i+1], true
+			i++
+		case strings.HasPrefix(a, "--lang="), strings.HasPrefix(a, "-lang="):
+			lang, ok = a[strings.Index(a, "=")+1:], true
+		}
+	}
+	return lang, ok
 }
 
 // failf is a failure (exit status 3) in the chosen language. The
@@ -124,45 +142,87 @@ func exitCode(err error) int {
 	}
 }
 
-const exitCodesHelp = `EXIT STATUS:
-   0  every workbook is fine
-   1  some workbook is invalid or unreadable (the others are still processed)
-   2  usage error (unknown flag, no path given)
-   3  outputs could not be written, the run was interrupted (Ctrl+C), or
-      another failure stopped it`
-
-const watchExitCodesHelp = `EXIT STATUS:
-   0  stopped by Ctrl+C or SIGTERM (problems of single workbooks are
-      reported as they are processed and do not end the watch)
-   2  usage error (unknown flag, no inbox folder given)
-   3  the inbox could not be watched, or another failure stopped the watch`
-
-func newApp(stdout, stderr io.Writer) *cli.App {
+// newApp builds perfeval's commands with the help texts of w; lang is
+// the language of the messages it gives itself (an unknown command).
+func newApp(stdout, stderr io.Writer, w *helpWords, lang string) *cli.App {
 	app := &cli.App{
-		Name:      "perfeval",
-		Usage:     "score department expenditure performance evaluation workbooks (部门整体支出绩效评价)",
-		UsageText: "perfeval run [flags] PATH...\n   perfeval check [flags] PATH...\n   perfeval watch [flags] INBOX\n   perfeval template [flags] SOURCE -o FILE",
-		Version:   versionText(),
-		Writer:    stdout,
-		ErrWriter: stderr,
-		Commands: []*cli.Command{
-			runCommand(),
-			checkCommand(),
-			watchCommand(),
-			templateCommand(),
-			mailCommand(),
+		Name:        "perfeval",
+		Usage:       w.App.Usage,
+		UsageText:   w.App.UsageText,
+		Description: w.App.Description,
+		Version:     versionText(),
+		Writer:      stdout,
+		ErrWriter:   stderr,
+		// perfeval's own --help and --version, in the language of w
+		// (urfave's are English).
+		HideHelp:    true,
+		HideVersion: true,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "lang", Usage: w.Flags.HelpLang}, // before a command, it goes to the command (reorderArgs)
+			w.helpFlag(),
+			&cli.BoolFlag{Name: "version", Usage: w.Flags.Version},
 		},
-		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n",
+		Commands: []*cli.Command{
+			runCommand(w),
+			checkCommand(w),
+			watchCommand(w),
+			templateCommand(w),
+			mailCommand(w),
+			helpCommand(w, lang),
+		},
+		CustomAppHelpTemplate: w.appHelpTemplate(),
 		OnUsageError:          onUsageError,
 		ExitErrHandler:        func(*cli.Context, error) {}, // errors go back to run, never os.Exit here
 		Action: func(c *cli.Context) error {
-			if c.Args().Present() {
-				return usageErrorL(langOf(os.Args), "未知命令 %q", "unknown command %q", c.Args().First())
+			if c.IsSet("lang") {
+				if err := checkLang(c.String("lang")); err != nil {
+					return err
+				}
+			}
+			switch {
+			case c.Bool("version"):
+				fmt.Fprintf(c.App.Writer, "perfeval %s\n", c.App.Version)
+				return nil
+			case c.Args().Present():
+				return usageErrorL(lang, "未知命令 %q", "unknown command %q", c.Args().First())
 			}
 			return cli.ShowAppHelp(c)
 		},
 	}
+	for _, cmd := range app.Commands {
+		cmd.HideHelp = true
+		cmd.Flags = append(cmd.Flags, w.helpFlag())
+		cmd.CustomHelpTemplate = w.commandHelpTemplate()
+		cmd.OnUsageError = onUsageError
+	}
 	return app
+}
+
+// helpCommand is perfeval help [COMMAND]. Its --lang has been read by
+// helpFor already; here it is only checked.
+func helpCommand(w *helpWords, lang string) *cli.Command {
+	return &cli.Command{
+		Name:      "help",
+		Aliases:   []string{"h"},
+		Usage:     w.Help.Usage,
+		UsageText: w.Help.UsageText,
+		Flags:     []cli.Flag{&cli.StringFlag{Name: "lang", Usage: w.Flags.HelpLang}},
+		Action: func(c *cli.Context) error {
+			if c.IsSet("lang") {
+				if err := checkLang(c.String("lang")); err != nil {
+					return err
+				}
+			}
+			topic := c.Args().First()
+			if topic == "" {
+				return cli.ShowAppHelp(c)
+			}
+			if c.App.Command(topic) == nil {
+				return usageErrorL(lang, "没有 %q 这个命令", "no command %q", topic)
+			}
+			return cli.ShowCommandHelp(c, topic)
+		},
+	}
 }
 
 // versionText says which perfeval this is, from the module's build
@@ -199,18 +259,12 @@ func versionText() string {
 	return v + " " + info.GoVersion
 }
 
-func init() {
-	// --version only: -v stays free for the commands.
-	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version and exit"}
-	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "perfeval %s\n", c.App.Version) }
-}
-
 // commonFlags are the flags every command takes.
-func commonFlags() []cli.Flag {
+func commonFlags(w *helpWords) []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "lang", Value: "zh", Usage: "language of sheet names, labels and messages: zh or en"},
-		&cli.StringFlag{Name: "log-format", Value: "console", Usage: "format of the diagnostic log on stderr: console or json"},
-		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: "log level: debug, info, warn or error"},
+		&cli.StringFlag{Name: "lang", Value: "zh", Usage: w.Flags.Lang},
+		&cli.StringFlag{Name: "log-format", Value: "console", Usage: w.Flags.LogFormat},
+		&cli.StringFlag{Name: "log-level", Value: "warn", Usage: w.Flags.LogLevel},
 	}
 }
 
@@ -241,29 +295,21 @@ func newLogger(c *cli.Context) (zerolog.Logger, error) {
 
 // reorderArgs lets flags follow the paths, as people type them:
 // "perfeval run inbox --out results" becomes "perfeval run --out results
-// inbox" (urfave/cli stops at the first argument). "--" ends the flags.
+// -- inbox" (urfave/cli stops at the first argument). "--" ends the flags.
+// Flags before the command go to it ("perfeval --lang en check x" is
+// "perfeval check --lang en -- x"); -h or --help anywhere asks for the
+// command's help, whatever else is given, and --version before the command
+// for the version.
 func reorderArgs(app *cli.App, args []string) []string {
-	if len(args) < 2 {
+	at := commandAt(app, args)
+	if at < 0 {
 		return args
 	}
-	var cmd *cli.Command
-	for _, c := range app.Commands {
-		if c.HasName(args[1]) {
-			cmd = c
-		}
-	}
-	if cmd == nil {
-		return args
-	}
-	takesValue := map[string]bool{}
-	for _, f := range cmd.Flags {
-		_, isBool := f.(*cli.BoolFlag)
-		for _, name := range f.Names() {
-			takesValue[name] = !isBool
-		}
-	}
+	name := args[at]
+	cmd := app.Command(name)
+	takesValue := valueFlags(cmd.Flags)
 	var flags, positional []string
-	rest := args[2:]
+	rest := append(append([]string{}, args[1:at]...), args[at+1:]...)
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
 		if a == "--" {
@@ -274,23 +320,67 @@ func reorderArgs(app *cli.App, args []string) []string {
 			positional = append(positional, a)
 			continue
 		}
-		name := strings.TrimLeft(a, "-")
-		if name == "h" || name == "help" { // -h anywhere: the command's help, whatever else is given
-			return []string{args[0], "help", args[1]}
+		flag := strings.TrimLeft(a, "-")
+		switch {
+		case flag == "h" || flag == "help":
+			if cmd.HasName("help") {
+				continue // perfeval help run -h: the help of run
+			}
+			return []string{args[0], "help", name}
+		case flag == "version" && i < at-1:
+			return []string{args[0], "--version"}
 		}
 		flags = append(flags, a)
-		if strings.Contains(name, "=") {
+		if strings.Contains(flag, "=") {
 			continue
 		}
-		if takesValue[name] && i+1 < len(rest) {
+		if takesValue[flag] && i+1 < len(rest) {
 			flags = append(flags, rest[i+1])
 			i++
 		}
 	}
-	out := append([]string{args[0], args[1]}, flags...)
+	out := append([]string{args[0], name}, flags...)
 	if len(positional) > 0 {
 		out = append(out, "--")
 		out = append(out, positional...)
 	}
 	return out
+}
+
+// commandAt is where the command's name is in args, after any flags
+// (-1 when there is none): "perfeval --lang en check x" has it at 3.
+func commandAt(app *cli.App, args []string) int {
+	var all []cli.Flag
+	for _, c := range app.Commands {
+		all = append(all, c.Flags...)
+	}
+	takesValue := valueFlags(all)
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return -1
+		case len(a) > 1 && a[0] == '-':
+			if flag := strings.TrimLeft(a, "-"); !strings.Contains(flag, "=") && takesValue[flag] {
+				i++
+			}
+		case app.Command(a) != nil:
+			return i
+		default:
+			return -1
+		}
+	}
+	return -1
+}
+
+// valueFlags are the names of the flags that take a value.
+func valueFlags(flags []cli.Flag) map[string]bool {
+	takesValue := map[string]bool{}
+	for _, f := range flags {
+		_, isSwitch := f.(*cli.BoolFlag)
+		for _, name := range f.Names() {
+			takesValue[name] = takesValue[name] || !isSwitch
+		}
+	}
+	return takesValue
 }
