@@ -49,16 +49,7 @@ func badBook(t *testing.T, path string) {
 
 func bookText(t *testing.T, path, text string) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	s, err := sheet.SheetFromText("指标", text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sheet.Build(path, sheet.Spec{Sheets: []sheet.SheetSpec{s}}); err != nil {
-		t.Fatal(err)
-	}
+	sheets(t, path, "指标", text)
 }
 
 // tree lists every file and folder below dir, relative, sorted; folders
