@@ -3,6 +3,7 @@ package sheet
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/shopspring/decimal"
 	"regexp"
 	"strings"
 
@@ -61,6 +62,7 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 	}
 	// The level-1 table: a column per level-1 indicator, then the total.
 	row := 4
+	var notes []string
 	labels := []string{L.Level1Row, L.WeightRow, L.ScoreRow, L.RateRow}
 	for i, label := range labels {
 		if err := w.set(sheet, 1, row+i, label, w.header); err != nil {
@@ -72,14 +74,26 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 		if err := w.set(sheet, col, row, nr.Indicator.Name, w.header); err != nil {
 			return err
 		}
-		if err := w.setPoints(sheet, col, row+1, nr.Indicator.ShownWeight(), false); err != nil {
+		// The weight shown is the applicable one and the score the
+		// positive items', so that score ÷ weight is the rate shown; the
+		// notes below say where they differ from what was declared.
+		weight, score := nr.Indicator.ShownWeight(), nr.Score
+		if nr.Reduced() {
+			weight = nr.Weight
+			notes = append(notes, fmt.Sprintf(L.NoteApplicable, nr.Indicator.Name, s.FormatPoints(nr.Weight), s.FormatPoints(nr.DeclaredWeight())))
+		}
+		if !nr.Deducted.IsZero() && nr.Weight.IsPositive() {
+			score = nr.Positive
+			notes = append(notes, fmt.Sprintf(L.NoteDeducted, nr.Indicator.Name, s.FormatPoints(nr.Deducted)))
+		}
+		if err := w.setPoints(sheet, col, row+1, weight, false); err != nil {
 			return err
 		}
 		var err error
 		if nr.NA {
 			err = w.set(sheet, col, row+2, L.NotApplicable, w.text)
 		} else {
-			err = w.setPoints(sheet, col, row+2, nr.Score, false)
+			err = w.setPoints(sheet, col, row+2, score, false)
 		}
 		if err != nil {
 			return err
@@ -105,8 +119,20 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 	if err := w.setRate(sheet, last, row+3, r.Rate, true); err != nil {
 		return err
 	}
+	if !r.Factor.IsZero() && !r.Factor.Equal(decimal.NewFromInt(1)) {
+		deducted := ""
+		if !r.Deducted.IsZero() {
+			deducted = " + " + s.FormatPoints(r.Deducted)
+		}
+		notes = append(notes, fmt.Sprintf(L.NoteRescaled, s.FormatPoints(s.TotalPoints), s.FormatPoints(r.Positive), s.FormatPoints(r.Applicable), deducted, s.FormatPoints(r.Total)))
+	}
+	for i, note := range notes {
+		if err := w.set(sheet, 1, row+4+i, note, w.text); err != nil {
+			return err
+		}
+	}
 	// Grade and rank.
-	row += 5
+	row += 5 + len(notes)
 	if err := w.set(sheet, 1, row, L.Grade, w.header); err != nil {
 		return err
 	}

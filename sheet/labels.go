@@ -18,6 +18,9 @@ type Labels struct {
 	DeptSheet, DeptTitleSuffix, Level1Row, WeightRow, ScoreRow, RateRow string
 	RankOf, Evaluator, Loss, TreeTitle                                  string
 	Unmarked                                                            string // the 校验 line for a sheet too large to mark
+	// Notes under a department's level-1 table (spec §7.2): why its
+	// numbers are what they are.
+	NoteApplicable, NoteDeducted, NoteRescaled string
 	// Batch summaries.
 	BatchName, BatchDepartments, BatchFiles, BatchGrades         string
 	File, Status, Errors, Warnings, Output, Annotated, Count     string
@@ -41,8 +44,11 @@ var (
 		DeptSheet: "评价结果", DeptTitleSuffix: "结果",
 		Level1Row: "一级指标", WeightRow: "权重分值", ScoreRow: "得分", RateRow: "得分率",
 		RankOf: "%d / %d", Evaluator: "评价单位", Loss: "扣分", TreeTitle: "各级指标得分",
-		Unmarked:  "该表的 %d 个问题单元格未在表中标注（表太大，或问题过多），请按本表所列位置查看",
-		BatchName: "批量汇总.xlsx", BatchDepartments: "部门汇总", BatchFiles: "文件清单", BatchGrades: "等级分布",
+		Unmarked:       "该表的 %d 个问题单元格未在表中标注（表太大，或问题过多），请按本表所列位置查看",
+		NoteApplicable: "%s：权重分值为适用分值 %s（设定 %s，不适用的指标不计）",
+		NoteDeducted:   "%s：得分不含扣分项 %s，扣分计入总分，不计入得分率",
+		NoteRescaled:   "总分按比例折算：满分 %s × 得分 %s ÷ 适用分值 %s%s = %s",
+		BatchName:      "批量汇总.xlsx", BatchDepartments: "部门汇总", BatchFiles: "文件清单", BatchGrades: "等级分布",
 		File: "文件", Status: "状态", Errors: "错误数", Warnings: "警告数", Output: "结果文件", Annotated: "标注副本", Count: "部门数",
 		StatusOK: "通过", StatusInvalid: "有错误", StatusUnreadable: "无法读取", BatchTitle: "批量评价汇总", Split: "分部门文件夹",
 		StatusFailed: "写入失败", StatusInterrupted: "已中断",
@@ -61,8 +67,11 @@ var (
 		DeptSheet: "Result", DeptTitleSuffix: "",
 		Level1Row: "Level 1", WeightRow: "Weight", ScoreRow: "Score", RateRow: "Rate",
 		RankOf: "%d of %d", Evaluator: "Evaluator", Loss: "Loss", TreeTitle: "Scores at every level",
-		Unmarked:  "%d problem cells of this sheet are not marked in it (the sheet is too large, or there are too many problems): see the places listed here",
-		BatchName: "batch-summary.xlsx", BatchDepartments: "Departments", BatchFiles: "Files", BatchGrades: "Grades",
+		Unmarked:       "%d problem cells of this sheet are not marked in it (the sheet is too large, or there are too many problems): see the places listed here",
+		NoteApplicable: "%s: the weight shown is the applicable weight %s (declared %s; items not applicable left out)",
+		NoteDeducted:   "%s: the score leaves out deduction items of %s, which count in the total but not in the rate",
+		NoteRescaled:   "Total rescaled: total points %s × score %s ÷ applicable points %s%s = %s",
+		BatchName:      "batch-summary.xlsx", BatchDepartments: "Departments", BatchFiles: "Files", BatchGrades: "Grades",
 		File: "File", Status: "Status", Errors: "Errors", Warnings: "Warnings", Output: "Result", Annotated: "Annotated copy", Count: "Departments",
 		StatusOK: "ok", StatusInvalid: "invalid", StatusUnreadable: "unreadable", BatchTitle: "Batch evaluation summary", Split: "Per-department folder",
 		StatusFailed: "failed", StatusInterrupted: "interrupted",
