@@ -60,3 +60,46 @@ func TestDepartmentShowsApplicableWeights(t *testing.T) {
 		}
 	}
 }
+
+// TestVetoRowsShowTheirOutcome: a veto item's weight shows 一票否决 and its
+// score 否决 or 通过, in the per-department workbook and in 得分率.
+func TestVetoRowsShowTheirOutcome(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr strings.Builder
+	if code := run([]string{"perfeval", "run", "samples/models/veto.xlsx", "--out", out, "--split"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	f, err := excelize.OpenFile(filepath.Join(out, "veto", "市交通局.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	f.Close()
+	got := map[string]string{}
+	for _, r := range rows {
+		if len(r) > 4 {
+			got[r[0]] = r[4]
+		}
+	}
+	if got["一级指标"] != "否决事项" || got["权重分值"] != "一票否决" || got["得分"] != "否决" {
+		t.Errorf("veto column: %v", got)
+	}
+	f, err = excelize.OpenFile(filepath.Join(out, "veto_结果.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rates, _ := f.GetRows("得分率")
+	found := false
+	for _, r := range rates {
+		if len(r) > 5 && r[1] == "重大安全责任事故" {
+			found = true
+			if r[2] != "一票否决" || r[3] != "通过" || r[5] != "否决" {
+				t.Errorf("得分率 veto row %q, want 一票否决 通过 … 否决", r)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no veto row in 得分率: %v", rates)
+	}
+}

@@ -86,13 +86,20 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 			score = nr.Positive
 			notes = append(notes, fmt.Sprintf(L.NoteDeducted, nr.Indicator.Name, s.FormatPoints(nr.Deducted)))
 		}
-		if err := w.setPoints(sheet, col, row+1, weight, false); err != nil {
+		if vetoOnly(nr.Indicator) {
+			if err := w.set(sheet, col, row+1, L.VetoItem, w.text); err != nil {
+				return err
+			}
+		} else if err := w.setPoints(sheet, col, row+1, weight, false); err != nil {
 			return err
 		}
 		var err error
-		if nr.NA {
+		switch {
+		case vetoOnly(nr.Indicator):
+			err = w.set(sheet, col, row+2, vetoText(L, nr), w.text)
+		case nr.NA:
 			err = w.set(sheet, col, row+2, L.NotApplicable, w.text)
-		} else {
+		default:
 			err = w.setPoints(sheet, col, row+2, score, false)
 		}
 		if err != nil {
@@ -272,4 +279,26 @@ func departmentTitle(department string, s calc.Settings, lang string) string {
 		return department + ": " + name
 	}
 	return yearText(s.Year) + department + name + L.DeptTitleSuffix
+}
+
+// vetoOnly reports whether every leaf below n (or n itself) is a veto
+// item: its row shows 否决 or 通过, not points.
+func vetoOnly(n *calc.Indicator) bool {
+	if n.IsLeaf() {
+		return n.Veto
+	}
+	for _, c := range n.Children {
+		if !vetoOnly(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// vetoText is a veto item's outcome: 否决 (vetoed) or 通过 (passed).
+func vetoText(L Labels, nr calc.NodeResult) string {
+	if nr.Vetoed {
+		return L.Vetoed
+	}
+	return L.Passed
 }

@@ -21,6 +21,7 @@ type Labels struct {
 	// Notes under a department's level-1 table (spec §7.2): why its
 	// numbers are what they are.
 	NoteApplicable, NoteDeducted, NoteRescaled string
+	Vetoed, Passed, VetoItem                   string // a veto item's outcome, in place of its score
 	// Batch summaries.
 	BatchName, BatchDepartments, BatchFiles, BatchGrades         string
 	File, Status, Errors, Warnings, Output, Annotated, Count     string
@@ -48,7 +49,8 @@ var (
 		NoteApplicable: "%s：权重分值为适用分值 %s（设定 %s，不适用的指标不计）",
 		NoteDeducted:   "%s：得分不含扣分项 %s，扣分计入总分，不计入得分率",
 		NoteRescaled:   "总分按比例折算：满分 %s × 得分 %s ÷ 适用分值 %s%s = %s",
-		BatchName:      "批量汇总.xlsx", BatchDepartments: "部门汇总", BatchFiles: "文件清单", BatchGrades: "等级分布",
+		Vetoed:         "否决", Passed: "通过", VetoItem: "一票否决",
+		BatchName: "批量汇总.xlsx", BatchDepartments: "部门汇总", BatchFiles: "文件清单", BatchGrades: "等级分布",
 		File: "文件", Status: "状态", Errors: "错误数", Warnings: "警告数", Output: "结果文件", Annotated: "标注副本", Count: "部门数",
 		StatusOK: "通过", StatusInvalid: "有错误", StatusUnreadable: "无法读取", BatchTitle: "批量评价汇总", Split: "分部门文件夹",
 		StatusFailed: "写入失败", StatusInterrupted: "已中断",
@@ -71,7 +73,8 @@ var (
 		NoteApplicable: "%s: the weight shown is the applicable weight %s (declared %s; items not applicable left out)",
 		NoteDeducted:   "%s: the score leaves out deduction items of %s, which count in the total but not in the rate",
 		NoteRescaled:   "Total rescaled: total points %s × score %s ÷ applicable points %s%s = %s",
-		BatchName:      "batch-summary.xlsx", BatchDepartments: "Departments", BatchFiles: "Files", BatchGrades: "Grades",
+		Vetoed:         "Vetoed", Passed: "Passed", VetoItem: "Veto",
+		BatchName: "batch-summary.xlsx", BatchDepartments: "Departments", BatchFiles: "Files", BatchGrades: "Grades",
 		File: "File", Status: "Status", Errors: "Errors", Warnings: "Warnings", Output: "Result", Annotated: "Annotated copy", Count: "Departments",
 		StatusOK: "ok", StatusInvalid: "invalid", StatusUnreadable: "unreadable", BatchTitle: "Batch evaluation summary", Split: "Per-department folder",
 		StatusFailed: "failed", StatusInterrupted: "interrupted",

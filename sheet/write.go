@@ -786,17 +786,28 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 						return err
 					}
 				}
-				if err := w.setPoints(sheet, weightCol, row, n.ShownWeight(), parent); err != nil {
+				if vetoOnly(n) {
+					if err := w.set(sheet, weightCol, row, L.VetoItem, w.text); err != nil {
+						return err
+					}
+				} else if err := w.setPoints(sheet, weightCol, row, n.ShownWeight(), parent); err != nil {
 					return err
 				}
 				for k, r := range g.results {
 					nr := r.Nodes[nodes[r.Table][i]]
 					col := weightCol + 1 + 2*k
+					score := nr.Score
+					if !nr.Deducted.IsZero() && nr.Weight.IsPositive() {
+						score = nr.Positive // score ÷ weight is the rate; deductions count in the total
+					}
 					var err error
-					if nr.NA {
+					switch {
+					case vetoOnly(nr.Indicator):
+						err = w.set(sheet, col, row, vetoText(L, nr), w.text)
+					case nr.NA:
 						err = w.set(sheet, col, row, L.NotApplicable, w.text)
-					} else {
-						err = w.setPoints(sheet, col, row, nr.Score, parent)
+					default:
+						err = w.setPoints(sheet, col, row, score, parent)
 					}
 					if err != nil {
 						return err
