@@ -153,15 +153,7 @@ func stableZip(data []byte, w io.Writer) error {
 	zw := zip.NewWriter(w)
 	for _, file := range files {
 		if file.Name != "[Content_Types].xml" {
-			raw, err := file.OpenRaw()
-			if err != nil {
-				return err
-			}
-			out, err := zw.CreateRaw(&file.FileHeader)
-			if err != nil {
-				return err
-			}
-			if _, err := io.Copy(out, raw); err != nil {
+			if err := copyRaw(zw, file); err != nil {
 				return err
 			}
 			continue

@@ -639,12 +639,7 @@ func withStyles(data []byte) ([]byte, error) {
 	for _, f := range zr.File {
 		switch f.Name {
 		case "[Content_Types].xml", "xl/_rels/workbook.xml.rels":
-			rc, err := f.Open()
-			if err != nil {
-				return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
-			}
-			part, err := io.ReadAll(io.LimitReader(rc, 1<<20))
-			rc.Close()
+			part, err := readPart(f, 1<<20)
 			if err != nil {
 				return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 			}
@@ -661,16 +656,8 @@ func withStyles(data []byte) ([]byte, error) {
 				return nil, err
 			}
 		default:
-			raw, err := f.OpenRaw()
-			if err != nil {
+			if err := copyRaw(zw, f); err != nil {
 				return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
-			}
-			w, err := zw.CreateRaw(&f.FileHeader)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := io.Copy(w, raw); err != nil {
-				return nil, err
 			}
 		}
 	}
@@ -709,12 +696,7 @@ func defaultStyles() ([]byte, error) {
 	}
 	for _, zf := range zr.File {
 		if zf.Name == "xl/styles.xml" {
-			rc, err := zf.Open()
-			if err != nil {
-				return nil, err
-			}
-			defer rc.Close()
-			return io.ReadAll(rc)
+			return readPart(zf, 1<<20)
 		}
 	}
 	return nil, errors.New("excelize wrote no styles part")
