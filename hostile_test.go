@@ -23,20 +23,6 @@ import (
 	"perfeval/internal/hostile"
 )
 
-// hostileReaderReady is the one switch of the hostile-input tests (issue
-// 7, item 6). While false, only the cases that today's code already
-// passes (hostilePassToday) run, and the others are skipped. Flip it to
-// true when the streaming reader, the bounded formula evaluator and the
-// not-regular status have landed: every case then runs.
-const hostileReaderReady = true
-
-// hostilePassToday are the cases that pass before the rewrite.
-var hostilePassToday = map[string]bool{
-	"control":       true,
-	"sum-column-a":  true,
-	"dimension-xfd": true,
-}
-
 // hostileGuard is how long one run may take before it counts as a hang.
 // It is a guard, not a timing assertion: timings are measured by
 // scripts/hostile.sh.
@@ -65,20 +51,7 @@ func TestHostileInputs(t *testing.T) {
 			continue // the interruption test's file
 		}
 		t.Run(c.Name, func(t *testing.T) {
-			if !hostileReaderReady && !hostilePassToday[c.Name] {
-				t.Skip("needs the streaming reader: flip hostileReaderReady in hostile_test.go")
-			}
-			dir := t.TempDir()
-			in, out, tmp := filepath.Join(dir, "in"), filepath.Join(dir, "out"), filepath.Join(dir, "tmp")
-			for _, d := range []string{in, tmp} {
-				if err := os.Mkdir(d, 0o755); err != nil {
-					t.Fatal(err)
-				}
-			}
-			paths, err := c.Make(in)
-			if err != nil {
-				t.Fatal(err)
-			}
+			dir, in, out, tmp, paths := hostileSetup(t, c)
 			before := inputState(t, in)
 			reportPath := filepath.Join(dir, "report.json")
 
@@ -91,7 +64,7 @@ func TestHostileInputs(t *testing.T) {
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			cmd.WaitDelay = time.Second
 			start := time.Now()
-			err = cmd.Run()
+			err := cmd.Run()
 			took := time.Since(start)
 			if ctx.Err() != nil {
 				t.Fatalf("perfeval still running after %s: killed (a hang)", hostileGuard)
@@ -192,25 +165,12 @@ func checkHostileReport(t *testing.T, c hostile.Case, rep Report) {
 // must end within a second with status 3, leave no output and no
 // temporary file, and leave the input unchanged.
 func TestHostileInterrupt(t *testing.T) {
-	if !hostileReaderReady {
-		t.Skip("needs the streaming reader: flip hostileReaderReady in hostile_test.go")
-	}
 	exe := perfevalExe(t)
 	c, ok := hostile.Find("slow-10m")
 	if !ok {
 		t.Fatal("no slow case")
 	}
-	dir := t.TempDir()
-	in, out, tmp := filepath.Join(dir, "in"), filepath.Join(dir, "out"), filepath.Join(dir, "tmp")
-	for _, d := range []string{in, tmp} {
-		if err := os.Mkdir(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	paths, err := c.Make(in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, in, out, tmp, paths := hostileSetup(t, c)
 	before := inputState(t, in)
 	cmd := exec.Command(exe, append([]string{"run", "--out", out, "--"}, paths...)...)
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
@@ -230,6 +190,7 @@ func TestHostileInterrupt(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := time.Now()
+	var err error
 	select {
 	case err = <-done:
 	case <-time.After(time.Second):
@@ -360,4 +321,22 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// hostileSetup makes a case's inputs in a fresh folder: dir holds in/
+// (the inputs), out/ (made by the run) and tmp/ (the run's TMPDIR).
+func hostileSetup(t *testing.T, c hostile.Case) (dir, in, out, tmp string, paths []string) {
+	t.Helper()
+	dir = t.TempDir()
+	in, out, tmp = filepath.Join(dir, "in"), filepath.Join(dir, "out"), filepath.Join(dir, "tmp")
+	for _, d := range []string{in, tmp} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	paths, err := c.Make(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, in, out, tmp, paths
 }

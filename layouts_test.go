@@ -14,18 +14,6 @@ import (
 	"perfeval/sheet"
 )
 
-// issue8Ready turns on the tests that need issue 8's reader (spec part
-// two, §6: more header words, one unit per workbook, total, subtotal and
-// section rows, check --explain). Set it to true once that reader is in.
-const issue8Ready = true
-
-func needIssue8(t *testing.T, what string) {
-	t.Helper()
-	if !issue8Ready {
-		t.Skip("needs issue 8's reader: " + what)
-	}
-}
-
 // buildLayouts writes the samples.Layouts() named (paths below samples/)
 // into dir, keeping their subfolders.
 func buildLayouts(t *testing.T, dir string, names ...string) {
@@ -222,7 +210,6 @@ func TestLayoutSamplesAddUp(t *testing.T) {
 // 单位名称 line, its 填报单位 label or its file name, never by the score
 // header, the sheet or the 单位：分 line.
 func TestSelfEvaluationSamples(t *testing.T) {
-	needIssue8(t, "generic score headers and the unit's name (§6.1, §6.4)")
 	dir := t.TempDir()
 	buildLayouts(t, dir, samples.SelfEvalFiles...)
 	out, rep, stderr := runLayout(t, dir, filepath.Join(dir, "self-evaluation"))
@@ -305,7 +292,6 @@ func TestSelfEvaluationSamples(t *testing.T) {
 // departments, totals and grades as the sample's data give, and no warning
 // at all.
 func TestKPISample(t *testing.T) {
-	needIssue8(t, "unnumbered level words, 标准分, 小计 and 得分合计 rows, nothing below the total (§6.1, §6.2)")
 	dir := t.TempDir()
 	buildLayouts(t, dir, "kpi.xlsx")
 	out, rep, stderr := runLayout(t, dir, filepath.Join(dir, "kpi.xlsx"))
@@ -351,7 +337,6 @@ func TestKPISample(t *testing.T) {
 // TestKPIExplain: check --explain on the KPI form exits 0 and says how
 // the header was read, 标准分 included. The wording is the reader's own.
 func TestKPIExplain(t *testing.T) {
-	needIssue8(t, "check --explain (§6.3)")
 	dir := t.TempDir()
 	buildLayouts(t, dir, "kpi.xlsx")
 	var stdout, stderr bytes.Buffer
@@ -373,7 +358,6 @@ func TestKPIExplain(t *testing.T) {
 // column declares 100 points, totals round half-up to 1 decimal (South's
 // 79.95 shows 80.0 and is Good), and nothing is warned about.
 func TestRubricSample(t *testing.T) {
-	needIssue8(t, "section rows and a total label in the weight column (§6.2)")
 	dir := t.TempDir()
 	buildLayouts(t, dir, "rubric-en.xlsx")
 	out, rep, stderr := runLayout(t, dir, filepath.Join(dir, "rubric-en.xlsx"), "--lang", "en")
