@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -121,7 +122,7 @@ func (e *evaluator) toCell(s *sheetData, x *xcell, row int) (formula.Cell, bool,
 	}
 	switch x.kind {
 	case Number, Date:
-		d, err := number15(x.value)
+		d, err := Number15(x.value)
 		if err != nil {
 			return formula.Cell{Value: formula.Value{Kind: formula.Text, Str: x.value}}, true, nil
 		}
@@ -162,10 +163,10 @@ func (e *evaluator) rangeCells(name string, c1, r1, c2, r2 int, fn func(col, row
 	return nil
 }
 
-// number15 reads a stored number as Excel shows it, to 15 significant
-// digits.
-func number15(raw string) (decimal.Decimal, error) {
-	f, err := strconv.ParseFloat(raw, 64)
+// Number15 reads a stored number as Excel shows it, to 15 significant
+// digits: a stored 14.230000000000001 is 14.23.
+func Number15(raw string) (decimal.Decimal, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
 	if err != nil {
 		return decimal.Decimal{}, err
 	}

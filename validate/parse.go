@@ -2,7 +2,6 @@ package validate
 
 import (
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -47,11 +46,7 @@ func ParseText(s string) (decimal.Decimal, bool) {
 // ParseNumber reads a number cell's raw value the way Excel shows it: to
 // 15 significant digits, so a stored 14.230000000000001 is 14.23.
 func ParseNumber(raw string) (decimal.Decimal, bool) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
-	if err != nil {
-		return decimal.Decimal{}, false
-	}
-	d, err := decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64))
+	d, err := sheet.Number15(raw)
 	return d, err == nil
 }
 
