@@ -196,3 +196,32 @@ func TestPathAndWeights(t *testing.T) {
 		t.Fatalf("depth %d", tab.Depth())
 	}
 }
+
+// Two unrelated tables are ranked apart; a table with the same level-1
+// indicators and weights as another, whatever lies below, ranks with it.
+func TestRankGroupsByLevel1(t *testing.T) {
+	a := tree()
+	a.Departments = []Department{{Name: "a1", Scores: scores("4", "6", "10", "0", "80")}, {Name: "a2", Scores: scores("2", "6", "10", "0", "70")}}
+	same := &Table{Sheet: "same"} // the same level-1 names and weights, other leaves
+	same.Add([]string{"A"}, "A9", dec("10"), 2)
+	same.Add([]string{"B"}, "B9", dec("10"), 3)
+	same.Add([]string{"B"}, "B8", dec("-5"), 4)
+	same.Add([]string{"C"}, "C9", dec("80"), 5)
+	same.Departments = []Department{{Name: "s1", Scores: scores("10", "10", "0", "75")}}
+	other := &Table{Sheet: "other"}
+	other.Add([]string{"X"}, "X1", dec("100"), 2)
+	other.Departments = []Department{{Name: "o1", Scores: scores("50")}, {Name: "o2", Scores: scores("60")}}
+	if GroupKey(a) != GroupKey(same) || GroupKey(a) == GroupKey(other) {
+		t.Fatalf("group keys: a %q, same %q, other %q", GroupKey(a), GroupKey(same), GroupKey(other))
+	}
+	if TreeKey(a) == TreeKey(same) {
+		t.Fatal("tree keys of different trees are equal")
+	}
+	rs := Evaluate([]*Table{a, same, other}, DefaultSettings())
+	want := map[string]int{"a1": 1, "a2": 3, "s1": 2, "o1": 2, "o2": 1}
+	for _, r := range rs {
+		if r.Rank != want[r.Department] {
+			t.Errorf("%s (%s): rank %d, want %d", r.Department, r.Shown, r.Rank, want[r.Department])
+		}
+	}
+}

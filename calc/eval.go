@@ -1,7 +1,9 @@
 package calc
 
 import (
+	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -106,8 +108,9 @@ type Result struct {
 	Deductions []Deduction
 }
 
-// Evaluate computes every department of every table, then ranks them all
-// together by shown total (ties share a rank: 1, 2, 2, 4). Results are in
+// Evaluate computes every department of every table, then ranks them by
+// shown total (ties share a rank: 1, 2, 2, 4), the departments of tables
+// with the same level-1 indicators and weights together (GroupKey). Results are in
 // table and department order.
 func Evaluate(tables []*Table, s Settings) []Result {
 	var out []Result
@@ -228,29 +231,93 @@ func deductionsOf(t *Table, nodes map[*Indicator]NodeResult) []Deduction {
 	return out
 }
 
-// Rank sets Rank on every result by shown total, descending; equal shown
-// totals share a rank and the next rank is skipped (1, 2, 2, 4). Vetoed
-// departments rank after every department not vetoed.
+// GroupKey is what decides which departments are ranked together (spec
+// §6.5): their tables' level-1 indicators and weights, in order. Two
+// tables with the same key are one evaluation; tables with different keys
+// are ranked apart.
+func GroupKey(t *Table) string {
+	if t == nil {
+		return ""
+	}
+	var sb strings.Builder
+	for _, root := range t.Roots {
+		w, d := root.Weights()
+		if root.Veto {
+			w = decimal.NewFromInt(-1) // a veto item carries no weight, but is not a 0-point item
+		}
+		fmt.Fprintf(&sb, "%s\x1f%s\x1f%s\x1e", root.Name, w.String(), d.String())
+	}
+	return sb.String()
+}
+
+// TreeKey is a table's whole tree: every indicator's level, name and
+// weights, in order. The same department in two workbooks is the same
+// submission only when their trees have the same key.
+func TreeKey(t *Table) string {
+	var sb strings.Builder
+	t.Walk(func(n *Indicator) {
+		w, d := n.Weights()
+		fmt.Fprintf(&sb, "%d\x1f%s\x1f%s\x1f%s\x1f%t\x1e", n.Level, n.Name, w.String(), d.String(), n.Veto)
+	})
+	return sb.String()
+}
+
+// Rank sets Rank on every result by shown total, descending, among the
+// results whose tables share a GroupKey; equal shown totals share a rank
+// and the next rank is skipped (1, 2, 2, 4). Vetoed departments rank
+// after every department not vetoed.
 func Rank(results []Result) {
-	order := make([]int, len(results))
+	keys := map[*Table]string{}
+	groups := map[string][]int{}
+	var order []string
+	for i, r := range results {
+		k, ok := keys[r.Table]
+		if !ok {
+			k = GroupKey(r.Table)
+			keys[r.Table] = k
+		}
+		if _, seen := groups[k]; !seen {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	for _, k := range order {
+		idx := groups[k]
+		shown := make([]decimal.Decimal, len(idx))
+		vetoed := make([]bool, len(idx))
+		for j, i := range idx {
+			shown[j], vetoed[j] = results[i].Shown, len(results[i].Vetoed) > 0
+		}
+		for j, rank := range Ranks(shown, vetoed) {
+			results[idx[j]].Rank = rank
+		}
+	}
+}
+
+// Ranks ranks shown totals, descending: equal totals share a rank and the
+// next rank is skipped (1, 2, 2, 4); vetoed entries rank after every entry
+// not vetoed. ranks[i] is the rank of shown[i].
+func Ranks(shown []decimal.Decimal, vetoed []bool) []int {
+	order := make([]int, len(shown))
 	for i := range order {
 		order[i] = i
 	}
-	vetoed := func(i int) bool { return len(results[i].Vetoed) > 0 }
 	sort.SliceStable(order, func(a, b int) bool {
-		va, vb := vetoed(order[a]), vetoed(order[b])
+		va, vb := vetoed[order[a]], vetoed[order[b]]
 		if va != vb {
 			return vb
 		}
-		return results[order[a]].Shown.GreaterThan(results[order[b]].Shown)
+		return shown[order[a]].GreaterThan(shown[order[b]])
 	})
+	ranks := make([]int, len(shown))
 	for pos, i := range order {
-		if pos > 0 && results[i].Shown.Equal(results[order[pos-1]].Shown) && vetoed(i) == vetoed(order[pos-1]) {
-			results[i].Rank = results[order[pos-1]].Rank
+		if pos > 0 && shown[i].Equal(shown[order[pos-1]]) && vetoed[i] == vetoed[order[pos-1]] {
+			ranks[i] = ranks[order[pos-1]]
 		} else {
-			results[i].Rank = pos + 1
+			ranks[i] = pos + 1
 		}
 	}
+	return ranks
 }
 
 // ByRank returns the indexes of results ordered by rank, ties in input
