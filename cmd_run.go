@@ -34,9 +34,11 @@ type runOptions struct {
 	Recursive bool
 	Split     bool
 	LogFile   string
+	Roster    string // --roster FILE
 
 	Stdout, Stderr io.Writer
-	audit          *auditLog // nil without --log-file
+	audit          *auditLog   // nil without --log-file
+	roster         *rosterList // read from Roster
 }
 
 // inputFlags are the flags of every command that reads workbooks.
@@ -84,6 +86,7 @@ func outputFlags(w *helpWords) []cli.Flag {
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: w.Flags.Out},
 		&cli.BoolFlag{Name: "split", Usage: w.Flags.Split},
 		&cli.StringFlag{Name: "log-file", Usage: w.Flags.LogFile},
+		&cli.StringFlag{Name: "roster", Usage: w.Flags.Roster},
 	}
 }
 
@@ -93,10 +96,27 @@ func runOptionsFrom(c *cli.Context) (runOptions, error) {
 	if err != nil {
 		return runOptions{}, err
 	}
-	return runOptions{
+	opts := runOptions{
 		inspectOptions: in, Out: c.String("out"), Split: c.Bool("split"), LogFile: c.String("log-file"), Jobs: 1,
-		Stdout: c.App.Writer, Stderr: c.App.ErrWriter,
-	}, nil
+		Roster: c.String("roster"), Stdout: c.App.Writer, Stderr: c.App.ErrWriter,
+	}
+	return opts, opts.readRoster()
+}
+
+// readRoster reads --roster, if given: a roster that cannot be read, or
+// names no department, is a usage error (exit status 2) before anything
+// is read or written.
+func (opts *runOptions) readRoster() error {
+	if opts.Roster == "" || opts.roster != nil {
+		return nil
+	}
+	r, err := readRoster(opts.Roster)
+	if err != nil {
+		return usageErrorL(opts.Lang, "无法读取名单 %s：%v（名单是工作簿或文本文件，每行一个部门名称）",
+			"cannot read the roster %s: %v (a roster is a workbook or text file with one department name per row)", opts.Roster, err)
+	}
+	opts.roster = r
+	return nil
 }
 
 // flagProblem is a flag urfave/cli could not parse (exit status 2); run
@@ -147,6 +167,9 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	lang := opts.Lang
 	if len(args) == 0 {
 		return usageErrorL(lang, "没有给出工作簿或文件夹", "no workbook or folder given")
+	}
+	if err := opts.readRoster(); err != nil {
+		return err
 	}
 	reportOut := opts.Stdout
 	if opts.Report == "-" { // the report on stdout: the lines and the tally go to stderr, so that stdout is JSON
@@ -213,8 +236,10 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 				outcomes[i], done[i] = o, true
 				for next < len(inputs) && done[next] {
 					printFile(stdout, stderr, lang, outcomes[next].report)
-					if err := opts.audit.Log(outcomes[next]); err != nil && auditErr == nil {
-						auditErr = err
+					if outcomes[next].splitDir == "" { // else logged once its per-department workbooks are written
+						if err := opts.audit.Log(outcomes[next]); err != nil && auditErr == nil {
+							auditErr = err
+						}
 					}
 					if opts.Report == "" { // only the tally and the batch summary are left to write
 						outcomes[next].compact()
@@ -255,9 +280,34 @@ feed:
 		}
 		report.Files = append(report.Files, outcomes[i].report)
 	}
+	// The run as one evaluation: ranks across workbooks, copies sent
+	// twice, statistics, the roster; then the per-department workbooks,
+	// which show the run's rank and means.
+	files := batchFiles(outcomes)
+	batch, notes := assembleBatch(lang, files, opts.roster)
+	for _, n := range notes {
+		outcomes[n.file].report.Problems = append(outcomes[n.file].report.Problems, n.problem)
+		printProblems(opts.Stderr, "perfeval: ", lang, FileReport{Path: outcomes[n.file].report.Path, Problems: []ProblemReport{n.problem}})
+	}
+	for i := range outcomes {
+		setBatchRanks(&outcomes[i].report, files[i])
+	}
+	report.Batch = batchReport(batch)
+	if err := writeSplits(ctx, opts, outcomes, batch); err != nil && auditErr == nil {
+		auditErr = err
+	}
+	for i := range outcomes {
+		o := &outcomes[i]
+		if o.splitFailed { // the summary lists the file as failed, without its folder
+			writeFailed++
+			files[i].Status, files[i].SplitDir = o.report.Status, ""
+			files[i].Errors, files[i].Warnings = problemCounts(o.report)
+		}
+		report.Files[i] = o.report
+	}
 	var failures []error
 	if plan.Summary != "" {
-		if err := sheet.WriteBatchSummary(plan.Summary, lang, batchFiles(outcomes)); err != nil {
+		if err := sheet.WriteBatchSummary(plan.Summary, lang, batch); err != nil {
 			failures = append(failures, withHint(failf(lang, "无法写入批量汇总 %s：%s", "cannot write the batch summary %s: %s", plan.Summary, writeCause(lang, err)), writeHint(lang, err)))
 			plan.Summary = ""
 		}
@@ -315,14 +365,18 @@ func statusError(r *Report) error {
 
 // outcome is what processing one workbook did.
 type outcome struct {
-	report   FileReport
-	settings calc.Settings
-	results  []calc.Result   // while its outputs are written; dropped after
-	rows     sheet.BatchRows // what the batch summary shows of it
-	sha256   string
-	took     time.Duration
-	openErr  error // why the file could not be read
-	writeErr error // an output could not be written
+	report      FileReport
+	settings    calc.Settings
+	results     []calc.Result // while its outputs are written (with --split, until its per-department workbooks are); dropped after
+	blocked     []calc.Blocked
+	batch       []sheet.BatchDepartment // what the batch summary shows of it
+	splitDir    string                  // its per-department folder, written once the run's ranks are known
+	modified    time.Time               // the input's modification time
+	sha256      string
+	took        time.Duration
+	openErr     error // why the file could not be read
+	writeErr    error // an output could not be written
+	splitFailed bool  // its per-department workbooks could not be written
 }
 
 // compact drops what only the report shows of each department (its
@@ -375,6 +429,9 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	if ctx.Err() != nil {
 		return interrupted(in, lang)
 	}
+	if info, err := os.Stat(in); err == nil {
+		o.modified = info.ModTime()
+	}
 	ins := inspect(ctx, in, opts.inspectOptions)
 	if ins.Book != nil {
 		defer ins.Book.Close()
@@ -394,41 +451,17 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	}
 	o.report, o.openErr = ins.report(lang), ins.OpenErr
 	source := sheet.Mark{Source: filepath.Base(in), SourceSHA256: o.sha256}
-	switch ins.Status {
-	case statusOK:
+	// A workbook whose only errors are some departments' own (spec §8)
+	// gets a result for the others and an annotated copy.
+	scored := ins.Workbook != nil && len(ins.Workbook.Results) > 0 && (ins.Status == statusOK || ins.Status == statusInvalid)
+	if scored {
 		for _, out := range []string{names.result, names.splitDir} {
 			if same, _ := sameFile(in, out); same {
 				return o.refuse(lang, out)
 			}
 		}
-		o.settings, o.results = ins.Workbook.Settings, ins.Workbook.Results
-		// The cells as read are not needed to write results (only an
-		// annotated copy shows them): let them go before writing.
-		ins.Book.Tables, ins.Book.Settings = nil, nil
-		err := writeWith(names.result, func() error {
-			return ins.Book.WriteResult(names.result, sheet.Output{Mark: source, Lang: lang, Settings: o.settings, Results: o.results, Problems: ins.sheetProblems(lang)})
-		})
-		if err != nil {
-			return o.fail(lang, names.result, err)
-		}
-		o.report.Output = names.result
-		removeStale(names.annotated, source, opts)
-		if names.splitDir != "" {
-			var files []string
-			err := writeWith(names.splitDir, func() (err error) {
-				files, err = writeSplit(names.splitDir, lang, o.settings, o.results, source)
-				return err
-			})
-			if err != nil {
-				removeSplitDir(names.splitDir, opts) // no department keeps old scores
-				return o.fail(lang, names.splitDir, err)
-			}
-			o.report.Split = files
-		}
-		// The detailed results are not needed any more: the batch
-		// summary keeps only its own rows.
-		o.rows, o.results = sheet.NewBatchRows(o.results), nil
-	case statusInvalid:
+	}
+	if ins.Status == statusInvalid {
 		if same, _ := sameFile(in, names.annotated); same {
 			return o.refuse(lang, names.annotated)
 		}
@@ -438,8 +471,30 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 			return o.fail(lang, names.annotated, err)
 		}
 		o.report.Annotated = names.annotated
+	}
+	if !scored {
 		removeStale(names.result, source, opts)
 		removeSplitDir(names.splitDir, opts)
+		return o
+	}
+	if ins.Status == statusOK {
+		removeStale(names.annotated, source, opts)
+	}
+	o.settings, o.results, o.blocked = ins.Workbook.Settings, ins.Workbook.Results, ins.Workbook.Blocked
+	// The cells as read are not needed to write results (only an
+	// annotated copy shows them, written above): let them go.
+	ins.Book.Tables, ins.Book.Settings = nil, nil
+	err := writeWith(names.result, func() error {
+		return ins.Book.WriteResult(names.result, sheet.Output{Mark: source, Lang: lang, Settings: o.settings, Results: o.results, Blocked: o.blocked, Problems: ins.sheetProblems(lang)})
+	})
+	if err != nil {
+		return o.fail(lang, names.result, err)
+	}
+	o.report.Output = names.result
+	o.splitDir = names.splitDir
+	o.batch = sheet.NewBatchDepartments(o.results, o.blocked)
+	if names.splitDir == "" {
+		o.results = nil // the batch keeps only its own rows
 	}
 	return o
 }
@@ -524,14 +579,11 @@ func batchFiles(outcomes []outcome) []sheet.BatchFile {
 	var out []sheet.BatchFile
 	for _, o := range outcomes {
 		errs, warns := problemCounts(o.report)
-		bf := sheet.BatchFile{
+		out = append(out, sheet.BatchFile{
 			Path: o.report.Path, Status: o.report.Status, Errors: errs, Warnings: warns,
-			Output: o.report.Output, Annotated: o.report.Annotated, Settings: o.settings, Rows: o.rows,
-		}
-		if len(o.report.Split) > 0 {
-			bf.SplitDir = filepath.Dir(o.report.Split[0])
-		}
-		out = append(out, bf)
+			Output: o.report.Output, Annotated: o.report.Annotated, SplitDir: o.splitDir, Modified: o.modified,
+			Settings: o.settings, Departments: o.batch,
+		})
 	}
 	return out
 }
@@ -603,6 +655,19 @@ func printFile(stdout, stderr io.Writer, lang string, fr FileReport) {
 		to := ""
 		if fr.Annotated != "" {
 			to = fmt.Sprintf(tr(L, "，标注副本 → %s", "; annotated copy → %s"), fr.Annotated)
+		}
+		if fr.Output != "" { // errors in some departments' own cells: the others have results
+			scored, blocked := 0, 0
+			for _, d := range fr.Departments {
+				if d.Status == statusInvalid {
+					blocked++
+				} else {
+					scored++
+				}
+			}
+			fmt.Fprintf(stdout, tr(L, "%s：%s 个错误，%s 条警告；%d 个部门有错误未计分，其余 %s 个部门 → %s%s\n", "%s: %s, %s; %d blocked by their errors, %s scored → %s%s\n"),
+				fr.Path, count(L, errs, "error"), count(L, warns, "warning"), blocked, count(L, scored, "department"), fr.Output, to)
+			break
 		}
 		fmt.Fprintf(stdout, tr(L, "%s：%s 个错误，%s 条警告，未生成结果%s\n", "%s: %s, %s, no result written%s\n"), fr.Path, count(L, errs, "error"), count(L, warns, "warning"), to)
 	case statusUnreadable:
@@ -687,8 +752,11 @@ func printTally(opts runOptions, r *Report, summary string) {
 	var order []string
 	for _, f := range r.Files {
 		counts[f.Status]++
-		departments += len(f.Departments)
 		for _, d := range f.Departments {
+			if d.Status != statusOK { // blocked, or counted from another file
+				continue
+			}
+			departments++
 			if grades[d.GradeLabel] == 0 { // a vetoed department counts under its band, as in the report's summary
 				order = append(order, d.GradeLabel)
 			}

@@ -76,6 +76,8 @@ type watcher struct {
 	pending  map[string]*candidate
 	noted    map[string]bool // perfeval outputs found in the inbox, noted once
 	auditErr error           // the audit log could not be written: the watch stops
+	state    *watchState     // every workbook processed, across restarts
+	summary  string          // the batch summary, kept up to date with state
 }
 
 // runWatch watches the inbox until ctx is done.
@@ -91,7 +93,8 @@ func runWatch(ctx context.Context, opts watchOptions, args []string) error {
 	if info, err := os.Stat(inbox); err != nil || !info.IsDir() {
 		return usageErrorL(lang, "%s 不是文件夹", "%s is not a folder", inbox)
 	}
-	if err := (&outputPlan{Out: opts.Out, LogFile: opts.LogFile}).check(lang); err != nil {
+	summary := filepath.Join(opts.Out, sheet.LabelsFor(lang).BatchName)
+	if err := (&outputPlan{Out: opts.Out, LogFile: opts.LogFile, Summary: summary}).check(lang); err != nil {
 		return err
 	}
 	for _, dir := range []string{filepath.Join(inbox, processedDir), filepath.Join(inbox, failedDir), opts.Out} {
@@ -121,7 +124,11 @@ func runWatch(ctx context.Context, opts watchOptions, args []string) error {
 	}
 	fmt.Fprintf(opts.Stderr, tr(opts.Lang, "perfeval: 正在监视 %s，结果写入 %s；按 Ctrl+C 停止\n", "perfeval: watching %s, results go to %s; Ctrl+C stops\n"), inbox, opts.Out)
 
-	w := &watcher{opts: opts, inbox: inbox, pending: map[string]*candidate{}, noted: map[string]bool{}}
+	state, err := loadWatchState(opts.Out)
+	if err != nil {
+		fmt.Fprintf(opts.Stderr, tr(lang, "perfeval: 警告：无法读取监视状态 %v；批量汇总从现在起重新累计\n", "perfeval: warning: cannot read the watch state %v; the batch summary starts afresh\n"), err)
+	}
+	w := &watcher{opts: opts, inbox: inbox, pending: map[string]*candidate{}, noted: map[string]bool{}, state: state, summary: summary}
 	w.scan(time.Now())
 	tick := time.NewTicker(min(opts.Settle/4, 250*time.Millisecond))
 	defer tick.Stop()
@@ -246,7 +253,31 @@ func (w *watcher) process(ctx context.Context, path string) {
 		return
 	}
 	delete(w.pending, path)
-	printFile(w.opts.Stdout, w.opts.Stderr, w.opts.Lang, o.report)
+	// The run so far as one evaluation: this workbook's departments are
+	// ranked with everything processed before (the same file dropped
+	// again replaces the earlier one), then its
+	// per-department workbooks are written with those ranks.
+	lang := w.opts.Lang
+	if w.state == nil {
+		w.state = &watchState{Version: stateVersion}
+	}
+	if w.summary == "" {
+		w.summary = filepath.Join(w.opts.Out, sheet.LabelsFor(w.opts.Lang).BatchName)
+	}
+	idx := w.state.put(o.sha256, batchFiles([]outcome{o})[0])
+	files := w.state.batchFiles()
+	batch, notes := assembleBatch(lang, files, w.opts.roster)
+	for _, n := range notes {
+		if n.file == idx {
+			o.report.Problems = append(o.report.Problems, n.problem)
+		}
+	}
+	setBatchRanks(&o.report, files[idx])
+	if o.results != nil && o.splitDir != "" {
+		writeSplitOf(w.opts.runOptions, &o, batch, idx)
+	}
+	o.results = nil
+	printFile(w.opts.Stdout, w.opts.Stderr, lang, o.report)
 	if err := w.opts.audit.Log(o); err != nil {
 		w.auditErr = err // the input stays in the inbox: the watch stops
 		return
@@ -257,10 +288,22 @@ func (w *watcher) process(ctx context.Context, path string) {
 	}
 	moved, err := moveAside(path, filepath.Join(w.inbox, dest), time.Now())
 	if err != nil {
-		fmt.Fprintf(w.opts.Stderr, tr(w.opts.Lang, "perfeval: 无法移动 %s：%v\n", "perfeval: cannot move %s: %v\n"), path, err)
-		return
+		fmt.Fprintf(w.opts.Stderr, tr(lang, "perfeval: 无法移动 %s：%v\n", "perfeval: cannot move %s: %v\n"), path, err)
+		moved = path
+	} else {
+		w.opts.Log.Debug().Str("file", path).Str("to", moved).Msg("moved")
 	}
-	w.opts.Log.Debug().Str("file", path).Str("to", moved).Msg("moved")
+	entry := batchFiles([]outcome{o})[0] // after its split folder was written, or failed
+	entry.Path, entry.Departments = moved, w.state.Files[idx].File.Departments
+	w.state.Files[idx].File = entry
+	batch.Files[idx].Path = moved
+	batch.Files[idx].Status, batch.Files[idx].SplitDir = entry.Status, entry.SplitDir
+	if err := w.state.save(w.opts.Out); err != nil {
+		fmt.Fprintf(w.opts.Stderr, tr(lang, "perfeval: 警告：无法保存监视状态：%s\n", "perfeval: warning: cannot save the watch state: %s\n"), writeCause(lang, err))
+	}
+	if err := sheet.WriteBatchSummary(w.summary, lang, batch); err != nil {
+		fmt.Fprintf(w.opts.Stderr, tr(lang, "perfeval: 警告：无法写入批量汇总 %s：%s\n", "perfeval: warning: cannot write the batch summary %s: %s\n"), w.summary, writeCause(lang, err))
+	}
 }
 
 // processOne names one input's outputs and writes them. Names are

@@ -147,7 +147,7 @@ func TestWatch(t *testing.T) {
 	if got := names(t, inbox); strings.Join(got, ",") != ".~lock.slow.xlsx#,~$slow.xlsx" {
 		t.Errorf("inbox holds %v: lock files stay, inputs move", got)
 	}
-	if got := names(t, out); strings.Join(got, ",") != "bad_错误.xlsx,slow_结果.xlsx,waiting_结果.xlsx" {
+	if got := names(t, out); strings.Join(got, ",") != ".perfeval-watch.json,bad_错误.xlsx,slow_结果.xlsx,waiting_结果.xlsx,批量汇总.xlsx" {
 		t.Errorf("out holds %v", got)
 	}
 	data, _ := os.ReadFile(filepath.Join(processed, "slow.xlsx"))
@@ -176,16 +176,17 @@ func TestWatchStopAndRestart(t *testing.T) {
 	os.Mkdir(inbox, 0o755)
 	// Forty 24-department workbooks: enough work that the stop falls in
 	// the middle of the batch.
-	path := filepath.Join(dir, "bureau.xlsx")
-	if err := sheet.Build(path, samples.Bureau()); err != nil {
-		t.Fatal(err)
-	}
-	bureau, _ := os.ReadFile(path)
+	// Each a file of its own (its title differs), all with the same 24
+	// departments: each department is sent 40 times.
 	const n = 40
 	var inputs []string
 	for i := range n {
+		spec := samples.Bureau()
+		spec.Sheets[0].Rows[0][0] = fmt.Sprintf("2022年度市直部门整体支出绩效评价评分表（第 %d 份）", i+1)
 		name := filepath.Join(inbox, fmt.Sprintf("dept%02d.xlsx", i))
-		os.WriteFile(name, bureau, 0o644)
+		if err := sheet.Build(name, spec); err != nil {
+			t.Fatal(err)
+		}
 		inputs = append(inputs, filepath.Base(name))
 	}
 	processed := filepath.Join(inbox, processedDir)
@@ -233,12 +234,33 @@ func TestWatchStopAndRestart(t *testing.T) {
 	if got := names(t, filepath.Join(inbox, failedDir)); len(got) != 0 {
 		t.Errorf("failed/ holds %v", got)
 	}
-	var want []string
+	want := []string{stateName}
 	for _, in := range inputs {
 		want = append(want, strings.TrimSuffix(in, ".xlsx")+"_结果.xlsx")
 	}
+	want = append(want, "批量汇总.xlsx")
 	if got := names(t, out); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("out holds %v, want one result per input", got)
+	}
+	// The batch summary holds everything processed, before and after the
+	// restart: 40 files; the 24 departments, sent 40 times, are ranked
+	// once each.
+	rows, err := sheet.DumpSheet(filepath.Join(out, "批量汇总.xlsx"), "文件清单")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(rows, "processed/dept"); got != n {
+		t.Errorf("文件清单 lists %d files, want %d:\n%s", got, n, rows)
+	}
+	depts, err := sheet.DumpSheet(filepath.Join(out, "批量汇总.xlsx"), "部门汇总")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(depts, "重复提交"); got != (n-1)*24 {
+		t.Errorf("部门汇总 marks %d rows as sent twice, want %d", got, (n-1)*24)
+	}
+	if !strings.Contains(depts, "（24 个部门参与排名）") && !strings.Contains(depts, "\n24\t") {
+		t.Errorf("部门汇总 does not rank 24 departments:\n%.2000s", depts)
 	}
 }
 
@@ -330,7 +352,7 @@ func TestWatchRescanWithoutEvents(t *testing.T) {
 	if got := names(t, filepath.Join(inbox, processedDir)); strings.Join(got, ",") != "a.xlsx" {
 		t.Fatalf("processed/ holds %v", got)
 	}
-	if got := names(t, out); strings.Join(got, ",") != "a_result.xlsx" {
+	if got := names(t, out); strings.Join(got, ",") != ".perfeval-watch.json,a_result.xlsx,batch-summary.xlsx" {
 		t.Errorf("out holds %v", got)
 	}
 	if len(w.pending) != 0 {

@@ -49,7 +49,7 @@ type flagWords struct {
 	Password, MaxSize, Settings     string
 	Report, Jobs, JobsDefault       string
 	Recursive                       string
-	Out, Split, LogFile             string
+	Out, Split, LogFile, Roster     string
 	Format, Explain                 string
 	Settle, Rescan, WatchRetries    string
 	TemplateOut, Departments        string
@@ -190,9 +190,15 @@ perfeval help [COMMAND]`,
 		UsageText: "perfeval run [选项] PATH...",
 		Description: `读取给出的每个 .xlsx/.xlsm 工作簿（或给出的文件夹中的工作簿），检查后
 计算每个部门的得分、得分率、等级、排名和主要扣分项，在输出文件夹中写出
-<名称>_结果.xlsx（--lang en 时为 <name>_result.xlsx）。有错误的工作簿不出结果，
-而是写出一份批注副本 <名称>_错误.xlsx（<name>_errors.xlsx），标出并说明每个
-有问题的单元格，可退回修改。输入文件从不改动。选项可写在路径之前或之后。
+<名称>_结果.xlsx（--lang en 时为 <name>_result.xlsx）。有错误的工作簿写出一份
+批注副本 <名称>_错误.xlsx（<name>_errors.xlsx），标出并说明每个有问题的单元格，
+可退回修改；错误只在某些部门自己的得分单元格时，其余部门照常出结果，这些部门
+列为“有错误”、不排名。输入文件从不改动。选项可写在路径之前或之后。
+
+一次运行就是一次评价：一级指标及分值相同的评分表中的部门，不论在哪个工作簿，
+一起排名；多个工作簿时写出批量汇总（按全部排名排序，附各一级指标得分率的平均数、
+中位数、最低和最高）；同一部门（名称和指标表都相同）提交了两次时，只计修改时间
+较晚的一份；--roster 给出名单时，列出未提交的和不在名单中的部门。
 
 退出状态：
    0  所有工作簿都没有问题
@@ -302,6 +308,7 @@ Ctrl+C 或 SIGTERM 会处理完当前工作簿再停止；处理被打断的输�
 		Out:         "结果工作簿写入文件夹 `DIR`",
 		Split:       "另为每个部门写一个工作簿 <out>/<工作簿>/<部门>.xlsx，便于邮寄",
 		LogFile:     "每处理一个工作簿，向 `FILE` 追加一条 JSON 审计记录",
+		Roster:      "应参评部门的名单 `FILE`（工作簿或文本文件，每行一个部门）：批量汇总列出未提交的和不在名单中的部门",
 
 		Format:  "输出格式 `text|json`",
 		Explain: "说明每个评分表是怎样读取的：表头行、每列的作用及依据、各级指标、分值合计、部门、合计和小计行、隐藏的行和列",
@@ -369,10 +376,19 @@ EXIT STATUS:
 		Description: `Reads every .xlsx/.xlsm workbook given, or found in the folders given, checks
 it, computes every department's scores, rates, grade, rank and main deductions,
 and writes <name>_结果.xlsx (<name>_result.xlsx with --lang en) to the output
-folder. A workbook with errors gets no result but an annotated copy,
-<name>_错误.xlsx (<name>_errors.xlsx), with each offending cell marked and
-explained, to send back for correction. Inputs are never changed. Flags may
-come before or after the paths.
+folder. A workbook with errors gets an annotated copy, <name>_错误.xlsx
+(<name>_errors.xlsx), with each offending cell marked and explained, to send
+back for correction; when the errors are only in some departments' own score
+cells, the other departments still get their results and those are listed as
+invalid, without rank. Inputs are never changed. Flags may come before or
+after the paths.
+
+A run is one evaluation: departments whose tables share level-1 indicators and
+weights are ranked together, whatever workbook they are in. With several
+workbooks a batch summary is written, sorted by that rank, with the mean,
+median, minimum and maximum rate of each level-1 indicator; a department sent
+twice (same name, same tree) counts once, from the file modified last; with
+--roster it lists who has not sent a workbook and who is not on the roster.
 
 EXIT STATUS:
    0  every workbook is fine
@@ -497,6 +513,7 @@ EXIT STATUS:
 		Recursive:   "also read the subfolders of the folders given",
 		Out:         "write result workbooks into the folder `DIR`",
 		Split:       "also write one workbook per department, <out>/<workbook>/<department>.xlsx, to e-mail",
+		Roster:      "the departments expected, in `FILE` (a workbook or text file, one department per row): the batch summary lists who has not sent a workbook and who is not on it",
 		LogFile:     "append one JSON audit event per workbook to `FILE`",
 
 		Format:  "output format `text|json`",

@@ -719,7 +719,7 @@ func TestWatchNamesNeverShared(t *testing.T) {
 	drop("a.xlsm", "乙")
 	drop("a.xlsx", "丙")
 	want := []string{"a/", "a/甲.xlsx", "a (2)/", "a (2)/乙.xlsx", "a (3)/", "a (3)/丙.xlsx",
-		"a_结果.xlsx", "a_结果 (2).xlsm", "a_结果 (3).xlsx"}
+		"a_结果.xlsx", "a_结果 (2).xlsm", "a_结果 (3).xlsx", stateName, "批量汇总.xlsx"}
 	sort.Strings(want)
 	if got := tree(t, out); !same(got, want) {
 		t.Errorf("out holds %v\nwant %v\n%s", got, want, stderr.String())

@@ -22,7 +22,7 @@ type outputPlan struct {
 	Out     string
 	Inputs  []string
 	Files   []plannedNames // per input, in input order
-	Summary string         // the batch summary; "" with one input
+	Summary string         // the batch summary; "" with one input and no roster
 	Report  string         // --report; "" without
 	LogFile string         // --log-file; "" without
 }
@@ -37,7 +37,7 @@ type plannedNames struct {
 func planRun(opts runOptions, inputs []string) (*outputPlan, error) {
 	p := &outputPlan{Out: opts.Out, Inputs: inputs, Report: opts.Report, LogFile: opts.LogFile}
 	used := map[string]bool{}
-	if len(inputs) > 1 {
+	if len(inputs) > 1 || opts.Roster != "" { // a roster is checked in the batch summary, even for one workbook
 		p.Summary = filepath.Join(opts.Out, sheet.LabelsFor(opts.Lang).BatchName)
 		used[nameKey(p.Summary)] = true
 	}

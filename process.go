@@ -108,8 +108,8 @@ func (in inspection) report(lang string) FileReport {
 			Indicator: p.Indicator, Message: p.Message(lang), Hint: p.Hint(lang), Code: validate.Code(p),
 		})
 	}
-	if in.Status == statusOK {
-		fr.Departments = departmentReports(in.Workbook.Results, in.Workbook.Settings, sheet.LabelsFor(lang).NotApplicable)
+	if in.Workbook != nil && len(in.Workbook.Results) > 0 {
+		fr.Departments = append(departmentReports(in.Workbook.Results, in.Workbook.Settings, sheet.LabelsFor(lang).NotApplicable), blockedReports(in.Workbook.Blocked)...)
 	}
 	return fr
 }

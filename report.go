@@ -21,6 +21,89 @@ type Report struct {
 	Summary Summary       `json:"summary"`
 	Files   []FileReport  `json:"files"`
 	Skipped []skippedFile `json:"skipped"` // files found but not read, each with why
+	// Batch is the run as one evaluation (spec §8): its groups of
+	// departments ranked together, with statistics, and the roster check.
+	Batch *BatchReport `json:"batch,omitempty"`
+}
+
+// BatchReport is the run as one evaluation.
+type BatchReport struct {
+	Groups []GroupReport `json:"groups"`
+	Roster *RosterReport `json:"roster,omitempty"`
+}
+
+// GroupReport is a group of departments ranked together: their tables'
+// level-1 indicators, how many are ranked, and the statistics of each
+// level-1 indicator's rate and of the total rate (rates as fractions).
+type GroupReport struct {
+	Level1     []string     `json:"level1"`
+	Ranked     int          `json:"ranked"`
+	Statistics []StatReport `json:"statistics"`
+}
+
+// StatReport is the rates of one level-1 indicator (or, with Total, the
+// total rate) over the departments counted.
+type StatReport struct {
+	Name   string `json:"name"`
+	Total  bool   `json:"total,omitempty"`
+	Count  int    `json:"count"`
+	Mean   Number `json:"mean"`
+	Median Number `json:"median"`
+	Min    Number `json:"min"`
+	Max    Number `json:"max"`
+}
+
+// RosterReport is the roster against the departments sent.
+type RosterReport struct {
+	Path    string              `json:"path"`
+	Missing []string            `json:"missing"` // on the roster, no workbook sent
+	Unknown []RosterEntryReport `json:"unknown"` // sent, not on the roster
+	Sent    []RosterEntryReport `json:"sent"`
+}
+
+// RosterEntryReport is a department and the files that carry it.
+type RosterEntryReport struct {
+	Name    string   `json:"name"`
+	Files   []string `json:"files"`
+	Similar string   `json:"similar,omitempty"` // a roster name it may be meant as
+}
+
+// batchReport is the report's view of the batch.
+func batchReport(b *sheet.Batch) *BatchReport {
+	r := &BatchReport{Groups: []GroupReport{}}
+	for _, g := range b.Groups {
+		gr := GroupReport{Level1: []string{}, Ranked: g.Ranked, Statistics: []StatReport{}}
+		for _, c := range g.Level1 {
+			gr.Level1 = append(gr.Level1, c.Name)
+		}
+		s := calc.DefaultSettings()
+		if len(g.Rows) > 0 {
+			s = b.Files[g.Rows[0].File].Settings
+		}
+		for _, st := range g.Stats {
+			sr := StatReport{Name: st.Name, Total: st.Total, Count: st.Count}
+			if st.Count > 0 {
+				sr.Mean, sr.Median, sr.Min, sr.Max = fraction(s, st.Mean), fraction(s, st.Median), fraction(s, st.Min), fraction(s, st.Max)
+			}
+			gr.Statistics = append(gr.Statistics, sr)
+		}
+		r.Groups = append(r.Groups, gr)
+	}
+	if c := b.Roster; c != nil {
+		rr := &RosterReport{Path: c.Path, Missing: []string{}, Unknown: []RosterEntryReport{}, Sent: []RosterEntryReport{}}
+		for _, e := range c.Entries {
+			if e.Sent() {
+				rr.Sent = append(rr.Sent, RosterEntryReport{Name: e.Name, Files: e.Files})
+			} else {
+				rr.Missing = append(rr.Missing, e.Name)
+			}
+		}
+		for _, e := range c.Unknown {
+			rr.Unknown = append(rr.Unknown, RosterEntryReport{Name: e.Name, Files: e.Files, Similar: e.Similar})
+		}
+		r.Roster = rr
+	}
+	return r
 }
 
 // Summary counts the run's workbooks by status and departments by grade.
@@ -40,8 +123,10 @@ type WorkbookCounts struct {
 	Interrupted int `json:"interrupted"`
 }
 
-// DepartmentCounts are the departments scored, by grade label (a vetoed
-// department counts under its band's label, without the veto note).
+// DepartmentCounts are the departments scored and counted, by grade label
+// (a vetoed department counts under its band's label, without the veto
+// note); departments blocked by their errors, and copies of a department
+// counted from another file, are not counted.
 type DepartmentCounts struct {
 	Total   int            `json:"total"`
 	ByGrade map[string]int `json:"by_grade"`
@@ -65,6 +150,9 @@ func (r *Report) summarize() {
 			s.Workbooks.Interrupted++
 		}
 		for _, d := range f.Departments {
+			if d.Status != statusOK { // blocked, or counted from another file
+				continue
+			}
 			s.Departments.Total++
 			s.Departments.ByGrade[d.GradeLabel]++
 		}
@@ -148,7 +236,18 @@ type DepartmentReport struct {
 	Rate       Number `json:"rate"`        // a fraction, as shown: 0.8796 for 87.96%
 	Grade      string `json:"grade"`       // the band's label, and the veto items when vetoed: 差（一票否决：X）
 	GradeLabel string `json:"grade_label"` // the band's label alone
-	Rank       int    `json:"rank"`
+	// Status is ok for a department scored and counted, invalid for one
+	// blocked by errors in its own score cells (no scores, no rank), and
+	// duplicate for a copy of a department sent again in another file of
+	// the run (CountedIn), which counts from there.
+	Status    string `json:"status"`
+	CountedIn string `json:"counted_in,omitempty"`
+	Rank      int    `json:"rank,omitempty"` // within its workbook (spec §8)
+	// BatchRank is the rank among every department of the run whose table
+	// has the same level-1 indicators and weights, BatchOf how many are
+	// ranked there.
+	BatchRank int `json:"batch_rank,omitempty"`
+	BatchOf   int `json:"batch_of,omitempty"`
 	// Veto names the veto items (一票否决) that vetoed the department, as
 	// indicator paths; empty when it was not vetoed.
 	Veto []string `json:"veto"`
@@ -221,7 +320,7 @@ func departmentReports(results []calc.Result, s calc.Settings, notApplicable str
 		r := results[i]
 		d := DepartmentReport{
 			Name: r.Department, Sheet: r.Sheet, Total: points(s, r.Total), Rate: fraction(s, r.Rate),
-			Grade: r.Grade, GradeLabel: r.GradeLabel, Rank: r.Rank, Veto: append([]string{}, r.Vetoed...),
+			Grade: r.Grade, GradeLabel: r.GradeLabel, Status: statusOK, Rank: r.Rank, BatchRank: r.Rank, Veto: append([]string{}, r.Vetoed...),
 			Shown:  DepartmentShown{Total: s.FormatPoints(r.Total), Rate: s.FormatPercent(r.Rate)},
 			Level1: []Level1Report{}, Deductions: []DeductionReport{},
 		}
@@ -257,6 +356,34 @@ func departmentReports(results []calc.Result, s calc.Settings, notApplicable str
 		out = append(out, d)
 	}
 	return out
+}
+
+// blockedReports are the report entries of departments blocked by their
+// own errors: a name and a status, no scores and no rank.
+func blockedReports(blocked []calc.Blocked) []DepartmentReport {
+	out := []DepartmentReport{}
+	for _, b := range blocked {
+		out = append(out, DepartmentReport{Name: b.Department, Sheet: b.Sheet, Status: statusInvalid, Veto: []string{}, Level1: []Level1Report{}, Deductions: []DeductionReport{}})
+	}
+	return out
+}
+
+// setBatchRanks gives a file's departments their rank in the run, and
+// marks the copies counted from another file.
+func setBatchRanks(fr *FileReport, bf sheet.BatchFile) {
+	for i := range fr.Departments {
+		d := &fr.Departments[i]
+		d.BatchRank, d.BatchOf = 0, 0
+		for _, bd := range bf.Departments {
+			if bd.Sheet != d.Sheet || bd.Name != d.Name {
+				continue
+			}
+			d.BatchRank, d.BatchOf = bd.BatchRank, bd.BatchOf
+			if bd.CountedIn != "" {
+				d.Status, d.CountedIn = "duplicate", bd.CountedIn
+			}
+		}
+	}
 }
 
 // encodeReport writes the report, with its summary, as indented JSON.

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/rs/zerolog"
+	"github.com/shopspring/decimal"
 
 	"perfeval/calc"
 	"perfeval/sheet"
@@ -17,7 +20,10 @@ import (
 // departments renamed or removed since the last run disappear with it.
 // Names that clash after making them safe for the file system ("部门/A"
 // and "部门_A") are numbered in the departments' column order.
-func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source sheet.Mark) ([]string, error) {
+// run gives each department's rank in the run and the run's means; a
+// department it says false for (a copy counted from another file) gets no
+// workbook.
+func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source sheet.Mark, run func(r calc.Result) (sheet.DepartmentContext, bool)) ([]string, error) {
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), sheet.TempPattern())
 	if err != nil {
 		return nil, err
@@ -26,8 +32,12 @@ func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source
 	used := map[string]bool{}
 	var names []string
 	for _, r := range results {
+		ctx, ok := run(r)
+		if !ok {
+			continue
+		}
 		path := outputPath(tmp, sheet.DepartmentFileName(r.Department), used)
-		if err := sheet.WriteDepartment(path, lang, s, r, len(results), source); err != nil {
+		if err := sheet.WriteDepartment(path, lang, s, r, ctx, source); err != nil {
 			return nil, err
 		}
 		names = append(names, filepath.Base(path))
@@ -112,4 +122,89 @@ func cleanStale(out string, log zerolog.Logger) {
 			log.Warn().Err(err).Str("file", path).Msg("cannot remove a killed run's temporary file")
 		}
 	}
+}
+
+// writeSplits writes, once the run's ranks are known, the per-department
+// folders of every workbook with results (--split), opts.Jobs at a time,
+// and drops the results. A folder that cannot be written fails its
+// workbook (status failed, its old folder removed); each workbook is then
+// logged in the audit log, whose first error is returned.
+func writeSplits(ctx context.Context, opts runOptions, outcomes []outcome, b *sheet.Batch) error {
+	var mu sync.Mutex
+	var auditErr error
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range max(opts.Jobs, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				o := &outcomes[i]
+				if o.results != nil && ctx.Err() == nil {
+					writeSplitOf(opts, o, b, i)
+				}
+				o.results = nil
+				mu.Lock()
+				if err := opts.audit.Log(*o); err != nil && auditErr == nil {
+					auditErr = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range outcomes {
+		if outcomes[i].splitDir != "" {
+			work <- i
+		}
+	}
+	close(work)
+	wg.Wait()
+	return auditErr
+}
+
+// writeSplitOf writes the per-department folder of outcome o, the i-th
+// file of the run.
+func writeSplitOf(opts runOptions, o *outcome, b *sheet.Batch, i int) {
+	lang := opts.Lang
+	source := sheet.Mark{Source: filepath.Base(o.report.Path), SourceSHA256: o.sha256}
+	depts := b.Files[i].Departments
+	means := map[string]map[string]decimal.Decimal{} // by group
+	for _, g := range b.Groups {
+		if len(g.Rows) == 0 {
+			continue
+		}
+		m := map[string]decimal.Decimal{}
+		for _, st := range g.Stats {
+			if st.Count == 0 {
+				continue
+			}
+			if st.Total {
+				m[""] = st.Mean
+			} else {
+				m[st.Name] = st.Mean
+			}
+		}
+		means[b.Department(g.Rows[0]).Group] = m
+	}
+	run := func(r calc.Result) (sheet.DepartmentContext, bool) {
+		for _, d := range depts {
+			if d.Sheet == r.Sheet && d.Name == r.Department {
+				return sheet.DepartmentContext{Rank: d.BatchRank, Of: d.BatchOf, Mean: means[d.Group]}, d.Counted()
+			}
+		}
+		return sheet.DepartmentContext{Rank: r.Rank, Of: len(o.results)}, true
+	}
+	var files []string
+	err := writeWith(o.splitDir, func() (err error) {
+		files, err = writeSplit(o.splitDir, lang, o.settings, o.results, source, run)
+		return err
+	})
+	if err != nil {
+		removeSplitDir(o.splitDir, opts) // no department keeps old scores
+		*o = o.fail(lang, o.splitDir, err)
+		o.splitFailed = true
+		printFile(opts.Stdout, opts.Stderr, lang, o.report)
+		return
+	}
+	o.report.Split = files
 }

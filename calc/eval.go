@@ -113,9 +113,28 @@ type Result struct {
 // with the same level-1 indicators and weights together (GroupKey). Results are in
 // table and department order.
 func Evaluate(tables []*Table, s Settings) []Result {
+	return EvaluateExcept(tables, s, nil)
+}
+
+// Blocked is a department left out of the results by errors of its own
+// (its score cells): the other departments of its table are computed and
+// ranked without it.
+type Blocked struct {
+	Table      *Table
+	Sheet      string
+	Department string
+	Errors     int // its errors
+}
+
+// EvaluateExcept is Evaluate without the departments skip says to leave
+// out (blocked by their own errors): they get no result and no rank.
+func EvaluateExcept(tables []*Table, s Settings, skip func(t *Table, department string) bool) []Result {
 	var out []Result
 	for _, t := range tables {
 		for _, d := range t.Departments {
+			if skip != nil && skip(t, d.Name) {
+				continue
+			}
 			out = append(out, evaluate(t, d, s))
 		}
 	}

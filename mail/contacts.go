@@ -419,7 +419,7 @@ func (c *Contacts) CheckAgainst(departments []string) []*Problem {
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Row < rows[j].Row })
 	for _, ct := range rows {
 		p := &Problem{File: c.File, Sheet: ct.Sheet, Cell: ct.DeptCell, Department: ct.Department, Err: ErrUnknownDepartment}
-		if near := closest(ct.Department, departments); near != "" {
+		if near := Closest(ct.Department, departments); near != "" {
 			p.Other = near
 		}
 		problems = append(problems, p)
@@ -427,9 +427,9 @@ func (c *Contacts) CheckAgainst(departments []string) []*Problem {
 	return problems
 }
 
-// closest is a results name that contains name or is contained in it, or
+// Closest is a results name that contains name or is contained in it, or
 // differs from it by one or two characters.
-func closest(name string, departments []string) string {
+func Closest(name string, departments []string) string {
 	k := Key(name)
 	best, bestD := "", 3
 	for _, d := range departments {

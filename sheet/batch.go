@@ -1,8 +1,13 @@
 package sheet
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"strings"
+	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
 	"perfeval/calc"
@@ -10,43 +15,179 @@ import (
 
 // BatchFile is one input of a batch run, as the batch summary lists it.
 type BatchFile struct {
-	Path      string
-	Status    string // ok, invalid, unreadable, failed or interrupted
-	Errors    int
-	Warnings  int
-	Output    string
-	Annotated string
-	SplitDir  string
-	Settings  calc.Settings
-	Rows      BatchRows // of an ok workbook
+	Path        string            `json:"path"`
+	Status      string            `json:"status"` // ok, invalid, unreadable, failed or interrupted
+	Errors      int               `json:"errors"`
+	Warnings    int               `json:"warnings"`
+	Output      string            `json:"output"`
+	Annotated   string            `json:"annotated"`
+	SplitDir    string            `json:"split_dir,omitempty"`
+	Modified    time.Time         `json:"modified"` // the input's modification time: of two copies of a department, the later counts
+	Settings    calc.Settings     `json:"settings"`
+	Departments []BatchDepartment `json:"departments"` // of a workbook with results, in rank order, then the blocked ones
 }
 
-// BatchRows is what the batch summary shows of one workbook's departments,
-// in rank order: only their level-1 scores and rates, totals, grades and
-// ranks, so that a run holds this much per workbook, not its results.
-type BatchRows struct {
-	columns []level1Column
-	rows    []scoreRow
+// BatchDepartment is what the batch summary shows of one department, and
+// all it needs to rank it across the run: its level-1 scores and rates,
+// total, grade and rank within its workbook. A run (and watch's state
+// file) holds this much per department, not its results.
+type BatchDepartment struct {
+	Sheet      string          `json:"sheet"`
+	Name       string          `json:"name"`
+	Group      string          `json:"group"` // calc.GroupKey of its table: departments with the same one are ranked together
+	Tree       string          `json:"tree"`  // a hash of calc.TreeKey: the same name and tree in two files is one department sent twice
+	Level1     []BatchLevel1   `json:"level1"`
+	Total      decimal.Decimal `json:"total"` // exact
+	Shown      decimal.Decimal `json:"shown"` // as shown, what ranks go by
+	Rate       decimal.Decimal `json:"rate"`
+	Grade      string          `json:"grade"` // as shown: with the veto item beside the band
+	Band       string          `json:"band"`  // the grade band alone
+	GradeIndex int             `json:"grade_index"`
+	Vetoed     bool            `json:"vetoed,omitempty"`
+	Rank       int             `json:"rank,omitempty"`    // within its workbook; 0 when blocked
+	Blocked    int             `json:"blocked,omitempty"` // its own errors: not scored, not ranked
+
+	// Set for the run by the caller before the summary is written.
+	BatchRank int    `json:"-"` // rank among every department of the run with the same Group; 0: not ranked
+	BatchOf   int    `json:"-"` // how many are ranked in its group
+	CountedIn string `json:"-"` // sent twice: the file it is counted from instead
 }
 
-// NewBatchRows keeps of a workbook's results what the batch summary shows.
-func NewBatchRows(results []calc.Result) BatchRows {
-	b := BatchRows{columns: level1Columns(results), rows: make([]scoreRow, 0, len(results))}
-	for _, i := range calc.ByRank(results) {
-		b.rows = append(b.rows, newScoreRow(results[i]))
+// BatchLevel1 is one level-1 indicator of a department.
+type BatchLevel1 struct {
+	Name    string          `json:"name"`
+	Weight  decimal.Decimal `json:"weight"` // declared
+	NA      bool            `json:"na,omitempty"`
+	HasRate bool            `json:"has_rate,omitempty"`
+	Score   decimal.Decimal `json:"score"`
+	Rate    decimal.Decimal `json:"rate"`
+}
+
+// Counted reports whether the department counts in the run: scored, and
+// not a copy of one sent again.
+func (d BatchDepartment) Counted() bool { return d.Blocked == 0 && d.CountedIn == "" }
+
+// NewBatchDepartments keeps of a workbook's results (and its departments
+// blocked by their own errors) what the batch summary shows: the results
+// in rank order, then the blocked ones.
+func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchDepartment {
+	out := make([]BatchDepartment, 0, len(results)+len(blocked))
+	keys := map[*calc.Table][2]string{}
+	key := func(t *calc.Table) [2]string {
+		k, ok := keys[t]
+		if !ok {
+			sum := sha256.Sum256([]byte(calc.TreeKey(t)))
+			k = [2]string{calc.GroupKey(t), hex.EncodeToString(sum[:12])}
+			keys[t] = k
+		}
+		return k
 	}
-	return b
+	for _, i := range calc.ByRank(results) {
+		r := results[i]
+		k := key(r.Table)
+		d := BatchDepartment{Sheet: r.Sheet, Name: r.Department, Group: k[0], Tree: k[1], Total: r.Total, Shown: r.Shown, Rate: r.Rate,
+			Grade: r.Grade, Band: r.GradeLabel, GradeIndex: r.GradeIndex, Vetoed: len(r.Vetoed) > 0, Rank: r.Rank}
+		if d.Band == "" {
+			d.Band = r.Grade
+		}
+		for _, nr := range r.Level1 {
+			l := BatchLevel1{Name: nr.Indicator.Name, Weight: nr.Indicator.ShownWeight(), NA: nr.NA, HasRate: nr.HasRate(), Score: nr.Score}
+			if l.HasRate {
+				l.Rate = nr.Rate()
+			}
+			d.Level1 = append(d.Level1, l)
+		}
+		out = append(out, d)
+	}
+	for _, b := range blocked {
+		k := key(b.Table)
+		d := BatchDepartment{Sheet: b.Sheet, Name: b.Department, Group: k[0], Tree: k[1], Blocked: max(b.Errors, 1)}
+		for _, root := range b.Table.Roots {
+			d.Level1 = append(d.Level1, BatchLevel1{Name: root.Name, Weight: root.ShownWeight()})
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
-// Len is the number of departments.
-func (b BatchRows) Len() int { return len(b.rows) }
+// row is the department as the summaries' score cells show it.
+func (d BatchDepartment) row() scoreRow {
+	r := scoreRow{sheet: d.Sheet, department: d.Name, total: d.Total, rate: d.Rate, grade: d.Grade, band: d.Band, gradeIndex: d.GradeIndex, rank: d.Rank}
+	for _, l := range d.Level1 {
+		r.level1 = append(r.level1, level1Score{name: l.Name, na: l.NA, hasRate: l.HasRate, score: l.Score, rateOf: l.Rate})
+	}
+	return r
+}
+
+// Batch is a run as one evaluation (spec §8): its files, its departments
+// in groups ranked together, and the roster check.
+type Batch struct {
+	Files  []BatchFile
+	Groups []BatchGroup
+	Roster *RosterCheck // nil without a roster
+}
+
+// BatchGroup is the departments of the run whose tables share level-1
+// indicators and weights: ranked together, with statistics.
+type BatchGroup struct {
+	Level1 []BatchColumn
+	Rows   []BatchRef // ranked ones in rank order, then the blocked ones, then the copies sent twice
+	Ranked int        // how many are ranked
+	Stats  []BatchStat
+}
+
+// BatchColumn is a level-1 indicator of a group, with its declared weight.
+type BatchColumn struct {
+	Name   string
+	Weight decimal.Decimal
+}
+
+// BatchRef is a department of the run: Files[File].Departments[Dept].
+type BatchRef struct{ File, Dept int }
+
+// BatchStat is, for one level-1 indicator of a group (or the total, with
+// Total set), the rates of the departments counted: how many, their mean,
+// median, minimum and maximum.
+type BatchStat struct {
+	Name                   string
+	Total                  bool
+	Weight                 decimal.Decimal
+	Count                  int
+	Mean, Median, Min, Max decimal.Decimal
+}
+
+// RosterCheck is the roster against the departments sent.
+type RosterCheck struct {
+	Path    string
+	Entries []RosterEntry // every roster name, in roster order
+	Unknown []RosterEntry // departments sent that are not on the roster
+}
+
+// RosterEntry is a department of the roster (or sent but not on it), and
+// the files that carry it.
+type RosterEntry struct {
+	Name    string
+	Files   []string
+	Similar string // for a name not on the roster: a roster name it may be meant as
+}
+
+// Sent reports whether a workbook carried the roster entry.
+func (e RosterEntry) Sent() bool { return len(e.Files) > 0 }
+
+// Department is the department a reference points at.
+func (b *Batch) Department(ref BatchRef) *BatchDepartment {
+	return &b.Files[ref.File].Departments[ref.Dept]
+}
 
 // WriteBatchSummary writes, atomically at path, the summary of a batch
-// run: every department of every workbook (file, sheet, department,
-// level-1 scores and rates, total, rate, grade, rank within its workbook),
-// every input file with its status, problem counts and outputs, and the
-// grade distribution with a chart.
-func WriteBatchSummary(path, lang string, files []BatchFile) (err error) {
+// run (spec §8): every department of the run in blocks ranked together,
+// sorted by rank across the run (file, sheet and rank within its workbook
+// beside it; blocked departments and copies sent twice last, without
+// rank); every input file with its status, problem counts and outputs; the
+// grade distribution with a chart; per level-1 indicator the mean, median,
+// minimum and maximum rate; and, with a roster, who has not sent a
+// workbook and who is not on the roster.
+func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 	defer recoverWrite(&err)
 	f := excelize.NewFile()
 	defer f.Close()
@@ -72,73 +213,230 @@ func WriteBatchSummary(path, lang string, files []BatchFile) (err error) {
 		return w, nil
 	}
 
-	// Departments, written row by row.
+	// Departments, written row by row, block by block.
 	depts := L.BatchDepartments
 	if err := f.SetSheetName("Sheet1", depts); err != nil {
 		return err
 	}
-	var l1 []level1Column // every workbook's level-1 indicators, in order of first appearance
-	seen := map[string]bool{}
-	for _, bf := range files {
-		for _, c := range bf.Rows.columns {
-			if !seen[c.name] {
-				seen[c.name] = true
-				l1 = append(l1, c)
-			}
-		}
-	}
-	headers := []string{L.File, L.Sheet, L.Department}
-	for _, c := range l1 {
-		headers = append(headers, c.name+L.ScoreSuffix, c.name+L.RateSuffix)
-	}
-	headers = append(headers, L.Total, L.Rate, L.Grade, L.Rank)
 	grades := map[string]int{}
 	var gradeOrder []string
+	width := 3
+	for _, g := range b.Groups {
+		width = max(width, 2*len(g.Level1)+9)
+	}
+	status := map[string]string{"ok": L.StatusOK, "invalid": L.StatusInvalid, "unreadable": L.StatusUnreadable,
+		"failed": L.StatusFailed, "interrupted": L.StatusInterrupted}
 	layout := func() error {
 		if err := base.setTitle(depts, "A1", L.BatchTitle); err != nil {
 			return err
 		}
-		for i, h := range headers {
-			if err := base.set(depts, i+1, 2, h, base.header); err != nil {
-				return err
-			}
+		if width > maxColumns {
+			return fmt.Errorf("%w: sheet %s would need %d columns (a sheet has at most %d)", ErrSheetLimit, depts, width, maxColumns)
 		}
-		row := 3
+		if err := base.merge(depts, "A1", cellName(width, 1)); err != nil {
+			return err
+		}
+		if err := base.rowHeight(depts, 1, 28); err != nil {
+			return err
+		}
+		row := 2
 		clear(grades)
 		gradeOrder = gradeOrder[:0]
-		for _, bf := range files {
-			w, err := writerFor(bf.Settings)
-			if err != nil {
-				return err
-			}
-			w.out = base.out
-			for _, r := range bf.Rows.rows {
-				for col, v := range []string{bf.Path, r.sheet, r.department} {
-					if err := w.set(depts, col+1, row, v, w.text); err != nil {
-						return err
-					}
+		for gi, g := range b.Groups {
+			if len(b.Groups) > 1 {
+				if gi > 0 {
+					row++
 				}
-				next, err := w.scoreCells(depts, row, 4, l1, r)
+				if err := base.set(depts, 1, row, fmt.Sprintf(L.BatchGroupCaption, gi+1, groupNames(g, L), g.Ranked), base.bold); err != nil {
+					return err
+				}
+				row++
+			}
+			headers := []string{L.Rank, L.Department}
+			l1 := make([]level1Column, len(g.Level1))
+			for i, c := range g.Level1 {
+				l1[i] = level1Column{name: c.Name, weight: c.Weight}
+				headers = append(headers, c.Name+L.ScoreSuffix, c.Name+L.RateSuffix)
+			}
+			headers = append(headers, L.Total, L.Rate, L.Grade, L.File, L.Sheet, L.WorkbookRank, L.Status)
+			for i, h := range headers {
+				if err := base.set(depts, i+1, row, h, base.header); err != nil {
+					return err
+				}
+			}
+			row++
+			totalCol := 3 + 2*len(l1)
+			for _, ref := range g.Rows {
+				bf := &b.Files[ref.File]
+				d := bf.Departments[ref.Dept]
+				w, err := writerFor(bf.Settings)
 				if err != nil {
 					return err
 				}
-				if err := w.set(depts, next, row, r.rank, w.text); err != nil {
+				w.out = base.out
+				next := totalCol + 3
+				state := L.StatusOK
+				switch {
+				case d.CountedIn != "":
+					state = fmt.Sprintf(L.CountedIn, d.CountedIn)
+				case d.Blocked > 0:
+					state = fmt.Sprintf(L.BlockedNote, d.Blocked)
+				}
+				if d.Counted() {
+					if err := w.set(depts, 1, row, d.BatchRank, w.text); err != nil {
+						return err
+					}
+				}
+				if err := w.set(depts, 2, row, d.Name, w.bold); err != nil {
 					return err
 				}
-				if _, seen := grades[r.band]; !seen {
-					gradeOrder = append(gradeOrder, r.band)
+				if d.Blocked == 0 {
+					if _, err := w.scoreCells(depts, row, 3, l1, d.row()); err != nil {
+						return err
+					}
+				} else if err := w.set(depts, totalCol+2, row, L.StatusInvalid, w.gradeStyle(len(w.s.Bands)-1, len(w.s.Bands))); err != nil {
+					return err
 				}
-				grades[r.band]++
+				values := []any{bf.Path, d.Sheet, nil, state}
+				if d.Rank > 0 {
+					values[2] = d.Rank
+				}
+				for i, v := range values {
+					if err := w.set(depts, next+i, row, v, w.text); err != nil {
+						return err
+					}
+				}
+				if d.Counted() {
+					if _, seen := grades[d.Band]; !seen {
+						gradeOrder = append(gradeOrder, d.Band)
+					}
+					grades[d.Band]++
+				}
+				if w != base {
+					w.out = nil
+				}
 				row++
 			}
-			if w != base {
-				w.out = nil
-			}
 		}
-		return base.setPanes(depts, &excelize.Panes{Freeze: true, XSplit: 3, YSplit: 2, TopLeftCell: "D3", ActivePane: "bottomRight"})
+		return base.setPanes(depts, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"})
 	}
 	if err := base.stream(depts, layout, func(measured map[int]float64) []colRange { return widthRanges(measured, 40) }); err != nil {
 		return err
+	}
+
+	// Statistics per group and level-1 indicator.
+	statsSheet := L.BatchStats
+	if _, err := f.NewSheet(statsSheet); err != nil {
+		return err
+	}
+	row := 1
+	for gi, g := range b.Groups {
+		if len(b.Groups) > 1 {
+			if gi > 0 {
+				row++
+			}
+			if err := base.set(statsSheet, 1, row, fmt.Sprintf(L.BatchGroupCaption, gi+1, groupNames(g, L), g.Ranked), base.bold); err != nil {
+				return err
+			}
+			row++
+		}
+		for i, h := range []string{L.Level1Row, L.Weight, L.Count, L.Mean, L.Median, L.Minimum, L.Maximum} {
+			if err := base.set(statsSheet, i+1, row, h, base.header); err != nil {
+				return err
+			}
+		}
+		row++
+		s := groupSettings(b, g)
+		w, err := writerFor(s)
+		if err != nil {
+			return err
+		}
+		for _, st := range g.Stats {
+			name := st.Name
+			if st.Total {
+				name = L.Total
+			}
+			if err := w.set(statsSheet, 1, row, name, w.bold); err != nil {
+				return err
+			}
+			if err := w.setPoints(statsSheet, 2, row, st.Weight, st.Total); err != nil {
+				return err
+			}
+			if err := w.set(statsSheet, 3, row, st.Count, w.text); err != nil {
+				return err
+			}
+			for i, v := range []decimal.Decimal{st.Mean, st.Median, st.Min, st.Max} {
+				if st.Count == 0 {
+					err = w.set(statsSheet, 4+i, row, "", w.text)
+				} else {
+					err = w.setRate(statsSheet, 4+i, row, v, st.Total)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			row++
+		}
+	}
+	if err := base.applyWidths(statsSheet, 40); err != nil {
+		return err
+	}
+
+	// Roster.
+	if b.Roster != nil {
+		rosterSheet := L.BatchRoster
+		if _, err := f.NewSheet(rosterSheet); err != nil {
+			return err
+		}
+		for i, h := range []string{L.Department, L.RosterState, L.File} {
+			if err := base.set(rosterSheet, i+1, 1, h, base.header); err != nil {
+				return err
+			}
+		}
+		row := 2
+		put := func(e RosterEntry, state string, style int) error {
+			if err := base.set(rosterSheet, 1, row, e.Name, base.bold); err != nil {
+				return err
+			}
+			if err := base.set(rosterSheet, 2, row, state, style); err != nil {
+				return err
+			}
+			if err := base.set(rosterSheet, 3, row, strings.Join(e.Files, "\n"), base.wrap); err != nil {
+				return err
+			}
+			row++
+			return nil
+		}
+		bad := base.gradeStyle(len(base.s.Bands)-1, len(base.s.Bands))
+		for _, e := range b.Roster.Entries { // who has not sent a workbook first
+			if !e.Sent() {
+				if err := put(e, L.NotSent, bad); err != nil {
+					return err
+				}
+			}
+		}
+		for _, e := range b.Roster.Unknown {
+			state := L.NotOnRoster
+			if e.Similar != "" {
+				state += fmt.Sprintf(L.SimilarTo, e.Similar)
+			}
+			if err := put(e, state, bad); err != nil {
+				return err
+			}
+		}
+		for _, e := range b.Roster.Entries {
+			if e.Sent() {
+				if err := put(e, L.Sent, base.text); err != nil {
+					return err
+				}
+			}
+		}
+		if err := f.SetPanes(rosterSheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return err
+		}
+		if err := base.applyWidths(rosterSheet, 60); err != nil {
+			return err
+		}
 	}
 
 	// Files.
@@ -151,11 +449,9 @@ func WriteBatchSummary(path, lang string, files []BatchFile) (err error) {
 			return err
 		}
 	}
-	status := map[string]string{"ok": L.StatusOK, "invalid": L.StatusInvalid, "unreadable": L.StatusUnreadable,
-		"failed": L.StatusFailed, "interrupted": L.StatusInterrupted}
-	for i, bf := range files {
+	for i, bf := range b.Files {
 		r := i + 2
-		values := []any{bf.Path, status[bf.Status], bf.Rows.Len(), bf.Errors, bf.Warnings, bf.Output, bf.Annotated, bf.SplitDir}
+		values := []any{bf.Path, status[bf.Status], len(bf.Departments), bf.Errors, bf.Warnings, bf.Output, bf.Annotated, bf.SplitDir}
 		for col, v := range values {
 			if err := base.set(filesSheet, col+1, r, v, base.text); err != nil {
 				return err
@@ -211,6 +507,24 @@ func WriteBatchSummary(path, lang string, files []BatchFile) (err error) {
 	}
 	f.SetActiveSheet(0)
 	return saveMarkedCols(f, path, Mark{Kind: KindBatchSummary}, base.streamed)
+}
+
+// groupNames names a group by its level-1 indicators.
+func groupNames(g BatchGroup, L Labels) string {
+	names := make([]string, len(g.Level1))
+	for i, c := range g.Level1 {
+		names[i] = c.Name
+	}
+	return strings.Join(names, L.DeductionSep)
+}
+
+// groupSettings are the settings of the group's first file: how its
+// numbers are shown.
+func groupSettings(b *Batch, g BatchGroup) calc.Settings {
+	if len(g.Rows) == 0 {
+		return calc.DefaultSettings()
+	}
+	return b.Files[g.Rows[0].File].Settings
 }
 
 // OrderGrades puts grade labels best first: the usual grade words in

@@ -25,15 +25,24 @@ func DepartmentFileName(department string) string {
 	return FitName(name, ".xlsx")
 }
 
+// DepartmentContext is what a per-department workbook shows of the run:
+// the department's rank among the Of departments ranked with it (spec §8),
+// and the run's mean rate of each level-1 indicator by name ("" for the
+// total rate), beside the department's own (nil: no mean row).
+type DepartmentContext struct {
+	Rank, Of int
+	Mean     map[string]decimal.Decimal
+}
+
 // WriteDepartment writes, atomically at path, a workbook for one
 // department to be e-mailed to it: its level-1 table laid out like the
 // seed report's score table (weights, scores and rates rows, total), its
 // grade, rank and main deductions, and its scores and rates at every level.
 // The workbook is built new, from r alone, so it holds no other
-// department's name or score anywhere. of is the number of departments
-// ranked together. source says which input it comes from (its mark's
+// department's name or score anywhere: run gives its rank in the run and
+// the run's mean rates, which name no department. source says which input it comes from (its mark's
 // Source and SourceSHA256); the mark's kind and department are set here.
-func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, source Mark) (err error) {
+func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, run DepartmentContext, source Mark) (err error) {
 	defer recoverWrite(&err)
 	f := excelize.NewFile()
 	defer f.Close()
@@ -64,6 +73,9 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 	row := 4
 	var notes []string
 	labels := []string{L.Level1Row, L.WeightRow, L.ScoreRow, L.RateRow}
+	if run.Mean != nil {
+		labels = append(labels, L.MeanRow)
+	}
 	for i, label := range labels {
 		if err := w.set(sheet, 1, row+i, label, w.header); err != nil {
 			return err
@@ -113,6 +125,11 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 		if err != nil {
 			return err
 		}
+		if mean, ok := run.Mean[nr.Indicator.Name]; ok && run.Mean != nil {
+			if err := w.setRate(sheet, col, row+4, mean, false); err != nil {
+				return err
+			}
+		}
 	}
 	if err := w.set(sheet, last, row, L.TotalRow, w.header); err != nil {
 		return err
@@ -126,6 +143,12 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 	if err := w.setRate(sheet, last, row+3, r.Rate, true); err != nil {
 		return err
 	}
+	if mean, ok := run.Mean[""]; ok {
+		if err := w.setRate(sheet, last, row+4, mean, true); err != nil {
+			return err
+		}
+	}
+	row += len(labels) - 4 // the mean row, if any
 	if !r.Factor.IsZero() && !r.Factor.Equal(decimal.NewFromInt(1)) {
 		deducted := ""
 		if !r.Deducted.IsZero() {
@@ -149,7 +172,7 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 	if err := w.set(sheet, 1, row+1, L.Rank, w.header); err != nil {
 		return err
 	}
-	if err := w.set(sheet, 2, row+1, fmt.Sprintf(L.RankOf, r.Rank, of), w.text); err != nil {
+	if err := w.set(sheet, 2, row+1, fmt.Sprintf(L.RankOf, run.Rank, run.Of), w.text); err != nil {
 		return err
 	}
 	// Main deductions, one per line.
@@ -185,7 +208,7 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, of int, 
 		return err
 	}
 	f.SetActiveSheet(0)
-	if err := setFacts(f, departmentFacts(lang, s, r, of)); err != nil {
+	if err := setFacts(f, departmentFacts(lang, s, r, run)); err != nil {
 		return err
 	}
 	source.Kind, source.Department = KindDepartment, r.Department
@@ -222,11 +245,11 @@ type FactDeduction struct {
 	Loss   string `json:"loss"`
 }
 
-func departmentFacts(lang string, s calc.Settings, r calc.Result, of int) DepartmentFacts {
+func departmentFacts(lang string, s calc.Settings, r calc.Result, run DepartmentContext) DepartmentFacts {
 	d := DepartmentFacts{
 		Lang: lang, Year: s.Year, Evaluator: s.Evaluator, Evaluation: s.Evaluation, Department: r.Department,
 		Points: s.FormatPoints(s.TotalPoints), Total: s.FormatPoints(r.Total), Rate: s.FormatPercent(r.Rate),
-		Grade: r.Grade, Rank: r.Rank, Of: of, Deductions: []FactDeduction{},
+		Grade: r.Grade, Rank: run.Rank, Of: run.Of, Deductions: []FactDeduction{},
 	}
 	for _, ded := range r.Deductions {
 		d.Deductions = append(d.Deductions, FactDeduction{Level1: ded.Level1, Name: ded.Name, Loss: s.FormatPoints(ded.Loss)})

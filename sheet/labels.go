@@ -27,6 +27,12 @@ type Labels struct {
 	File, Status, Errors, Warnings, Output, Annotated, Count     string
 	StatusOK, StatusInvalid, StatusUnreadable, BatchTitle, Split string
 	StatusFailed, StatusInterrupted                              string
+	// The folder as one evaluation (spec §8).
+	GroupCaption, BlockedNote                              string // a block of departments ranked together; a department blocked by its own errors
+	BatchGroupCaption, WorkbookRank, CountedIn, BatchStats string
+	Mean, Median, Minimum, Maximum                         string
+	BatchRoster, RosterState, NotSent, NotOnRoster         string
+	SimilarTo, Sent, MeanRow                               string
 }
 
 // zh and en are the two label sets; --lang picks one.
@@ -54,6 +60,11 @@ var (
 		File: "文件", Status: "状态", Errors: "错误数", Warnings: "警告数", Output: "结果文件", Annotated: "标注副本", Count: "部门数",
 		StatusOK: "通过", StatusInvalid: "有错误", StatusUnreadable: "无法读取", BatchTitle: "批量评价汇总", Split: "分部门文件夹",
 		StatusFailed: "写入失败", StatusInterrupted: "已中断",
+		GroupCaption: "第 %d 组（%s）：一级指标及分值相同的部门一起排名", BlockedNote: "未计分：本部门有 %d 个错误，见“校验”表",
+		BatchGroupCaption: "第 %d 组：一级指标 %s（%d 个部门参与排名）", WorkbookRank: "工作簿内排名", CountedIn: "重复提交：以 %s 为准，不计入", BatchStats: "统计",
+		Mean: "平均得分率", Median: "中位数", Minimum: "最低", Maximum: "最高",
+		BatchRoster: "名单核对", RosterState: "提交情况", NotSent: "未提交", NotOnRoster: "不在名单中",
+		SimilarTo: "（名单中有“%s”）", Sent: "已提交", MeanRow: "平均得分率",
 	}
 	en = Labels{
 		Summary: "Summary", Rates: "Rates", Checks: "Checks",
@@ -78,6 +89,11 @@ var (
 		File: "File", Status: "Status", Errors: "Errors", Warnings: "Warnings", Output: "Result", Annotated: "Annotated copy", Count: "Departments",
 		StatusOK: "ok", StatusInvalid: "invalid", StatusUnreadable: "unreadable", BatchTitle: "Batch evaluation summary", Split: "Per-department folder",
 		StatusFailed: "failed", StatusInterrupted: "interrupted",
+		GroupCaption: "Group %d (%s): departments with the same level-1 indicators and weights are ranked together", BlockedNote: "not scored: %d errors of this department, see the Checks sheet",
+		BatchGroupCaption: "Group %d: level-1 indicators %s (%d departments ranked)", WorkbookRank: "Rank in workbook", CountedIn: "sent twice: counted from %s, not here", BatchStats: "Statistics",
+		Mean: "Mean rate", Median: "Median", Minimum: "Minimum", Maximum: "Maximum",
+		BatchRoster: "Roster", RosterState: "State", NotSent: "not sent", NotOnRoster: "not on the roster",
+		SimilarTo: " (the roster has “%s”)", Sent: "sent", MeanRow: "Mean rate",
 	}
 )
 

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -29,7 +30,8 @@ type Output struct {
 	Lang     string
 	Settings calc.Settings
 	Results  []calc.Result
-	Problems []Problem // warnings, listed on the Checks sheet
+	Blocked  []calc.Blocked // departments not computed for their own errors (listed, without rank)
+	Problems []Problem      // listed on the Checks sheet
 }
 
 // ResultName is the result workbook's file name for an input:
@@ -69,7 +71,7 @@ func (b *Book) WriteResult(path string, out Output) (err error) {
 	defer w.close()
 	w.tmpDir = b.opt.TmpDir
 	summary := uniqueSheetName(f, w.L.Summary)
-	if err := w.summary(summary, out.Results); err != nil {
+	if err := w.summary(summary, out.Results, out.Blocked); err != nil {
 		return fmt.Errorf("writing %s: %w", summary, err)
 	}
 	if err := w.rates(uniqueSheetName(f, w.L.Rates), out.Results); err != nil {
@@ -558,7 +560,56 @@ func DeductionText(r calc.Result, s calc.Settings, lang string) string {
 	return strings.Join(groups, L.Level1Sep)
 }
 
-func (w *writer) summary(sheet string, results []calc.Result) error {
+// summaryGroup is a block of 汇总: the departments of tables with the
+// same level-1 indicators and weights, ranked together (spec §6.5), and
+// those of them blocked by their own errors.
+type summaryGroup struct {
+	results []calc.Result
+	blocked []calc.Blocked
+	sheets  []string
+}
+
+// summaryGroups groups results and blocked departments by calc.GroupKey,
+// in order of first appearance.
+func summaryGroups(results []calc.Result, blocked []calc.Blocked) []*summaryGroup {
+	var groups []*summaryGroup
+	byKey := map[string]*summaryGroup{}
+	keys := map[*calc.Table]string{}
+	group := func(t *calc.Table) *summaryGroup {
+		k, ok := keys[t]
+		if !ok {
+			k = calc.GroupKey(t)
+			keys[t] = k
+		}
+		g := byKey[k]
+		if g == nil {
+			g = &summaryGroup{}
+			byKey[k] = g
+			groups = append(groups, g)
+		}
+		if t != nil && !slices.Contains(g.sheets, t.Sheet) {
+			g.sheets = append(g.sheets, t.Sheet)
+		}
+		return g
+	}
+	for _, r := range results {
+		g := group(r.Table)
+		g.results = append(g.results, r)
+	}
+	for _, b := range blocked {
+		g := group(b.Table)
+		g.blocked = append(g.blocked, b)
+	}
+	return groups
+}
+
+// summary writes 汇总: one row per department in rank order, with its
+// level-1 scores and rates, total, rate, grade and main deductions, then a
+// weights row. Departments of unrelated tables (other level-1 indicators
+// or weights) are ranked apart, in blocks one under the other, each with
+// its own header; departments blocked by their own errors close their
+// block, without a rank.
+func (w *writer) summary(sheet string, results []calc.Result, blocked []calc.Blocked) error {
 	if _, err := w.f.NewSheet(sheet); err != nil {
 		return err
 	}
@@ -566,70 +617,62 @@ func (w *writer) summary(sheet string, results []calc.Result) error {
 		return err
 	}
 	L := w.L
-	l1 := level1Columns(results)
-	headers := []string{L.Rank, L.Department}
-	for _, c := range l1 {
-		headers = append(headers, c.name+L.ScoreSuffix, c.name+L.RateSuffix)
+	groups := summaryGroups(results, blocked)
+	type block struct {
+		*summaryGroup
+		l1      []level1Column
+		headers []string
 	}
-	headers = append(headers, L.Total, L.Rate, L.Grade, L.Deductions)
-	last := len(headers)
-	totalCol := 3 + 2*len(l1)
-	dedCol := last
-	order := calc.ByRank(results)
+	blocks := make([]block, len(groups))
+	width := 0 // the widest block's columns
+	dedCols := map[int]bool{}
+	for i, g := range groups {
+		tables := g.results
+		if len(tables) == 0 { // every department of the block is blocked: its level-1 indicators from the table
+			for _, b := range g.blocked {
+				tables = append(tables, calc.Result{Table: b.Table})
+			}
+		}
+		l1 := level1Columns(tables)
+		headers := []string{L.Rank, L.Department}
+		for _, c := range l1 {
+			headers = append(headers, c.name+L.ScoreSuffix, c.name+L.RateSuffix)
+		}
+		headers = append(headers, L.Total, L.Rate, L.Grade, L.Deductions)
+		blocks[i] = block{g, l1, headers}
+		width = max(width, len(headers))
+		dedCols[len(headers)] = true
+	}
+	width = max(width, 2)
 
 	layout := func() error {
 		if err := w.setTitle(sheet, "A1", Title(w.s, w.lang)); err != nil {
 			return err
 		}
-		if last > maxColumns {
-			return fmt.Errorf("%w: sheet %s would need %d columns (a sheet has at most %d)", ErrSheetLimit, sheet, last, maxColumns)
+		if width > maxColumns {
+			return fmt.Errorf("%w: sheet %s would need %d columns (a sheet has at most %d)", ErrSheetLimit, sheet, width, maxColumns)
 		}
-		if err := w.merge(sheet, "A1", cellName(last, 1)); err != nil {
+		if err := w.merge(sheet, "A1", cellName(width, 1)); err != nil {
 			return err
 		}
 		if err := w.rowHeight(sheet, 1, 28); err != nil {
 			return err
 		}
-		for i, h := range headers {
-			if err := w.set(sheet, i+1, 2, h, w.header); err != nil {
+		row := 2
+		for bi, b := range blocks {
+			if len(blocks) > 1 { // which tables the block ranks
+				if bi > 0 {
+					row++ // a blank row between blocks
+				}
+				caption := fmt.Sprintf(L.GroupCaption, bi+1, strings.Join(b.sheets, L.DeductionSep))
+				if err := w.set(sheet, 1, row, caption, w.bold); err != nil {
+					return err
+				}
+				row++
+			}
+			if err := w.summaryBlock(sheet, &row, b.results, b.blocked, b.l1, b.headers); err != nil {
 				return err
 			}
-		}
-		row := 3
-		for _, i := range order {
-			r := results[i]
-			if err := w.set(sheet, 1, row, r.Rank, w.text); err != nil {
-				return err
-			}
-			if err := w.set(sheet, 2, row, r.Department, w.bold); err != nil {
-				return err
-			}
-			if _, err := w.scoreCells(sheet, row, 3, l1, newScoreRow(r)); err != nil {
-				return err
-			}
-			ded := DeductionText(r, w.s, w.lang)
-			if err := w.set(sheet, dedCol, row, ded, w.wrap); err != nil {
-				return err
-			}
-			if err := w.fitRowHeight(sheet, row, ded, deductionWidth); err != nil {
-				return err
-			}
-			row++
-		}
-		// The weights row.
-		if err := w.set(sheet, 1, row, "", w.header); err != nil {
-			return err
-		}
-		if err := w.set(sheet, 2, row, L.Weight, w.header); err != nil {
-			return err
-		}
-		for k, c := range l1 {
-			if err := w.setPoints(sheet, 3+2*k, row, c.weight, true); err != nil {
-				return err
-			}
-		}
-		if err := w.setPoints(sheet, totalCol, row, w.s.TotalPoints, true); err != nil {
-			return err
 		}
 		return w.setPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"})
 	}
@@ -638,9 +681,79 @@ func (w *writer) summary(sheet string, results []calc.Result) error {
 		for c, width := range measured {
 			widths[c] = width
 		}
-		widths[dedCol] = deductionWidth - 1 // set at deductionWidth
+		for c := range dedCols {
+			widths[c] = max(widths[c], deductionWidth-1) // set at deductionWidth
+		}
 		return widthRanges(widths, 60)
 	})
+}
+
+// summaryBlock writes one block of 汇总 from *row on: the header, the
+// departments in rank order, the blocked ones, the weights row. *row is
+// left on the row after it.
+func (w *writer) summaryBlock(sheet string, row *int, results []calc.Result, blocked []calc.Blocked, l1 []level1Column, headers []string) error {
+	L := w.L
+	dedCol, totalCol := len(headers), 3+2*len(l1)
+	for i, h := range headers {
+		if err := w.set(sheet, i+1, *row, h, w.header); err != nil {
+			return err
+		}
+	}
+	*row++
+	for _, i := range calc.ByRank(results) {
+		r := results[i]
+		if err := w.set(sheet, 1, *row, r.Rank, w.text); err != nil {
+			return err
+		}
+		if err := w.set(sheet, 2, *row, r.Department, w.bold); err != nil {
+			return err
+		}
+		if _, err := w.scoreCells(sheet, *row, 3, l1, newScoreRow(r)); err != nil {
+			return err
+		}
+		ded := DeductionText(r, w.s, w.lang)
+		if err := w.set(sheet, dedCol, *row, ded, w.wrap); err != nil {
+			return err
+		}
+		if err := w.fitRowHeight(sheet, *row, ded, deductionWidth); err != nil {
+			return err
+		}
+		*row++
+	}
+	for _, b := range blocked { // no rank, no score: the Checks sheet says why
+		cells := []struct {
+			col   int
+			value string
+			style int
+		}{
+			{2, b.Department, w.bold},
+			{totalCol + 2, L.StatusInvalid, w.gradeStyle(len(w.s.Bands)-1, len(w.s.Bands))},
+			{dedCol, fmt.Sprintf(L.BlockedNote, b.Errors), w.wrap},
+		}
+		for _, c := range cells {
+			if err := w.set(sheet, c.col, *row, c.value, c.style); err != nil {
+				return err
+			}
+		}
+		*row++
+	}
+	// The weights row.
+	if err := w.set(sheet, 1, *row, "", w.header); err != nil {
+		return err
+	}
+	if err := w.set(sheet, 2, *row, L.Weight, w.header); err != nil {
+		return err
+	}
+	for k, c := range l1 {
+		if err := w.setPoints(sheet, 3+2*k, *row, c.weight, true); err != nil {
+			return err
+		}
+	}
+	if err := w.setPoints(sheet, totalCol, *row, w.s.TotalPoints, true); err != nil {
+		return err
+	}
+	*row++
+	return nil
 }
 
 // treeSignature is a table's indicators and weights in order: tables

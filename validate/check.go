@@ -1,8 +1,10 @@
 package validate
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,7 +20,13 @@ type Workbook struct {
 	Settings calc.Settings
 	Tables   []*calc.Table
 	Sources  []*sheet.Table // the score table each of Tables was read from
-	Results  []calc.Result  // nil when the workbook has errors
+	// Results are the departments computed: every department when the
+	// workbook has no errors; when its only errors are departments' own
+	// (their score cells, spec §8), every department but those, which are
+	// Blocked; none when an error is in the tree, the weights or the
+	// settings, which block the whole workbook.
+	Results []calc.Result
+	Blocked []calc.Blocked
 }
 
 // tableInfo is what a table's checks need beyond the calc.Table.
@@ -107,19 +115,78 @@ func CheckWith(b *sheet.Book, opt Options) (*Workbook, List) {
 		w.Tables = append(w.Tables, info.table)
 		w.Sources = append(w.Sources, info.src)
 	}
-	if problems.Errors() == 0 {
-		w.Results = calc.Evaluate(w.Tables, s)
+	if blocked, ok := departmentErrors(problems, w.Tables); ok {
+		skip := func(t *calc.Table, name string) bool { return blocked[blockKey{t, name}] > 0 }
+		w.Results = calc.EvaluateExcept(w.Tables, s, skip)
+		before := len(problems)
+		checkDeclaredTotals(infos, w.Results, s, &problems)
+		if len(problems) > before { // a declared total that disagrees blocks its department too
+			if blocked, ok = departmentErrors(problems, w.Tables); ok {
+				w.Results = calc.EvaluateExcept(w.Tables, s, skip)
+			} else {
+				w.Results = nil
+			}
+		}
 		for i := range w.Results {
 			vetoGrade(&w.Results[i], opt.Lang)
 		}
-		checkDeclaredTotals(infos, w.Results, s, &problems)
-		if problems.Errors() > 0 {
-			w.Results = nil
+		for _, t := range w.Tables {
+			for _, d := range t.Departments {
+				if n := blocked[blockKey{t, d.Name}]; n > 0 {
+					w.Blocked = append(w.Blocked, calc.Blocked{Table: t, Sheet: t.Sheet, Department: d.Name, Errors: n})
+				}
+			}
+		}
+		if len(w.Results) == 0 {
+			w.Results, w.Blocked = nil, nil
 		}
 	}
 	problems = problems.mergeProblems()
 	problems.Sort(b.Sheets)
 	return w, problems
+}
+
+// blockKey is a department of a table.
+type blockKey struct {
+	table *calc.Table
+	name  string
+}
+
+// departmentOwn are the errors that block only the department whose score
+// cell holds them (spec §8): the others of its table are still computed.
+var departmentOwn = []error{ErrMissing, ErrNotNumber, ErrAboveWeight, ErrBelowZero, ErrDeductionRange, ErrFormula,
+	ErrDeclaredTotal, ErrAllNotApplicable, ErrAboveScale, ErrAboveCap, ErrVetoScore, ErrSubtotal}
+
+// departmentErrors counts, per department, the errors of problems that are
+// its own. ok is false when some error is not a department's own (a
+// tree, weight or settings error, or one naming no department of tables):
+// then the whole workbook is blocked.
+func departmentErrors(problems List, tables []*calc.Table) (blocked map[blockKey]int, ok bool) {
+	blocked = map[blockKey]int{}
+	for _, p := range problems {
+		if p.Severity != SeverityError {
+			continue
+		}
+		if p.Department == "" || !slices.ContainsFunc(departmentOwn, func(e error) bool { return errors.Is(p.Err, e) }) {
+			return nil, false
+		}
+		found := false
+		for _, t := range tables {
+			if t.Sheet != p.Sheet {
+				continue
+			}
+			for _, d := range t.Departments {
+				if d.Name == p.Department {
+					blocked[blockKey{t, d.Name}]++
+					found = true
+				}
+			}
+		}
+		if !found {
+			return nil, false
+		}
+	}
+	return blocked, true
 }
 
 // seenDepartment is a department name already taken, and where.

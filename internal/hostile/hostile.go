@@ -157,9 +157,19 @@ func formulaCase(name, about, f string, more ...func(*table)) Case {
 	}
 	return Case{
 		Name: name, About: about, Make: book(name, t.sheet()), Exit: 1,
-		Files:   []FileWant{{Name: name + ".xlsx", Status: Invalid, Code: CodeFormula, Cell: "F2"}},
-		Outputs: []string{name + "_错误.xlsx"},
+		// F2 is 部门B's own score: 部门B is blocked, 部门A still scored
+		// (spec §8).
+		Files:   []FileWant{{Name: name + ".xlsx", Status: Invalid, Code: CodeFormula, Cell: "F2", Totals: []string{"部门A=90.50", "部门B=(invalid)"}}},
+		Outputs: []string{name + "_结果.xlsx", name + "_错误.xlsx"},
 	}
+}
+
+// bothBlocked is a case whose errors are in both departments' scores:
+// neither is scored, so there is only the annotated copy.
+func bothBlocked(c Case) Case {
+	c.Files[0].Totals = nil
+	c.Outputs = []string{c.Name + "_错误.xlsx"}
+	return c
 }
 
 // invalidCase is a table with a score error at F2 (not a number) and an
@@ -167,8 +177,8 @@ func formulaCase(name, about, f string, more ...func(*table)) Case {
 func invalidCase(name, about string, t table) Case {
 	return Case{
 		Name: name, About: about, Make: book(name, t.sheet()), Exit: 1,
-		Files:   []FileWant{{Name: name + ".xlsx", Status: Invalid, Code: "not-number", Cell: "F2"}},
-		Outputs: []string{name + "_错误.xlsx"},
+		Files:   []FileWant{{Name: name + ".xlsx", Status: Invalid, Code: "not-number", Cell: "F2", Totals: []string{"部门A=90.50", "部门B=(invalid)"}}},
+		Outputs: []string{name + "_结果.xlsx", name + "_错误.xlsx"},
 	}
 }
 
@@ -271,8 +281,8 @@ func Cases() []Case {
 		formulaCase("rept-len-3", `LEN(REPT(REPT(REPT("x",1024),1024),1024)) in F2, no cached value`,
 			f2(`LEN(REPT(REPT(REPT("x",1024),1024),1024))`)),
 		formulaCase("circular", "F2 = G2+F2, no cached value", f2(`G2+F2`)),
-		formulaCase("circular-pair", "F2 = E3+0 and E3 = F2+0, no cached values", f2(`E3+0`),
-			func(t *table) { t.raw["E3"] = `<c r="E3"><f>F2+0</f></c>` }),
+		bothBlocked(formulaCase("circular-pair", "F2 = E3+0 and E3 = F2+0, no cached values: both departments' own scores", f2(`E3+0`),
+			func(t *table) { t.raw["E3"] = `<c r="E3"><f>F2+0</f></c>` })),
 		formulaCase("circular-chain", "F2 = H2, H2 = H3, …, H10001 = H10002, H10002 = F2: a cycle of 10,002 cells, no cached values", f2(`H2`),
 			func(t *table) {
 				t.right = func(w *bufio.Writer, r int) {

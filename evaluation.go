@@ -1,0 +1,306 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"perfeval/calc"
+	"perfeval/mail"
+	"perfeval/sheet"
+)
+
+// The folder as one evaluation (spec §8): every department of a run is
+// ranked with the departments of every workbook whose tables share its
+// level-1 indicators and weights; a department sent twice counts once,
+// from the file modified last; the roster says who has not sent a
+// workbook; each group gets the mean, median, minimum and maximum rate of
+// every level-1 indicator.
+
+// batchNote is a problem the run found across workbooks, for one file's
+// report: a department sent twice.
+type batchNote struct {
+	file    int
+	problem ProblemReport
+}
+
+// assembleBatch ranks the departments of files across the run, marks the
+// copies of a department sent twice, computes each group's statistics and
+// checks the roster (nil: none). files' departments get their BatchRank,
+// BatchOf and CountedIn.
+func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList) (*sheet.Batch, []batchNote) {
+	b := &sheet.Batch{Files: files}
+	notes := duplicates(lang, files)
+
+	// Groups, in order of first appearance.
+	index := map[string]int{}
+	for fi := range files {
+		for di, d := range files[fi].Departments {
+			gi, ok := index[d.Group]
+			if !ok {
+				gi = len(b.Groups)
+				index[d.Group] = gi
+				g := sheet.BatchGroup{}
+				for _, l := range d.Level1 {
+					g.Level1 = append(g.Level1, sheet.BatchColumn{Name: l.Name, Weight: l.Weight})
+				}
+				b.Groups = append(b.Groups, g)
+			}
+			b.Groups[gi].Rows = append(b.Groups[gi].Rows, sheet.BatchRef{File: fi, Dept: di})
+		}
+	}
+	for gi := range b.Groups {
+		g := &b.Groups[gi]
+		var ranked, blocked, copies []sheet.BatchRef
+		for _, ref := range g.Rows {
+			d := b.Department(ref)
+			switch {
+			case d.CountedIn != "":
+				copies = append(copies, ref)
+			case d.Blocked > 0:
+				blocked = append(blocked, ref)
+			default:
+				ranked = append(ranked, ref)
+			}
+		}
+		shown := make([]decimal.Decimal, len(ranked))
+		vetoed := make([]bool, len(ranked))
+		for i, ref := range ranked {
+			d := b.Department(ref)
+			shown[i], vetoed[i] = d.Shown, d.Vetoed
+		}
+		ranks := calc.Ranks(shown, vetoed)
+		for i, ref := range ranked {
+			d := b.Department(ref)
+			d.BatchRank, d.BatchOf = ranks[i], len(ranked)
+		}
+		slices.SortStableFunc(ranked, func(x, y sheet.BatchRef) int { return b.Department(x).BatchRank - b.Department(y).BatchRank })
+		g.Ranked = len(ranked)
+		g.Rows = append(append(ranked, blocked...), copies...)
+		g.Stats = groupStats(b, *g)
+	}
+	if roster != nil {
+		b.Roster = roster.check(files)
+	}
+	return b, notes
+}
+
+// duplicates marks, for every department (same name, same tree) found in
+// several files, every copy but the one of the file modified last (the
+// later file of the run on a tie) as counted there instead, and says so in
+// both files' problems.
+func duplicates(lang string, files []sheet.BatchFile) []batchNote {
+	type key struct{ name, tree string }
+	seen := map[key][]sheet.BatchRef{}
+	var order []key
+	for fi := range files {
+		for di, d := range files[fi].Departments {
+			k := key{mail.Key(d.Name), d.Tree}
+			if _, ok := seen[k]; !ok {
+				order = append(order, k)
+			}
+			seen[k] = append(seen[k], sheet.BatchRef{File: fi, Dept: di})
+		}
+	}
+	var notes []batchNote
+	for _, k := range order {
+		refs := seen[k]
+		if len(refs) < 2 {
+			continue
+		}
+		last := refs[0]
+		for _, ref := range refs[1:] {
+			if !files[ref.File].Modified.Before(files[last.File].Modified) {
+				last = ref
+			}
+		}
+		kept := files[last.File]
+		name := kept.Departments[last.Dept].Name
+		var others []string
+		for _, ref := range refs {
+			if ref == last {
+				continue
+			}
+			files[ref.File].Departments[ref.Dept].CountedIn = kept.Path
+			others = append(others, files[ref.File].Path)
+			notes = append(notes, batchNote{ref.File, ProblemReport{
+				Severity: "warning", Sheet: files[ref.File].Departments[ref.Dept].Sheet, Department: name, Code: "sent-twice",
+				Message: fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交（修改时间更晚），本次按那个文件计入排名和统计，本文件中的不计入",
+					"department %q was also sent in %s (modified later): the run counts it from there, not from this file"), name, kept.Path),
+				Hint: tr(lang, "确认哪一份是最终版本；只保留最终版本后重新运行，或直接以较新的文件为准",
+					"check which copy is final; keep only that one and run again, or let the newer file count"),
+			}})
+		}
+		notes = append(notes, batchNote{last.File, ProblemReport{
+			Severity: "warning", Sheet: kept.Departments[last.Dept].Sheet, Department: name, Code: "sent-twice",
+			Message: fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交；本文件修改时间最晚，本次按本文件计入排名和统计",
+				"department %q was also sent in %s; this file was modified last, so the run counts it from here"), name, strings.Join(others, tr(lang, "、", ", "))),
+			Hint: tr(lang, "确认本文件是最终版本；否则删去它后重新运行", "check that this file is the final one; if not, remove it and run again"),
+		}})
+	}
+	return notes
+}
+
+// groupStats are, per level-1 indicator of the group and for the total,
+// the count, mean, median, minimum and maximum rate of the departments
+// counted (an indicator not applicable to a department, or with no
+// weight, leaves it out of that indicator's figures).
+func groupStats(b *sheet.Batch, g sheet.BatchGroup) []sheet.BatchStat {
+	rates := make([][]decimal.Decimal, len(g.Level1)+1)
+	var points decimal.Decimal
+	for _, ref := range g.Rows {
+		d := b.Department(ref)
+		if !d.Counted() {
+			continue
+		}
+		if points.IsZero() {
+			points = b.Files[ref.File].Settings.TotalPoints
+		}
+		for k, l := range d.Level1 {
+			if k < len(g.Level1) && l.HasRate && !l.NA {
+				rates[k] = append(rates[k], l.Rate)
+			}
+		}
+		rates[len(g.Level1)] = append(rates[len(g.Level1)], d.Rate)
+	}
+	out := make([]sheet.BatchStat, len(rates))
+	for k, list := range rates {
+		st := sheet.BatchStat{Count: len(list)}
+		if k < len(g.Level1) {
+			st.Name, st.Weight = g.Level1[k].Name, g.Level1[k].Weight
+		} else {
+			st.Total, st.Weight = true, points
+		}
+		if len(list) > 0 {
+			slices.SortFunc(list, func(a, b decimal.Decimal) int { return a.Cmp(b) })
+			sum := decimal.Zero
+			for _, r := range list {
+				sum = sum.Add(r)
+			}
+			st.Mean = sum.Div(decimal.NewFromInt(int64(len(list))))
+			st.Min, st.Max = list[0], list[len(list)-1]
+			if n := len(list); n%2 == 1 {
+				st.Median = list[n/2]
+			} else {
+				st.Median = list[n/2-1].Add(list[n/2]).Div(decimal.NewFromInt(2))
+			}
+		}
+		out[k] = st
+	}
+	return out
+}
+
+// rosterList is the departments a run expects (--roster).
+type rosterList struct {
+	Path  string
+	Names []string
+}
+
+// rosterHeaders are the words of a roster's header cell over its names.
+var rosterHeaders = []string{"部门", "部门名称", "单位", "单位名称", "预算单位", "预算部门", "被评价单位", "评价对象", "名称", "department", "departments", "unit", "name"}
+
+// readRoster reads a roster: a workbook (its first sheet with names) or a
+// text file (UTF-8 or GBK), one department per row. In a workbook or CSV
+// with a header row naming a department column, that column is read;
+// otherwise each row's first cell that is not a number (a 序号). Blank
+// rows, # comments and names listed twice are left out.
+func readRoster(path string) (*rosterList, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := sheet.CheckRegular(info); err != nil {
+		return nil, err
+	}
+	sheets, err := mail.ReadContactSheets(path)
+	if err != nil {
+		return nil, err
+	}
+	r := &rosterList{Path: path}
+	seen := map[string]bool{}
+	for _, s := range sheets {
+		col, start := -1, 0
+	header:
+		for i, row := range s.Rows[:min(len(s.Rows), 10)] {
+			for j, cell := range row {
+				if slices.Contains(rosterHeaders, strings.ToLower(mail.Key(cell))) {
+					col, start = j, i+1
+					break header
+				}
+			}
+		}
+		for _, row := range s.Rows[start:] {
+			name := ""
+			for j, cell := range row {
+				cell = strings.TrimSpace(cell)
+				if col >= 0 && j != col || cell == "" {
+					continue
+				}
+				if _, err := decimal.NewFromString(cell); err == nil && col < 0 {
+					continue // a 序号
+				}
+				name = cell
+				break
+			}
+			k := mail.Key(name)
+			if k == "" || strings.HasPrefix(name, "#") || seen[k] {
+				continue
+			}
+			seen[k] = true
+			r.Names = append(r.Names, name)
+		}
+		if len(r.Names) > 0 {
+			break
+		}
+	}
+	if len(r.Names) == 0 {
+		return nil, fmt.Errorf("no department name in %s", filepath.Base(path))
+	}
+	return r, nil
+}
+
+// check compares the roster with the departments of files (a department
+// blocked by its errors has sent its workbook; so has one sent twice).
+func (r *rosterList) check(files []sheet.BatchFile) *sheet.RosterCheck {
+	c := &sheet.RosterCheck{Path: r.Path}
+	byKey := map[string]int{}
+	for _, name := range r.Names {
+		byKey[mail.Key(name)] = len(c.Entries)
+		c.Entries = append(c.Entries, sheet.RosterEntry{Name: name})
+	}
+	unknown := map[string]int{}
+	for _, f := range files {
+		for _, d := range f.Departments {
+			k := mail.Key(d.Name)
+			if i, ok := byKey[k]; ok {
+				if !slices.Contains(c.Entries[i].Files, f.Path) {
+					c.Entries[i].Files = append(c.Entries[i].Files, f.Path)
+				}
+				continue
+			}
+			i, ok := unknown[k]
+			if !ok {
+				i = len(c.Unknown)
+				unknown[k] = i
+				c.Unknown = append(c.Unknown, sheet.RosterEntry{Name: d.Name})
+			}
+			if !slices.Contains(c.Unknown[i].Files, f.Path) {
+				c.Unknown[i].Files = append(c.Unknown[i].Files, f.Path)
+			}
+		}
+	}
+	var missing []string
+	for _, e := range c.Entries {
+		if !e.Sent() {
+			missing = append(missing, e.Name)
+		}
+	}
+	for i := range c.Unknown {
+		c.Unknown[i].Similar = mail.Closest(c.Unknown[i].Name, missing)
+	}
+	return c
+}
