@@ -416,7 +416,7 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 		if names.splitDir != "" {
 			var files []string
 			err := writeWith(names.splitDir, func() (err error) {
-				files, err = writeSplit(names.splitDir, lang, o.settings, o.results, source)
+				files, err = writeSplit(names.splitDir, lang, o.settings, o.results, source, ins.Book.ModTime)
 				return err
 			})
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -15,9 +16,13 @@ import (
 // writeSplit writes one workbook per department into a fresh temporary
 // folder next to dir and swaps it in for dir, so that the files of
 // departments renamed or removed since the last run disappear with it.
-// Names that clash after making them safe for the file system ("部门/A"
-// and "部门_A") are numbered in the departments' column order.
-func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source sheet.Mark) ([]string, error) {
+// Each is named <年度><评价名称>结果_<部门>.xlsx (sheet.DepartmentResultName);
+// names that clash after making them safe for the file system ("部门/A"
+// and "部门_A") are numbered in the departments' column order. Each shows
+// its department beside the mean rates of the departments of tables with
+// its indicators and weights (of this workbook, for now: a run's means can
+// be given instead once the run computes them). modTime is the input's modification time.
+func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source sheet.Mark, modTime time.Time) ([]string, error) {
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), sheet.TempPattern())
 	if err != nil {
 		return nil, err
@@ -25,9 +30,11 @@ func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source
 	defer os.RemoveAll(tmp) // gone already once swapped in
 	used := map[string]bool{}
 	var names []string
+	means := sheet.MeanRatesByTree(results)
 	for _, r := range results {
-		path := outputPath(tmp, sheet.DepartmentFileName(r.Department), used)
-		if err := sheet.WriteDepartment(path, lang, s, r, len(results), source); err != nil {
+		path := outputPath(tmp, sheet.DepartmentResultName(r.Department, s, lang), used)
+		d := sheet.Department{Lang: lang, Settings: s, Result: r, Of: len(results), Mean: means[r.Table], Source: source, Time: modTime}
+		if err := sheet.WriteDepartment(path, d); err != nil {
 			return nil, err
 		}
 		names = append(names, filepath.Base(path))

@@ -27,6 +27,13 @@ type Labels struct {
 	File, Status, Errors, Warnings, Output, Annotated, Count     string
 	StatusOK, StatusInvalid, StatusUnreadable, BatchTitle, Split string
 	StatusFailed, StatusInterrupted                              string
+
+	// Printing and charts.
+	Font                                            string // the one font family of every style perfeval makes
+	PageFooter                                      string // the footer: page n of N (Excel's &P and &N)
+	MeanRate                                        string // the run's mean rate of a level-1 indicator, beside the department's
+	ChartRates, ChartScores, ChartTotals, ChartNote string
+	ResultWord                                      string // in per-department file names: <year><evaluation><ResultWord>_<department>.xlsx
 }
 
 // zh and en are the two label sets; --lang picks one.
@@ -54,6 +61,10 @@ var (
 		File: "文件", Status: "状态", Errors: "错误数", Warnings: "警告数", Output: "结果文件", Annotated: "标注副本", Count: "部门数",
 		StatusOK: "通过", StatusInvalid: "有错误", StatusUnreadable: "无法读取", BatchTitle: "批量评价汇总", Split: "分部门文件夹",
 		StatusFailed: "写入失败", StatusInterrupted: "已中断",
+		Font: "等线", PageFooter: "第 &P 页，共 &N 页", MeanRate: "平均得分率",
+		ChartRates: "一级指标得分率与平均", ChartScores: "一级指标得分与权重分值", ChartTotals: "各部门总分",
+		ChartNote:  "部门多于 %d 个，未绘制总分图",
+		ResultWord: "结果",
 	}
 	en = Labels{
 		Summary: "Summary", Rates: "Rates", Checks: "Checks",
@@ -78,6 +89,10 @@ var (
 		File: "File", Status: "Status", Errors: "Errors", Warnings: "Warnings", Output: "Result", Annotated: "Annotated copy", Count: "Departments",
 		StatusOK: "ok", StatusInvalid: "invalid", StatusUnreadable: "unreadable", BatchTitle: "Batch evaluation summary", Split: "Per-department folder",
 		StatusFailed: "failed", StatusInterrupted: "interrupted",
+		Font: "Calibri", PageFooter: "Page &P of &N", MeanRate: "Mean rate",
+		ChartRates: "Level-1 rates beside the mean", ChartScores: "Level-1 scores against weights", ChartTotals: "Totals by department",
+		ChartNote:  "More than %d departments: no chart of totals",
+		ResultWord: " result",
 	}
 )
 
