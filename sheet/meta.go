@@ -37,7 +37,10 @@ func DocTitle(s calc.Settings, lang string) string {
 			}
 		}
 		t := strings.Join(parts, " ")
-		return strings.ToUpper(t[:1]) + t[1:]
+		if c := t[0]; c >= 'a' && c <= 'z' {
+			t = string(c-'a'+'A') + t[1:]
+		}
+		return t
 	}
 	return yearText(s.Year) + s.Evaluator + name
 }

@@ -205,6 +205,9 @@ func (w *writer) set(sheet string, col, row int, v any, style int) error {
 			if style == w.header || style == w.bold {
 				width = width*1.1 + 1 // bold is wider
 			}
+			if style == w.header && width > 12 {
+				width = math.Ceil(width/2) + 2 // a long header wraps on two lines (rows without a height grow to fit)
+			}
 		}
 	default:
 		s := fmt.Sprint(x)
@@ -686,7 +689,9 @@ const totalsChartMax = 40
 // tablePx is the table's width: the chart is no wider.
 func (w *writer) totalsChart(sheet string, at, nameCol, totalCol, first, last int, tones []int, tablePx float64) (int, error) {
 	n := last - first + 1
-	width := uint(min(max(tablePx, 480), 1000))
+	fit := fitPage(tablePx)
+	page := (a4Height - 2*marginSide*96) / fit.scale * 0.95 // no wider than a page across, so that no page break cuts it
+	width := uint(min(max(tablePx, 480), 1000, page))
 	height := uint(90 + 20*n)
 	top := w.s.TotalPoints.InexactFloat64()
 	zero := 0.0
