@@ -115,6 +115,7 @@ func checkSplit(t *testing.T, dir string, departments []string, want int) {
 	}
 	for _, file := range files {
 		own := strings.TrimSuffix(filepath.Base(file), ".xlsx")
+		own = own[strings.LastIndex(own, "结果_")+len("结果_"):] // <年度><评价名称>结果_<部门>.xlsx
 		z, err := zip.OpenReader(file)
 		if err != nil {
 			t.Fatal(err)
@@ -306,8 +307,8 @@ func TestRecursive(t *testing.T) {
 	// The three workbooks send the same department: it is counted once,
 	// from the file modified last (c), and only c's folder has its
 	// per-department workbook (spec §8).
-	want := "a_结果.xlsx,b_结果.xlsx," +
-		"c/南阳市政务服务和大数据管理局.xlsx,c_结果.xlsx,批量汇总.xlsx"
+	dept := "2021年度部门整体支出绩效评价结果_南阳市政务服务和大数据管理局.xlsx"
+	want := "a_结果.xlsx,b_结果.xlsx,c/" + dept + ",c_结果.xlsx,批量汇总.xlsx"
 	if strings.Join(got, ",") != want {
 		t.Errorf("outputs %v", got)
 	}

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"perfeval/calc"
+	"perfeval/sheet"
 )
 
 // TestDepartmentShowsApplicableWeights: a department with 不适用 items
@@ -19,7 +22,7 @@ func TestDepartmentShowsApplicableWeights(t *testing.T) {
 	if code := run([]string{"perfeval", "run", "samples/bureau.xlsx", "--out", out, "--split"}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
 	}
-	f, err := excelize.OpenFile(filepath.Join(out, "bureau", "市民政局.xlsx"))
+	f, err := excelize.OpenFile(filepath.Join(out, "bureau", "2022年度部门整体支出绩效评价结果_市民政局.xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +72,7 @@ func TestVetoRowsShowTheirOutcome(t *testing.T) {
 	if code := run([]string{"perfeval", "run", "samples/models/veto.xlsx", "--out", out, "--split"}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
 	}
-	f, err := excelize.OpenFile(filepath.Join(out, "veto", "市交通局.xlsx"))
+	f, err := excelize.OpenFile(filepath.Join(out, "veto", sheet.DepartmentResultName("市交通局", calc.DefaultSettings(), "zh")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -294,7 +294,7 @@ func TestSameNameInputs(t *testing.T) {
 	}
 	// In path order: x/a.xlsx, y/A.xlsm, y/a.xlsx; names differing only in
 	// case are taken as the same (they are on Windows and macOS).
-	want := []string{"a/", "a/甲.xlsx", "A (2)/", "A (2)/丙.xlsx", "a (3)/", "a (3)/乙.xlsx", "A_结果.xlsm", "a_结果 (2).xlsx", "a_结果.xlsx", "批量汇总.xlsx"}
+	want := []string{"a/", "a/部门整体支出绩效评价结果_甲.xlsx", "A (2)/", "A (2)/部门整体支出绩效评价结果_丙.xlsx", "a (3)/", "a (3)/部门整体支出绩效评价结果_乙.xlsx", "A_结果.xlsm", "a_结果 (2).xlsx", "a_结果.xlsx", "批量汇总.xlsx"}
 	sort.Strings(want)
 	if got := tree(t, filepath.Join(dir, "out")); !same(got, want) {
 		t.Errorf("out holds %v\nwant %v", got, want)
@@ -321,8 +321,8 @@ func TestMarks(t *testing.T) {
 	sum := sums(t, filepath.Join(dir, "in/a.xlsx"))[filepath.Join(dir, "in/a.xlsx")]
 	for path, want := range map[string]sheet.Mark{
 		"out/a_结果.xlsx": {Kind: "result", Source: "a.xlsx", SourceSHA256: sum},
-		"out/a/甲.xlsx":  {Kind: "department", Department: "甲", Source: "a.xlsx", SourceSHA256: sum},
-		"out/a/乙.xlsx":  {Kind: "department", Department: "乙", Source: "a.xlsx", SourceSHA256: sum},
+		"out/a/部门整体支出绩效评价结果_甲.xlsx": {Kind: "department", Department: "甲", Source: "a.xlsx", SourceSHA256: sum},
+		"out/a/部门整体支出绩效评价结果_乙.xlsx": {Kind: "department", Department: "乙", Source: "a.xlsx", SourceSHA256: sum},
 		"out/b_错误.xlsx": {Kind: "annotated", Source: "b.xlsx"},
 		"out/批量汇总.xlsx": {Kind: "batch-summary"},
 	} {
@@ -371,7 +371,7 @@ func TestOwnOutputsSkipped(t *testing.T) {
 		"跳过    in/a_结果 (1).xlsx（perfeval 写出的结果工作簿）",
 		"跳过    in/汇总副本.xlsx（perfeval 写出的批量汇总）",
 		"跳过    in/a/（2 个 perfeval 写出的分部门工作簿，来自 a.xlsx）",
-		"跳过    in/b/丙.xlsx（perfeval 写出的分部门工作簿（丙，来自 b.xlsx））",
+		"跳过    in/b/部门整体支出绩效评价结果_丙.xlsx（perfeval 写出的分部门工作簿（丙，来自 b.xlsx））",
 		"跳过    in/a_结果.xlsx（perfeval 写出的结果工作簿）",
 		"跳过    in/2024自评_结果.xlsx（文件名是 perfeval 输出的名字（*_结果、*_错误））",
 		"工作簿  共 2 个：2 个通过，0 个有错误，0 个无法读取；跳过 9 个文件",
@@ -391,8 +391,8 @@ func TestOwnOutputsSkipped(t *testing.T) {
 	for _, s := range r.Skipped {
 		skipped = append(skipped, s.Path+" "+s.Code)
 	}
-	want := []string{"in/2024自评_结果.xlsx perfeval-output", "in/a/乙.xlsx perfeval-output", "in/a/甲.xlsx perfeval-output",
-		"in/a_结果 (1).xlsx perfeval-output", "in/a_结果.xlsx perfeval-output", "in/b/丙.xlsx perfeval-output",
+	want := []string{"in/2024自评_结果.xlsx perfeval-output", "in/a/部门整体支出绩效评价结果_乙.xlsx perfeval-output", "in/a/部门整体支出绩效评价结果_甲.xlsx perfeval-output",
+		"in/a_结果 (1).xlsx perfeval-output", "in/a_结果.xlsx perfeval-output", "in/b/部门整体支出绩效评价结果_丙.xlsx perfeval-output",
 		"in/b_结果.xlsx perfeval-output", "in/批量汇总.xlsx perfeval-output", "in/汇总副本.xlsx perfeval-output"}
 	sort.Strings(skipped)
 	sort.Strings(want)
@@ -437,15 +437,15 @@ func TestSplitFolderReplacedWhole(t *testing.T) {
 		}
 	}
 	book(t, in, "甲", "乙")
-	step(exitOK, "a/", "a/甲.xlsx", "a/乙.xlsx", "a_结果.xlsx")
+	step(exitOK, "a/", "a/部门整体支出绩效评价结果_甲.xlsx", "a/部门整体支出绩效评价结果_乙.xlsx", "a_结果.xlsx")
 	book(t, in, "甲", "丙") // 乙 renamed 丙
-	step(exitOK, "a/", "a/甲.xlsx", "a/丙.xlsx", "a_结果.xlsx")
+	step(exitOK, "a/", "a/部门整体支出绩效评价结果_甲.xlsx", "a/部门整体支出绩效评价结果_丙.xlsx", "a_结果.xlsx")
 	badBook(t, in)
 	step(exitInvalid, "a_错误.xlsx")
 	// "部门/A" comes first: it keeps the plain name, whatever the ranks.
 	book(t, in, "部门/A", "部门_A", "部门:A")
-	step(exitOK, "a/", "a/部门_A.xlsx", "a/部门_A (2).xlsx", "a/部门_A (3).xlsx", "a_结果.xlsx")
-	for name, dept := range map[string]string{"部门_A.xlsx": "部门/A", "部门_A (2).xlsx": "部门_A", "部门_A (3).xlsx": "部门:A"} {
+	step(exitOK, "a/", "a/部门整体支出绩效评价结果_部门_A.xlsx", "a/部门整体支出绩效评价结果_部门_A (2).xlsx", "a/部门整体支出绩效评价结果_部门_A (3).xlsx", "a_结果.xlsx")
+	for name, dept := range map[string]string{"部门整体支出绩效评价结果_部门_A.xlsx": "部门/A", "部门整体支出绩效评价结果_部门_A (2).xlsx": "部门_A", "部门整体支出绩效评价结果_部门_A (3).xlsx": "部门:A"} {
 		m, _, _ := sheet.ReadMark(filepath.Join(dir, "out/a", name))
 		if m.Department != dept {
 			t.Errorf("%s holds %q, want %q", name, m.Department, dept)
@@ -513,11 +513,11 @@ func TestWriteFailures(t *testing.T) {
 		wantFiles []string // status per input
 	}{
 		{"disk full on a result", "a_结果.xlsx", syscall.ENOSPC, "磁盘已满",
-			[]string{"b/", "b/乙.xlsx", "b_结果.xlsx", "批量汇总.xlsx", "r.json"}, []string{"failed", "ok"}},
+			[]string{"b/", "b/部门整体支出绩效评价结果_乙.xlsx", "b_结果.xlsx", "批量汇总.xlsx", "r.json"}, []string{"failed", "ok"}},
 		{"permission on a split folder", "a", syscall.EACCES, "没有写入权限",
-			[]string{"a_结果.xlsx", "b/", "b/乙.xlsx", "b_结果.xlsx", "批量汇总.xlsx", "r.json"}, []string{"failed", "ok"}},
+			[]string{"a_结果.xlsx", "b/", "b/部门整体支出绩效评价结果_乙.xlsx", "b_结果.xlsx", "批量汇总.xlsx", "r.json"}, []string{"failed", "ok"}},
 		{"name too long", "b_结果.xlsx", syscall.ENAMETOOLONG, "文件名太长",
-			[]string{"a/", "a/甲.xlsx", "a_结果.xlsx", "批量汇总.xlsx", "r.json"}, []string{"ok", "failed"}},
+			[]string{"a/", "a/部门整体支出绩效评价结果_甲.xlsx", "a_结果.xlsx", "批量汇总.xlsx", "r.json"}, []string{"ok", "failed"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -718,7 +718,7 @@ func TestWatchNamesNeverShared(t *testing.T) {
 	drop("a.xlsx", "甲")
 	drop("a.xlsm", "乙")
 	drop("a.xlsx", "丙")
-	want := []string{"a/", "a/甲.xlsx", "a (2)/", "a (2)/乙.xlsx", "a (3)/", "a (3)/丙.xlsx",
+	want := []string{"a/", "a/部门整体支出绩效评价结果_甲.xlsx", "a (2)/", "a (2)/部门整体支出绩效评价结果_乙.xlsx", "a (3)/", "a (3)/部门整体支出绩效评价结果_丙.xlsx",
 		"a_结果.xlsx", "a_结果 (2).xlsm", "a_结果 (3).xlsx", stateName, "批量汇总.xlsx"}
 	sort.Strings(want)
 	if got := tree(t, out); !same(got, want) {

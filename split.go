@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/shopspring/decimal"
@@ -18,12 +19,14 @@ import (
 // writeSplit writes one workbook per department into a fresh temporary
 // folder next to dir and swaps it in for dir, so that the files of
 // departments renamed or removed since the last run disappear with it.
-// Names that clash after making them safe for the file system ("部门/A"
-// and "部门_A") are numbered in the departments' column order.
-// run gives each department's rank in the run and the run's means; a
-// department it says false for (a copy counted from another file) gets no
-// workbook.
-func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source sheet.Mark, run func(r calc.Result) (sheet.DepartmentContext, bool)) ([]string, error) {
+// Each is named <年度><评价名称>结果_<部门>.xlsx (sheet.DepartmentResultName);
+// names that clash after making them safe for the file system ("部门/A"
+// and "部门_A") are numbered in the departments' column order. run gives
+// each department's rank in the run and the run's mean rates, shown
+// beside its own; a department it says false for (a copy counted from
+// another file) gets no workbook. modTime is the input's modification
+// time.
+func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source sheet.Mark, modTime time.Time, run func(r calc.Result) (sheet.Department, bool)) ([]string, error) {
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), sheet.TempPattern())
 	if err != nil {
 		return nil, err
@@ -32,12 +35,13 @@ func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source
 	used := map[string]bool{}
 	var names []string
 	for _, r := range results {
-		ctx, ok := run(r)
+		d, ok := run(r)
 		if !ok {
 			continue
 		}
-		path := outputPath(tmp, sheet.DepartmentFileName(r.Department), used)
-		if err := sheet.WriteDepartment(path, lang, s, r, ctx, source); err != nil {
+		path := outputPath(tmp, sheet.DepartmentResultName(r.Department, s, lang), used)
+		d.Lang, d.Settings, d.Result, d.Source, d.Time = lang, s, r, source, modTime
+		if err := sheet.WriteDepartment(path, d); err != nil {
 			return nil, err
 		}
 		names = append(names, filepath.Base(path))
@@ -168,35 +172,34 @@ func writeSplitOf(opts runOptions, o *outcome, b *sheet.Batch, i int) {
 	lang := opts.Lang
 	source := sheet.Mark{Source: filepath.Base(o.report.Path), SourceSHA256: o.sha256}
 	depts := b.Files[i].Departments
-	means := map[string]map[string]decimal.Decimal{} // by group
+	means := map[string]sheet.MeanRates{} // by group
 	for _, g := range b.Groups {
 		if len(g.Rows) == 0 {
 			continue
 		}
-		m := map[string]decimal.Decimal{}
+		m := sheet.MeanRates{Level1: map[string]decimal.Decimal{}}
 		for _, st := range g.Stats {
-			if st.Count == 0 {
-				continue
-			}
-			if st.Total {
-				m[""] = st.Mean
-			} else {
-				m[st.Name] = st.Mean
+			switch {
+			case st.Count == 0:
+			case st.Total:
+				m.Total, m.Count = st.Mean, st.Count
+			default:
+				m.Level1[st.Name] = st.Mean
 			}
 		}
 		means[b.Department(g.Rows[0]).Group] = m
 	}
-	run := func(r calc.Result) (sheet.DepartmentContext, bool) {
+	run := func(r calc.Result) (sheet.Department, bool) {
 		for _, d := range depts {
 			if d.Sheet == r.Sheet && d.Name == r.Department {
-				return sheet.DepartmentContext{Rank: d.BatchRank, Of: d.BatchOf, Mean: means[d.Group]}, d.Counted()
+				return sheet.Department{Rank: d.BatchRank, Of: d.BatchOf, Mean: means[d.Group]}, d.Counted()
 			}
 		}
-		return sheet.DepartmentContext{Rank: r.Rank, Of: len(o.results)}, true
+		return sheet.Department{Of: len(o.results)}, true
 	}
 	var files []string
 	err := writeWith(o.splitDir, func() (err error) {
-		files, err = writeSplit(o.splitDir, lang, o.settings, o.results, source, run)
+		files, err = writeSplit(o.splitDir, lang, o.settings, o.results, source, o.modified, run)
 		return err
 	})
 	if err != nil {

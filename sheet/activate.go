@@ -102,8 +102,8 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet) ([]b
 			if err := writeStreamed(zw, f, first != "", f.Name == firstPath, colsOf[f.Name]); err != nil {
 				return nil, err
 			}
-		case sheetParts[f.Name] && first != "":
-			if err := rewriteSheetHead(zw, f, f.Name == firstPath); err != nil {
+		case sheetParts[f.Name]:
+			if err := rewriteSheetHead(zw, f, first != "", f.Name == firstPath); err != nil {
 				return nil, err
 			}
 		default:
@@ -176,8 +176,11 @@ func editTag(part []byte, local string, edit func(tag []byte) []byte) []byte {
 }
 
 // rewriteSheetHead drops tabSelected from a sheet's views, or sets it on
-// the first sheet, copying the part raw when nothing changes.
-func rewriteSheetHead(zw *zip.Writer, f *zip.File, selected bool) error {
+// the first sheet (when views), and puts in the used range where the
+// sheet's <dimension> says A1 but it holds more (excelize writes A1 for
+// the sheets it makes); it copies the part raw when nothing changes, as
+// it does every input sheet that declares its size.
+func rewriteSheetHead(zw *zip.Writer, f *zip.File, views, selected bool) error {
 	rc, err := f.Open()
 	if err != nil {
 		return err
@@ -199,14 +202,72 @@ func rewriteSheetHead(zw *zip.Writer, f *zip.File, selected bool) error {
 	if cut < 0 {
 		cut = len(head)
 	}
-	views := head[:cut]
-	has := tabSelected.Match(views)
-	if !has && !selected {
+	before := head[:cut]
+	has := views && tabSelected.Match(before)
+	dim := dimensionTag.Find(before)
+	fix := dim != nil && bytes.Contains(dim, []byte(`ref="A1"`))
+	if fix {
+		ref, err := usedRange(f)
+		if err != nil {
+			return err
+		}
+		fix = ref != "" && ref != "A1"
+		if fix {
+			before = dimensionTag.ReplaceAll(before, []byte(`<dimension ref="`+ref+`"/>`))
+		}
+	}
+	if !has && !(views && selected) && !fix {
 		rc.Close()
 		return copyRaw(zw, f)
 	}
-	newHead := append(selectView(views, selected), head[cut:]...)
+	if views {
+		before = selectView(before, selected)
+	}
+	newHead := append(append([]byte(nil), before...), head[cut:]...)
 	return writePart(zw, f, newHead, rc)
+}
+
+// usedRange is the range of the cells a sheet part holds (A1:H40), read
+// once through: "" when it holds none.
+func usedRange(f *zip.File) (string, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return "", err
+	}
+	minCol, minRow, maxCol, maxRow := 0, 0, 0, 0
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte(`<c r="`))
+		if j < 0 {
+			break
+		}
+		i += j + len(`<c r="`)
+		end := bytes.IndexByte(data[i:], '"')
+		if end < 0 {
+			break
+		}
+		col, row, err := cellCoordinates(string(data[i : i+end]))
+		if err != nil {
+			continue
+		}
+		if maxRow == 0 {
+			minCol, minRow = col, row
+		}
+		minCol, minRow = min(minCol, col), min(minRow, row)
+		maxCol, maxRow = max(maxCol, col), max(maxRow, row)
+	}
+	if maxRow == 0 {
+		return "", nil
+	}
+	first, last := columnName(minCol)+strconv.Itoa(minRow), columnName(maxCol)+strconv.Itoa(maxRow)
+	if first == last {
+		return first, nil
+	}
+	return first + ":" + last, nil
 }
 
 // selectView sets or drops tabSelected in a sheet's views.

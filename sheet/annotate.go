@@ -90,6 +90,9 @@ func (b *Book) WriteAnnotated(path, lang string, problems []Problem, source Mark
 	if err := w.checks(checks, problems); err != nil {
 		return fmt.Errorf("writing %s: %w", checks, err)
 	}
+	if err := setDocInfo(f, NewDocInfo(b.settings(), lang, b.ModTime)); err != nil {
+		return err
+	}
 	source.Kind = KindAnnotated
 	return saveFirstActive(f, path, checks, source, nil)
 }

@@ -99,13 +99,7 @@ func saveMarked(f *excelize.File, path string, m Mark) error {
 // saveMarkedCols is saveMarked that also puts the column widths of
 // streamed sheets in (see firstActive).
 func saveMarkedCols(f *excelize.File, path string, m Mark, cols map[string]*streamedSheet) error {
-	if err := setMark(f, m); err != nil {
-		return err
-	}
-	if len(cols) == 0 {
-		return saveWorkbook(f, path, excelize.Options{}) // no Password: written in the clear
-	}
-	return saveFirstActive(f, path, "", m, cols)
+	return saveFirstActive(f, path, "", m, cols) // no Password: written in the clear
 }
 
 // saveWorkbook writes f atomically at path. The bytes are the same for the

@@ -233,12 +233,6 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 		if width > maxColumns {
 			return fmt.Errorf("%w: sheet %s would need %d columns (a sheet has at most %d)", ErrSheetLimit, depts, width, maxColumns)
 		}
-		if err := base.merge(depts, "A1", cellName(width, 1)); err != nil {
-			return err
-		}
-		if err := base.rowHeight(depts, 1, 28); err != nil {
-			return err
-		}
 		row := 2
 		clear(grades)
 		gradeOrder = gradeOrder[:0]

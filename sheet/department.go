@@ -3,9 +3,12 @@ package sheet
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/shopspring/decimal"
+	"math"
 	"regexp"
 	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/xuri/excelize/v2"
 
@@ -14,36 +17,124 @@ import (
 
 var unsafeName = regexp.MustCompile(`[\\/:*?"<>|\x00-\x1f]`)
 
-// DepartmentFileName is a department's workbook name, <department>.xlsx,
-// with characters that file systems refuse replaced by "_", shortened to
-// fit the file system's name limit (see FitName).
+// DepartmentFileName is a department's blank template name,
+// <department>.xlsx, with characters that file systems refuse replaced by
+// "_", shortened to fit the file system's name limit (see FitName).
 func DepartmentFileName(department string) string {
-	name := strings.Trim(unsafeName.ReplaceAllString(department, "_"), " .")
+	return FitName(safeStem(department), ".xlsx")
+}
+
+// safeStem is a name with the characters file systems refuse replaced by
+// "_", never empty.
+func safeStem(name string) string {
+	name = strings.Trim(unsafeName.ReplaceAllString(name, "_"), " .")
 	if name == "" {
 		name = "_"
 	}
-	return FitName(name, ".xlsx")
+	return name
 }
 
-// DepartmentContext is what a per-department workbook shows of the run:
-// the department's rank among the Of departments ranked with it (spec §8),
-// and the run's mean rate of each level-1 indicator by name ("" for the
-// total rate), beside the department's own (nil: no mean row).
-type DepartmentContext struct {
-	Rank, Of int
-	Mean     map[string]decimal.Decimal
+// DepartmentResultName is a department's result workbook name, ready to
+// attach: <年度><评价名称>结果_<department>.xlsx (2021年度部门整体支出绩效评价结果_市教育局.xlsx;
+// in English "2024 department expenditure performance evaluation
+// result_Roads.xlsx"). Characters file systems refuse become "_"; a name
+// past the file system's limit drops the year and evaluation, and a
+// department's name alone too long is shortened as FitName does.
+func DepartmentResultName(department string, s calc.Settings, lang string) string {
+	L := LabelsFor(lang)
+	prefix := yearText(s.Year) + EvaluationName(s, lang)
+	if lang == "en" && s.Year != "" {
+		prefix = s.Year + " " + EvaluationName(s, lang)
+	}
+	stem := safeStem(prefix+L.ResultWord) + "_" + safeStem(department)
+	if len(stem)+len(".xlsx") <= MaxNameBytes-numberRoom {
+		return stem + ".xlsx"
+	}
+	return FitName(safeStem(department), ".xlsx")
+}
+
+// MeanRates are rates of a run's departments averaged, shown beside a
+// department's own in its workbook (spec §8).
+type MeanRates struct {
+	Level1 map[string]decimal.Decimal // by level-1 indicator name: the mean of the departments' rates that apply
+	Total  decimal.Decimal            // the mean total rate
+	Count  int                        // the departments averaged; 0: no means to show
+}
+
+// MeanRatesOf averages the rates of results, level-1 indicator by name
+// (a department where an indicator is not applicable, or has no rate, is
+// left out of that indicator's mean).
+func MeanRatesOf(results []calc.Result) MeanRates {
+	m := MeanRates{Level1: map[string]decimal.Decimal{}, Count: len(results)}
+	if len(results) == 0 {
+		return m
+	}
+	sums, counts := map[string]decimal.Decimal{}, map[string]int64{}
+	total := decimal.Zero
+	for _, r := range results {
+		total = total.Add(r.Rate)
+		for _, nr := range r.Level1 {
+			if nr.HasRate() {
+				name := nr.Indicator.Name
+				sums[name] = sums[name].Add(nr.Rate())
+				counts[name]++
+			}
+		}
+	}
+	for name, sum := range sums {
+		m.Level1[name] = sum.Div(decimal.NewFromInt(counts[name]))
+	}
+	m.Total = total.Div(decimal.NewFromInt(int64(len(results))))
+	return m
+}
+
+// MeanRatesByTree averages results as MeanRatesOf does, over the
+// departments of tables with the same indicators and weights (per-department
+// sheets of one workbook are ranked together, spec §6.5); it gives each
+// table its means.
+func MeanRatesByTree(results []calc.Result) map[*calc.Table]MeanRates {
+	bySig := map[string][]calc.Result{}
+	sigs := map[*calc.Table]string{}
+	for _, r := range results {
+		sig, ok := sigs[r.Table]
+		if !ok {
+			sig = treeSignature(r.Table)
+			sigs[r.Table] = sig
+		}
+		bySig[sig] = append(bySig[sig], r)
+	}
+	out := map[*calc.Table]MeanRates{}
+	for t, sig := range sigs {
+		out[t] = MeanRatesOf(bySig[sig])
+	}
+	return out
+}
+
+// Department is what a per-department workbook shows.
+type Department struct {
+	Lang     string
+	Settings calc.Settings
+	Result   calc.Result
+	Rank, Of int       // its rank among the Of departments of the run ranked together (spec §8); Rank 0: its rank within its workbook
+	Mean     MeanRates // the rates beside which the department's are shown (a radar chart and a row); Count 0: none
+	Source   Mark      // which input it comes from (its mark's Source and SourceSHA256); kind and department are set here
+	Time     time.Time // the input's modification time: the workbook's created and modified time
 }
 
 // WriteDepartment writes, atomically at path, a workbook for one
 // department to be e-mailed to it: its level-1 table laid out like the
-// seed report's score table (weights, scores and rates rows, total), its
-// grade, rank and main deductions, and its scores and rates at every level.
-// The workbook is built new, from r alone, so it holds no other
-// department's name or score anywhere: run gives its rank in the run and
-// the run's mean rates, which name no department. source says which input it comes from (its mark's
-// Source and SourceSHA256); the mark's kind and department are set here.
-func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, run DepartmentContext, source Mark) (err error) {
+// seed report's score table (weights, scores, rates and the mean rates
+// rows, total), its grade, rank and main deductions, a radar of its
+// level-1 rates beside the mean and a bar chart of its level-1 scores
+// against their weights; then its scores and rates at every level. The
+// workbook is built new, from d alone, so it holds no other department's
+// name or score anywhere.
+func WriteDepartment(path string, d Department) (err error) {
 	defer recoverWrite(&err)
+	lang, s, r, of := d.Lang, d.Settings, d.Result, d.Of
+	if d.Rank > 0 {
+		r.Rank = d.Rank // the rank in the run
+	}
 	f := excelize.NewFile()
 	defer f.Close()
 	w, err := newWriter(f, lang, s)
@@ -51,30 +142,34 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, run Depa
 		return err
 	}
 	defer w.close()
+	if err := setFont(f, w.L.Font); err != nil {
+		return err
+	}
 	L := w.L
 	sheet := L.DeptSheet
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
 	title := departmentTitle(r.Department, s, lang)
-	last := len(r.Level1) + 2
+	last := max(len(r.Level1)+2, 3)
 	if err := w.setTitle(sheet, "A1", title); err != nil {
 		return err
 	}
-	if err := f.MergeCell(sheet, "A1", cellName(max(last, 4), 1)); err != nil {
-		return err
-	}
+	spans := []spanRow{{row: 1, text: title, title: true}}
 	if s.Evaluator != "" {
-		if err := f.SetCellStr(sheet, "A2", L.Evaluator+L.DeductionItems+s.Evaluator); err != nil {
+		text := L.Evaluator + L.DeductionItems + s.Evaluator
+		if err := w.put(sheet, 1, 2, text, w.note); err != nil {
 			return err
 		}
+		spans = append(spans, spanRow{row: 2, text: text})
 	}
 	// The level-1 table: a column per level-1 indicator, then the total.
 	row := 4
 	var notes []string
 	labels := []string{L.Level1Row, L.WeightRow, L.ScoreRow, L.RateRow}
-	if run.Mean != nil {
-		labels = append(labels, L.MeanRow)
+	means := d.Mean.Count > 0
+	if means {
+		labels = append(labels, L.MeanRate)
 	}
 	for i, label := range labels {
 		if err := w.set(sheet, 1, row+i, label, w.header); err != nil {
@@ -125,30 +220,35 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, run Depa
 		if err != nil {
 			return err
 		}
-		if mean, ok := run.Mean[nr.Indicator.Name]; ok && run.Mean != nil {
-			if err := w.setRate(sheet, col, row+4, mean, false); err != nil {
+		if means {
+			if mean, ok := d.Mean.Level1[nr.Indicator.Name]; ok {
+				err = w.setRate(sheet, col, row+4, mean, false)
+			} else {
+				err = w.set(sheet, col, row+4, "", w.text)
+			}
+			if err != nil {
 				return err
 			}
 		}
 	}
-	if err := w.set(sheet, last, row, L.TotalRow, w.header); err != nil {
+	total := len(r.Level1) + 2
+	if err := w.set(sheet, total, row, L.TotalRow, w.header); err != nil {
 		return err
 	}
-	if err := w.setPoints(sheet, last, row+1, s.TotalPoints, true); err != nil {
+	if err := w.setPoints(sheet, total, row+1, s.TotalPoints, true); err != nil {
 		return err
 	}
-	if err := w.setPoints(sheet, last, row+2, r.Total, true); err != nil {
+	if err := w.setPoints(sheet, total, row+2, r.Total, true); err != nil {
 		return err
 	}
-	if err := w.setRate(sheet, last, row+3, r.Rate, true); err != nil {
+	if err := w.setRate(sheet, total, row+3, r.Rate, true); err != nil {
 		return err
 	}
-	if mean, ok := run.Mean[""]; ok {
-		if err := w.setRate(sheet, last, row+4, mean, true); err != nil {
+	if means {
+		if err := w.setRate(sheet, total, row+4, d.Mean.Total, true); err != nil {
 			return err
 		}
 	}
-	row += len(labels) - 4 // the mean row, if any
 	if !r.Factor.IsZero() && !r.Factor.Equal(decimal.NewFromInt(1)) {
 		deducted := ""
 		if !r.Deducted.IsZero() {
@@ -156,13 +256,15 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, run Depa
 		}
 		notes = append(notes, fmt.Sprintf(L.NoteRescaled, s.FormatPoints(s.TotalPoints), s.FormatPoints(r.Positive), s.FormatPoints(r.Applicable), deducted, s.FormatPoints(r.Total)))
 	}
+	tableRows := len(labels)
 	for i, note := range notes {
-		if err := w.set(sheet, 1, row+4+i, note, w.text); err != nil {
+		if err := w.put(sheet, 1, row+tableRows+i, note, w.note); err != nil {
 			return err
 		}
+		spans = append(spans, spanRow{row: row + tableRows + i, text: note})
 	}
 	// Grade and rank.
-	row += 5 + len(notes)
+	row += tableRows + 1 + len(notes)
 	if err := w.set(sheet, 1, row, L.Grade, w.header); err != nil {
 		return err
 	}
@@ -172,7 +274,7 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, run Depa
 	if err := w.set(sheet, 1, row+1, L.Rank, w.header); err != nil {
 		return err
 	}
-	if err := w.set(sheet, 2, row+1, fmt.Sprintf(L.RankOf, run.Rank, run.Of), w.text); err != nil {
+	if err := w.set(sheet, 2, row+1, fmt.Sprintf(L.RankOf, r.Rank, of), w.text); err != nil {
 		return err
 	}
 	// Main deductions, one per line.
@@ -180,6 +282,7 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, run Depa
 	if err := w.setTitle(sheet, cellName(1, row), L.Deductions); err != nil {
 		return err
 	}
+	spans = append(spans, spanRow{row: row, text: L.Deductions, title: true})
 	row++
 	for i, h := range []string{L.Level1Row, L.Indicator, L.Loss} {
 		if err := w.set(sheet, i+1, row, h, w.header); err != nil {
@@ -198,21 +301,137 @@ func WriteDepartment(path, lang string, s calc.Settings, r calc.Result, run Depa
 			return err
 		}
 	}
-	if err := printLayout(f, sheet, 0); err != nil {
+	if err := w.applyWidths(sheet, 40); err != nil {
 		return err
 	}
-	if err := w.applyWidths(sheet, 40); err != nil {
+	ranges := widthRanges(w.widths[sheet], 40)
+	heights, err := w.spanRows(sheet, last, spans, ranges)
+	if err != nil {
+		return err
+	}
+	// The charts, below, each kept whole on a page.
+	p := PrintSetup{Widths: ranges, Heights: heights}
+	if len(r.Level1) > 0 {
+		at := row + 2
+		charts, err := w.departmentCharts(sheet, at, 4, len(r.Level1), means, gradeTone(r.GradeIndex, len(s.Bands)), columnPixels(ranges, last))
+		if err != nil {
+			return err
+		}
+		p.Groups = charts
+	}
+	if err := setPrint(f, sheet, lang, p); err != nil {
 		return err
 	}
 	if err := w.rates(L.Rates, []calc.Result{r}); err != nil {
 		return err
 	}
 	f.SetActiveSheet(0)
-	if err := setFacts(f, departmentFacts(lang, s, r, run)); err != nil {
+	if err := setFacts(f, departmentFacts(lang, s, r, of)); err != nil {
 		return err
 	}
+	info := NewDocInfo(s, lang, d.Time)
+	info.Subject = r.Department
+	if err := setDocInfo(f, info); err != nil {
+		return err
+	}
+	source := d.Source
 	source.Kind, source.Department = KindDepartment, r.Department
 	return saveMarkedCols(f, path, source, w.streamed)
+}
+
+// spanRow is a row whose text in column A spans the table: a title, a
+// note.
+type spanRow struct {
+	row   int
+	text  string
+	title bool
+}
+
+// spanRows merges each row's column A across columns 1..last (a title as
+// spanTitle does), wrapped, and makes it tall enough; it returns the rows'
+// heights in points.
+func (w *writer) spanRows(sheet string, last int, rows []spanRow, ranges []colRange) (map[int]float64, error) {
+	heights := map[int]float64{}
+	for _, sr := range rows {
+		var height float64
+		if sr.title {
+			h, err := w.spanTitle(sheet, sr.row, last, sr.text, ranges)
+			if err != nil {
+				return nil, err
+			}
+			height = h
+		} else {
+			if err := w.f.MergeCell(sheet, cellName(1, sr.row), cellName(last, sr.row)); err != nil {
+				return nil, err
+			}
+			lines := math.Ceil((displayWidth(sr.text)*7 + 10) / max(columnPixels(ranges, last), 1))
+			height = max(1, lines) * 15
+		}
+		heights[sr.row] = height
+		if err := w.f.SetRowHeight(sheet, sr.row, height); err != nil {
+			return nil, err
+		}
+	}
+	return heights, nil
+}
+
+// departmentCharts draws, from row at down, a per-department workbook's
+// two charts from its level-1 table (names in row table, weights, scores,
+// rates and mean rates below, n indicators from column B): a radar of its
+// rates beside the mean rates (when means), and a column chart of its
+// scores against the weights, in the colours of its grade (tone). It
+// returns each chart's rows, to keep whole on a page.
+func (w *writer) departmentCharts(sheet string, at, table, n int, means bool, tone int, tablePx float64) ([][2]int, error) {
+	names := rowRange(sheet, table, 2, n+1)
+	width := uint(min(max(tablePx, 420), 640))
+	const height = 300
+	rows := height/20 + 1
+	font := chartFont(w.L.Font, 9, false)
+	zero, one := 0.0, 1.0
+	radar := &excelize.Chart{
+		Type: excelize.Radar,
+		Series: []excelize.ChartSeries{{
+			Name: cellRef(sheet, 1, table+3), Categories: names, Values: rowRange(sheet, table+3, 2, n+1),
+		}},
+		Format:    excelize.GraphicOptions{OffsetX: 4, OffsetY: 4},
+		Dimension: excelize.ChartDimension{Width: width, Height: height},
+		Title:     chartTitle(w.L.Font, w.L.ChartRates),
+		Legend:    excelize.ChartLegend{Position: "bottom", Font: &font},
+		XAxis:     excelize.ChartAxis{Font: font},
+		YAxis:     excelize.ChartAxis{Minimum: &zero, Maximum: &one, MajorGridLines: true, Font: font, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
+	}
+	if means {
+		radar.Series = append(radar.Series, excelize.ChartSeries{
+			Name: cellRef(sheet, 1, table+4), Categories: names, Values: rowRange(sheet, table+4, 2, n+1),
+		})
+	}
+	lines := []seriesLine{{ink: gradeColors[tone].Ink, width: 28575, marker: gradeColors[tone].Fill}, {ink: meanInk, width: 19050, dashed: true}}
+	var out [][2]int
+	if err := addChart(w.f, sheet, cellName(1, at), radar, lineSeries(lines)); err != nil {
+		return nil, err
+	}
+	out = append(out, [2]int{at, at + rows - 1})
+	at += rows + 1
+	no := false
+	bars := &excelize.Chart{
+		Type: excelize.Col,
+		Series: []excelize.ChartSeries{
+			{Name: cellRef(sheet, 1, table+1), Categories: names, Values: rowRange(sheet, table+1, 2, n+1), Fill: solid(weightFill)},
+			{Name: cellRef(sheet, 1, table+2), Categories: names, Values: rowRange(sheet, table+2, 2, n+1), Fill: solid(gradeColors[tone].Ink)},
+		},
+		Format:     excelize.GraphicOptions{OffsetX: 4, OffsetY: 4},
+		Dimension:  excelize.ChartDimension{Width: width, Height: height},
+		Title:      chartTitle(w.L.Font, w.L.ChartScores),
+		Legend:     excelize.ChartLegend{Position: "bottom", Font: &font},
+		VaryColors: &no,
+		PlotArea:   excelize.ChartPlotArea{ShowVal: true},
+		XAxis:      excelize.ChartAxis{Font: font},
+		YAxis:      excelize.ChartAxis{MajorGridLines: true, Font: font},
+	}
+	if err := addChart(w.f, sheet, cellName(1, at), bars, nil); err != nil {
+		return nil, err
+	}
+	return append(out, [2]int{at, at + rows - 1}), nil
 }
 
 // markFacts is the custom document property of a per-department workbook
@@ -245,11 +464,11 @@ type FactDeduction struct {
 	Loss   string `json:"loss"`
 }
 
-func departmentFacts(lang string, s calc.Settings, r calc.Result, run DepartmentContext) DepartmentFacts {
+func departmentFacts(lang string, s calc.Settings, r calc.Result, of int) DepartmentFacts {
 	d := DepartmentFacts{
 		Lang: lang, Year: s.Year, Evaluator: s.Evaluator, Evaluation: s.Evaluation, Department: r.Department,
 		Points: s.FormatPoints(s.TotalPoints), Total: s.FormatPoints(r.Total), Rate: s.FormatPercent(r.Rate),
-		Grade: r.Grade, Rank: run.Rank, Of: run.Of, Deductions: []FactDeduction{},
+		Grade: r.Grade, Rank: r.Rank, Of: of, Deductions: []FactDeduction{},
 	}
 	for _, ded := range r.Deductions {
 		d.Deductions = append(d.Deductions, FactDeduction{Level1: ded.Level1, Name: ded.Name, Loss: s.FormatPoints(ded.Loss)})

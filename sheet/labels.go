@@ -33,6 +33,13 @@ type Labels struct {
 	Mean, Median, Minimum, Maximum                         string
 	BatchRoster, RosterState, NotSent, NotOnRoster         string
 	SimilarTo, Sent, MeanRow                               string
+
+	// Printing and charts.
+	Font                                            string // the one font family of every style perfeval makes
+	PageFooter                                      string // the footer: page n of N (Excel's &P and &N)
+	MeanRate                                        string // the run's mean rate of a level-1 indicator, beside the department's
+	ChartRates, ChartScores, ChartTotals, ChartNote string
+	ResultWord                                      string // in per-department file names: <year><evaluation><ResultWord>_<department>.xlsx
 }
 
 // zh and en are the two label sets; --lang picks one.
@@ -65,6 +72,10 @@ var (
 		Mean: "平均得分率", Median: "中位数", Minimum: "最低", Maximum: "最高",
 		BatchRoster: "名单核对", RosterState: "提交情况", NotSent: "未提交", NotOnRoster: "不在名单中",
 		SimilarTo: "（名单中有“%s”）", Sent: "已提交", MeanRow: "平均得分率",
+		Font: "等线", PageFooter: "第 &P 页，共 &N 页", MeanRate: "平均得分率",
+		ChartRates: "一级指标得分率与平均", ChartScores: "一级指标得分与权重分值", ChartTotals: "各部门总分",
+		ChartNote:  "部门多于 %d 个，未绘制总分图",
+		ResultWord: "结果",
 	}
 	en = Labels{
 		Summary: "Summary", Rates: "Rates", Checks: "Checks",
@@ -94,6 +105,10 @@ var (
 		Mean: "Mean rate", Median: "Median", Minimum: "Minimum", Maximum: "Maximum",
 		BatchRoster: "Roster", RosterState: "State", NotSent: "not sent", NotOnRoster: "not on the roster",
 		SimilarTo: " (the roster has “%s”)", Sent: "sent", MeanRow: "Mean rate",
+		Font: "Calibri", PageFooter: "Page &P of &N", MeanRate: "Mean rate",
+		ChartRates: "Level-1 rates beside the mean", ChartScores: "Level-1 scores against weights", ChartTotals: "Totals by department",
+		ChartNote:  "More than %d departments: no chart of totals",
+		ResultWord: " result",
 	}
 )
 

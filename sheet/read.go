@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/richardlehane/mscfb"
@@ -189,8 +190,9 @@ type Book struct {
 	Tables        []*Table
 	SettingsSheet string // "" when there is none
 	Settings      []Setting
-	SHA256        string // of the file's bytes as read
-	Guess         *Guess // with no score table: the row that looks most like a header
+	SHA256        string    // of the file's bytes as read
+	ModTime       time.Time // the file's modification time: its outputs' document times, so that reruns give the same bytes
+	Guess         *Guess    // with no score table: the row that looks most like a header
 
 	data []byte // the workbook package (decrypted when it was encrypted)
 	opt  Options
@@ -234,7 +236,7 @@ func Open(ctx context.Context, path string, opt Options) (b *Book, err error) {
 		opt.UnzipXMLLimit = DefaultUnzipXMLLimit
 	}
 	opt.UnzipXMLLimit = min(opt.UnzipXMLLimit, opt.UnzipLimit)
-	data, sum, err := readFile(path, opt.UnzipLimit)
+	data, sum, mod, err := readFile(path, opt.UnzipLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +265,7 @@ func Open(ctx context.Context, path string, opt Options) (b *Book, err error) {
 	if err != nil {
 		return nil, wrapRead(err)
 	}
-	b = &Book{Path: path, SHA256: sum, data: data, opt: opt, pkg: p}
+	b = &Book{Path: path, SHA256: sum, ModTime: mod, data: data, opt: opt, pkg: p}
 	for _, sp := range p.sheets {
 		b.Sheets = append(b.Sheets, sp.name)
 	}
@@ -324,41 +326,49 @@ func wrapRead(err error) error {
 // readFile reads a regular file whole, at most limit bytes, and hashes it
 // on the way. A path that is not a regular file is never opened for
 // reading (a FIFO would block, a device would never end).
-func readFile(path string, limit int64) ([]byte, string, error) {
+func readFile(path string, limit int64) ([]byte, string, time.Time, error) {
+	data, sum, info, err := readRegular(path, limit)
+	if err != nil {
+		return nil, "", time.Time{}, err
+	}
+	return data, sum, info.ModTime(), nil
+}
+
+func readRegular(path string, limit int64) ([]byte, string, os.FileInfo, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	if err := CheckRegular(info); err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	if info.Size() == 0 {
-		return nil, "", ErrEmpty
+		return nil, "", nil, ErrEmpty
 	}
 	if info.Size() > limit {
-		return nil, "", fmt.Errorf("%w: the file alone is %d MiB", ErrTooLarge, info.Size()>>20)
+		return nil, "", nil, fmt.Errorf("%w: the file alone is %d MiB", ErrTooLarge, info.Size()>>20)
 	}
 	f, err := os.Open(path) // read-only: the input is never written
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		return nil, "", fmt.Errorf("%w: it changed while being opened", ErrNotRegular)
+		return nil, "", nil, fmt.Errorf("%w: it changed while being opened", ErrNotRegular)
 	}
 	h := sha256.New()
 	var buf bytes.Buffer
 	buf.Grow(int(info.Size()))
 	if _, err := io.Copy(io.MultiWriter(&buf, h), io.LimitReader(f, limit+1)); err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	if int64(buf.Len()) > limit {
-		return nil, "", fmt.Errorf("%w: the file grew past %d MiB", ErrTooLarge, limit>>20)
+		return nil, "", nil, fmt.Errorf("%w: the file grew past %d MiB", ErrTooLarge, limit>>20)
 	}
 	if buf.Len() == 0 {
-		return nil, "", ErrEmpty
+		return nil, "", nil, ErrEmpty
 	}
-	return buf.Bytes(), hex.EncodeToString(h.Sum(nil)), nil
+	return buf.Bytes(), hex.EncodeToString(h.Sum(nil)), info, nil
 }
 
 // CheckRegular is nil for a regular file, else ErrNotRegular naming what
@@ -726,7 +736,7 @@ func MergeSettings(own, extra []Setting) []Setting {
 // settings that apply to every workbook of a run.
 func ReadSettingsFile(ctx context.Context, path string, opt Options) ([]Setting, error) {
 	opt.Settings = nil
-	data, _, err := readFile(path, max(opt.UnzipLimit, DefaultUnzipLimit))
+	data, _, _, err := readFile(path, max(opt.UnzipLimit, DefaultUnzipLimit))
 	if err != nil {
 		return nil, err
 	}

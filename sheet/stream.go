@@ -39,6 +39,10 @@ type sheetOut struct {
 	lastRow int
 	lastCol int
 	scratch []byte
+	// The first row is held back until the column widths are known, so
+	// that a title there gets the height its text needs (see spanTitle).
+	first []byte
+	title string // the title in A1, or ""
 }
 
 type outCell struct {
@@ -137,8 +141,22 @@ func (o *sheetOut) flush() error {
 	o.lastRow = o.row
 	clear(o.cells)
 	o.cells = o.cells[:0]
+	if o.row == 1 {
+		o.first = append([]byte(nil), b...)
+		return nil
+	}
 	_, err := o.rows.Write(b)
 	return err
+}
+
+// setHeight gives the held first row its height, rewriting its start tag.
+func (o *sheetOut) setHeight(height float64) {
+	if len(o.first) == 0 {
+		return
+	}
+	end := bytes.IndexByte(o.first, '>')
+	tag := `<row r="1" ht="` + strconv.FormatFloat(min(height, excelize.MaxRowHeight), 'f', -1, 64) + `" customHeight="1">`
+	o.first = append([]byte(tag), o.first[end+1:]...)
 }
 
 // cutText cuts a text to Excel's 32,767 characters, as excelize does.
@@ -224,13 +242,25 @@ func (w *writer) stream(sheet string, layout func() error, widths func(measured 
 		}
 	}
 	o.widths, o.cells, o.scratch = nil, nil, nil
-	w.streamed[sheet] = &streamedSheet{cols: colsXML(widths(measured)), rows: o.rows, lastRow: o.lastRow, lastCol: o.lastCol}
+	ranges := widths(measured)
+	if o.title != "" && o.lastCol > 0 {
+		height, err := w.spanTitle(sheet, 1, o.lastCol, o.title, ranges)
+		if err != nil {
+			return err
+		}
+		o.heights[1] = height
+		o.setHeight(height)
+	}
+	w.streamed[sheet] = &streamedSheet{cols: colsXML(ranges), ranges: ranges, heights: o.heights, first: o.first, rows: o.rows, lastRow: o.lastRow, lastCol: o.lastCol}
 	return nil
 }
 
 // streamedSheet is a sheet's rows, written, and its column widths.
 type streamedSheet struct {
 	cols             string
+	ranges           []colRange      // the widths in cols, for the print layout
+	heights          map[int]float64 // rows of a height of their own, in points
+	first            []byte          // the first row, held back (see sheetOut.first)
 	rows             *spool
 	lastRow, lastCol int
 }
@@ -257,7 +287,7 @@ func colsXML(ranges []colRange) string {
 
 var (
 	emptySheetData = regexp.MustCompile(`<sheetData\s*/>|<sheetData>\s*</sheetData>`)
-	dimensionTag   = regexp.MustCompile(`<dimension\s[^>]*/>`)
+	dimensionTag   = regexp.MustCompile(`<dimension\s[^>]*?(/>|>\s*</dimension>)`)
 )
 
 // fill puts the rows and widths into the sheet part excelize wrote.
@@ -275,6 +305,9 @@ func (s *streamedSheet) fill(part []byte) ([]byte, io.Reader, []byte, error) {
 	head = append(head, "<sheetData>"...)
 	tail := append([]byte("</sheetData>"), part[loc[1]:]...)
 	r, err := s.rows.reader()
+	if len(s.first) > 0 {
+		r = io.MultiReader(bytes.NewReader(s.first), r)
+	}
 	return head, r, tail, err
 }
 

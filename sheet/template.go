@@ -90,6 +90,9 @@ func (b *Book) WriteTemplate(path string, opt TemplateOptions) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	w := &tplWriter{src: src, f: f, opt: opt, L: LabelsFor(opt.Lang), styles: map[int]int{}}
+	if err := setFont(f, w.L.Font); err != nil {
+		return err
+	}
 	if err := w.baseStyles(); err != nil {
 		return err
 	}
@@ -124,6 +127,9 @@ func (b *Book) WriteTemplate(path string, opt TemplateOptions) error {
 		}
 	}
 	f.SetActiveSheet(0)
+	if err := setDocInfo(f, NewDocInfo(opt.Settings, opt.Lang, b.ModTime)); err != nil {
+		return err
+	}
 	return saveMarked(f, path, Mark{Kind: KindTemplate, Department: opt.Department, Source: filepath.Base(b.Path), SourceSHA256: b.SHA256})
 }
 
@@ -290,6 +296,10 @@ func (w *tplWriter) baseStyles() error {
 		{&w.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Protection: locked}},
 	}
 	for _, sp := range specs {
+		if sp.s.Font == nil {
+			sp.s.Font = &excelize.Font{}
+		}
+		sp.s.Font.Family = w.L.Font
 		id, err := w.f.NewStyle(&sp.s)
 		if err != nil {
 			return err
@@ -312,6 +322,12 @@ func (w *tplWriter) style(srcID int) int {
 	id := w.text
 	if s, err := w.src.GetStyle(srcID); err == nil && s != nil {
 		s.Protection = &excelize.Protection{Locked: true}
+		if s.Font == nil {
+			s.Font = &excelize.Font{}
+		}
+		if s.Font.Family == "" {
+			s.Font.Family = w.L.Font // the source's own faces are kept
+		}
 		if n, err := w.f.NewStyle(s); err == nil {
 			id = n
 		}
@@ -649,7 +665,7 @@ func (w *tplWriter) table(p tplSheet) error {
 	if err := f.SetPanes(sh, &excelize.Panes{Freeze: true, XSplit: leafCol, YSplit: hr, TopLeftCell: cellName(leafCol+1, hr+1), ActivePane: "bottomRight"}); err != nil {
 		return err
 	}
-	if err := printLayout(f, sh, hr); err != nil {
+	if err := setPrint(f, sh, w.opt.Lang, PrintSetup{TitleRows: [2]int{1, hr}, TitleCols: leafCol, Widths: loadedWidths(f, sh)}); err != nil {
 		return err
 	}
 	return w.protect(sh)
@@ -838,6 +854,9 @@ func (w *tplWriter) settings(b *Book) error {
 	if err := w.f.SetColWidth(sh, "A", "B", 16); err != nil {
 		return err
 	}
+	if err := setPrint(w.f, sh, w.opt.Lang, PrintSetup{Widths: loadedWidths(w.f, sh)}); err != nil {
+		return err
+	}
 	return w.protect(sh)
 }
 
@@ -889,7 +908,10 @@ func (w *tplWriter) instructions(plans []tplSheet) error {
 			return err
 		}
 	}
-	if err := w.f.SetColWidth(sh, "A", "A", 100); err != nil {
+	if err := w.f.SetColWidth(sh, "A", "A", 95); err != nil {
+		return err
+	}
+	if err := setPrint(w.f, sh, w.opt.Lang, PrintSetup{Widths: loadedWidths(w.f, sh)}); err != nil {
 		return err
 	}
 	return w.protect(sh)

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -82,6 +83,9 @@ func (b *Book) WriteResult(path string, out Output) (err error) {
 			return fmt.Errorf("writing %s: %w", w.L.Checks, err)
 		}
 	}
+	if err := setDocInfo(f, NewDocInfo(out.Settings, out.Lang, b.ModTime)); err != nil {
+		return err
+	}
 	m := out.Mark
 	m.Kind = KindResult
 	return saveFirstActive(f, path, summary, m, w.streamed)
@@ -100,26 +104,6 @@ func uniqueSheetName(f *excelize.File, name string) string {
 	return candidate
 }
 
-// printLayout prints a sheet landscape on A4, one page wide, with its
-// first headerRows rows repeated on every page.
-func printLayout(f *excelize.File, sheet string, headerRows int) error {
-	landscape, a4, wide, tall, fit := "landscape", 9, 1, 0, true
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
-		return err
-	}
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	if headerRows == 0 {
-		return nil
-	}
-	return f.SetDefinedName(&excelize.DefinedName{
-		Name:     "_xlnm.Print_Titles",
-		RefersTo: fmt.Sprintf("'%s'!$1:$%d", strings.ReplaceAll(sheet, "'", "''"), headerRows),
-		Scope:    sheet,
-	})
-}
-
 // writer writes sheets of one workbook in one language, with the number
 // formats of one number of decimals.
 type writer struct {
@@ -128,9 +112,9 @@ type writer struct {
 	L    Labels
 	s    calc.Settings
 
-	title, header, text, wrap, bold, points, boldPoints, percent, boldPercent int
-	grades                                                                    [4]int
-	widths                                                                    map[string]map[int]float64
+	title, note, header, text, wrap, bold, points, boldPoints, percent, boldPercent int
+	grades                                                                          [4]int
+	widths                                                                          map[string]map[int]float64
 
 	out      *sheetOut                 // the sheet being streamed, or nil
 	streamed map[string]*streamedSheet // by sheet, for saving
@@ -162,7 +146,8 @@ func (w *writer) styles() error {
 		id    *int
 		style excelize.Style
 	}{
-		{&w.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
+		{&w.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}},
+		{&w.note, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
 		{&w.header, excelize.Style{Font: &excelize.Font{Bold: true}, Border: border, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}},
 		{&w.text, excelize.Style{Border: border, Alignment: &excelize.Alignment{Vertical: "center"}}},
 		{&w.wrap, excelize.Style{Border: border, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
@@ -172,14 +157,17 @@ func (w *writer) styles() error {
 		{&w.percent, excelize.Style{Border: border, CustomNumFmt: &pct, Alignment: middle}},
 		{&w.boldPercent, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, CustomNumFmt: &pct, Alignment: middle}},
 	}
-	gradeColors := [4][2]string{{"C6EFCE", "006100"}, {"DDEBF7", "1F4E78"}, {"FFEB9C", "9C5700"}, {"FFC7CE", "9C0006"}}
 	for i, c := range gradeColors {
 		specs = append(specs, struct {
 			id    *int
 			style excelize.Style
-		}{&w.grades[i], excelize.Style{Border: border, Font: &excelize.Font{Bold: true, Color: c[1]}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c[0]}}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}})
+		}{&w.grades[i], excelize.Style{Border: border, Font: &excelize.Font{Bold: true, Color: c.Ink}, Fill: solid(c.Fill), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}})
 	}
 	for _, sp := range specs {
+		if sp.style.Font == nil {
+			sp.style.Font = &excelize.Font{}
+		}
+		sp.style.Font.Family = w.L.Font
 		id, err := w.f.NewStyle(&sp.style)
 		if err != nil {
 			return err
@@ -192,16 +180,7 @@ func (w *writer) styles() error {
 // gradeStyle colours grades: the best green, the lowest red, between
 // blue then yellow.
 func (w *writer) gradeStyle(index, bands int) int {
-	switch {
-	case index == 0:
-		return w.grades[0]
-	case index >= bands-1:
-		return w.grades[3]
-	case index == 1:
-		return w.grades[1]
-	default:
-		return w.grades[2]
-	}
+	return w.grades[gradeTone(index, bands)]
 }
 
 func cellName(col, row int) string {
@@ -225,6 +204,12 @@ func (w *writer) set(sheet string, col, row int, v any, style int) error {
 		if x != "" {
 			value = x
 			width = displayWidth(x)
+			if style == w.header || style == w.bold {
+				width = width*1.1 + 1 // bold is wider
+			}
+			if style == w.header && width > 12 {
+				width = math.Ceil(width/2) + 2 // a long header wraps on two lines (rows without a height grow to fit)
+			}
 		}
 	default:
 		s := fmt.Sprint(x)
@@ -261,12 +246,45 @@ func (w *writer) put(sheet string, col, row int, value any, style int) error {
 
 // setTitle writes a title, which spans columns and so does not widen its
 // own.
+// On a streamed sheet, a title in A1 is merged across the table and its
+// row made tall enough once the widths are known (see spanTitle).
 func (w *writer) setTitle(sheet, cell, text string) error {
 	col, row, err := excelize.CellNameToCoordinates(cell)
 	if err != nil {
 		return err
 	}
+	if o := w.out; o != nil && o.name == sheet && col == 1 && row == 1 {
+		o.title = text
+	}
 	return w.put(sheet, col, row, text, w.title)
+}
+
+// titleSize is the title style's font size, in points.
+const titleSize = 14
+
+// spanTitle merges the title in column A of row across the table's columns
+// 1..last (on a sheet wider than a landscape page, across as many as hold
+// the text, so that it shows where the sheet opens) and returns the height
+// in points the row needs for the text wrapped in that width. The caller
+// sets the height.
+func (w *writer) spanTitle(sheet string, row, last int, text string, ranges []colRange) (float64, error) {
+	need := 0.0
+	for _, line := range strings.Split(text, "\n") {
+		need = max(need, displayWidth(line)*titleSize*0.68+12) // pixels: a CJK character is about 1.36 em wide in display units of 2
+	}
+	span := last
+	if fitPage(columnPixels(ranges, last)).across > 1 {
+		for span = 1; span < last && columnPixels(ranges, span) < need; span++ {
+		}
+	}
+	if span > 1 {
+		if err := w.f.MergeCell(sheet, cellName(1, row), cellName(span, row)); err != nil {
+			return 0, err
+		}
+	}
+	lines := math.Ceil(need / max(columnPixels(ranges, span), 1))
+	lines = max(lines, float64(strings.Count(text, "\n")+1))
+	return max(28, lines*titleSize*1.5+4), nil
 }
 
 // merge merges a range of cells.
@@ -613,9 +631,6 @@ func (w *writer) summary(sheet string, results []calc.Result, blocked []calc.Blo
 	if _, err := w.f.NewSheet(sheet); err != nil {
 		return err
 	}
-	if err := printLayout(w.f, sheet, 2); err != nil {
-		return err
-	}
 	L := w.L
 	groups := summaryGroups(results, blocked)
 	type block struct {
@@ -644,6 +659,7 @@ func (w *writer) summary(sheet string, results []calc.Result, blocked []calc.Blo
 		dedCols[len(headers)] = true
 	}
 	width = max(width, 2)
+	end := 0 // the row after the last block
 
 	layout := func() error {
 		if err := w.setTitle(sheet, "A1", Title(w.s, w.lang)); err != nil {
@@ -651,12 +667,6 @@ func (w *writer) summary(sheet string, results []calc.Result, blocked []calc.Blo
 		}
 		if width > maxColumns {
 			return fmt.Errorf("%w: sheet %s would need %d columns (a sheet has at most %d)", ErrSheetLimit, sheet, width, maxColumns)
-		}
-		if err := w.merge(sheet, "A1", cellName(width, 1)); err != nil {
-			return err
-		}
-		if err := w.rowHeight(sheet, 1, 28); err != nil {
-			return err
 		}
 		row := 2
 		for bi, b := range blocks {
@@ -674,9 +684,15 @@ func (w *writer) summary(sheet string, results []calc.Result, blocked []calc.Blo
 				return err
 			}
 		}
+		end = row
+		if len(blocks) == 1 && len(results) > totalsChartMax {
+			if err := w.put(sheet, 1, end+1, fmt.Sprintf(L.ChartNote, totalsChartMax), 0); err != nil {
+				return err
+			}
+		}
 		return w.setPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"})
 	}
-	return w.stream(sheet, layout, func(measured map[int]float64) []colRange {
+	err := w.stream(sheet, layout, func(measured map[int]float64) []colRange {
 		widths := map[int]float64{}
 		for c, width := range measured {
 			widths[c] = width
@@ -686,6 +702,83 @@ func (w *writer) summary(sheet string, results []calc.Result, blocked []calc.Blo
 		}
 		return widthRanges(widths, 60)
 	})
+	if err != nil {
+		return err
+	}
+	st := w.streamed[sheet]
+	p := PrintSetup{TitleRows: [2]int{2, 2}, TitleCols: 2, Widths: st.ranges, Heights: st.heights}
+	// One block: a chart of its totals, below it (rows 3… are its ranked
+	// departments, in rank order).
+	if n := len(results); len(blocks) == 1 && n > 0 && n <= totalsChartMax {
+		var tones []int
+		for _, i := range calc.ByRank(results) {
+			tones = append(tones, gradeTone(results[i].GradeIndex, len(w.s.Bands)))
+		}
+		at := end + 1 // a blank row below the weights row
+		totalCol, last := 3+2*len(blocks[0].l1), len(blocks[0].headers)
+		rows, err := w.totalsChart(sheet, at, 2, totalCol, 3, 3+n-1, tones, columnPixels(st.ranges, last))
+		if err != nil {
+			return err
+		}
+		p.Groups = append(p.Groups, [2]int{at, at + rows - 1})
+	}
+	return setPrint(w.f, sheet, w.lang, p)
+}
+
+// totalsChartMax is the most departments 汇总's chart of totals shows: a
+// bar each must stay readable on one page. Past it, a note says there is
+// no chart.
+const totalsChartMax = 40
+
+// totalsChart draws, at row at of sheet, the departments' totals as
+// horizontal bars, best first, each in its grade's colours (tones, per
+// department in the rows' order), the bands named in the value axis'
+// title: categories are the names in column nameCol and values the totals
+// in column totalCol, rows first..last. It returns the rows the chart
+// covers (at the default row height), so that a page break keeps it whole.
+// tablePx is the table's width: the chart is no wider.
+func (w *writer) totalsChart(sheet string, at, nameCol, totalCol, first, last int, tones []int, tablePx float64) (int, error) {
+	n := last - first + 1
+	fit := fitPage(tablePx)
+	page := (a4Height - 2*marginSide*96) / fit.scale * 0.95 // no wider than a page across, so that no page break cuts it
+	width := uint(min(max(tablePx, 480), 1000, page))
+	height := uint(90 + 20*n)
+	top := w.s.TotalPoints.InexactFloat64()
+	zero := 0.0
+	no := false
+	gap := uint(40)
+	var bands []string
+	for i, b := range w.s.Bands {
+		if i == len(w.s.Bands)-1 {
+			bands = append(bands, b.Label)
+			continue
+		}
+		bands = append(bands, b.Label+" ≥ "+w.s.FormatPoints(b.Min))
+	}
+	axisFont := chartFont(w.L.Font, 9, false)
+	c := &excelize.Chart{
+		Type: excelize.Bar,
+		Series: []excelize.ChartSeries{{
+			Name:       cellRef(sheet, totalCol, first-1),
+			Categories: colRangeRef(sheet, nameCol, first, last),
+			Values:     colRangeRef(sheet, totalCol, first, last),
+			Fill:       solid(gradeColors[1].Fill),
+		}},
+		Format:     excelize.GraphicOptions{OffsetX: 4, OffsetY: 4},
+		Dimension:  excelize.ChartDimension{Width: width, Height: height},
+		Title:      chartTitle(w.L.Font, w.L.ChartTotals),
+		Legend:     excelize.ChartLegend{Position: "none"},
+		VaryColors: &no,
+		GapWidth:   &gap,
+		PlotArea:   excelize.ChartPlotArea{ShowVal: true},
+		XAxis:      excelize.ChartAxis{ReverseOrder: true, Font: axisFont},
+		YAxis: excelize.ChartAxis{Minimum: &zero, Maximum: &top, MajorGridLines: true, Font: axisFont,
+			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: strings.Join(bands, " · "), Font: &axisFont}}}},
+	}
+	if err := addChart(w.f, sheet, cellName(1, at), c, colourPoints(tones)); err != nil {
+		return 0, err
+	}
+	return int(math.Ceil(float64(height)/20)) + 1, nil
 }
 
 // summaryBlock writes one block of 汇总 from *row on: the header, the
@@ -835,12 +928,15 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 	}
 	L := w.L
 	blocks, groups := ratesBlocks(results)
+	var keep [][2]int // level-1 groups of rows, for the page breaks
+	titleCols, firstHeader := 0, 0
 	layout := func() error {
+		keep = keep[:0]
 		if err := w.setTitle(sheet, "A1", L.RatesTitle); err != nil {
 			return err
 		}
 		row := 2
-		firstHeader := 0
+		firstHeader = 0
 		for bi, g := range blocks {
 			if groups > 1 && (bi == 0 || blocks[bi-1].group != g.group) {
 				var sheets []string
@@ -879,13 +975,23 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 			}
 			if bi == 0 {
 				firstHeader = row
+				titleCols = weightCol
 			}
+			header := row
 			row++
 			nodes := map[*calc.Table][]*calc.Indicator{}
 			for _, t := range g.tables {
 				nodes[t] = preorder(t)
 			}
 			for i, n := range nodes[g.tables[0]] {
+				switch {
+				case n.Level == 1 && row == header+1:
+					keep = append(keep, [2]int{header, row}) // the header stays with the first group
+				case n.Level == 1:
+					keep = append(keep, [2]int{row, row})
+				case len(keep) > 0:
+					keep[len(keep)-1][1] = row
+				}
 				parent := !n.IsLeaf()
 				for lvl := 1; lvl <= depth; lvl++ {
 					v, style := "", w.text
@@ -936,6 +1042,9 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 				}
 				row++
 			}
+			if len(keep) > 0 {
+				keep[len(keep)-1][1] = row // the total row stays with the last group
+			}
 			if err := w.set(sheet, 1, row, L.TotalRow, w.bold); err != nil {
 				return err
 			}
@@ -963,7 +1072,15 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 		}
 		return nil
 	}
-	return w.stream(sheet, layout, func(measured map[int]float64) []colRange { return widthRanges(measured, 40) })
+	if err := w.stream(sheet, layout, func(measured map[int]float64) []colRange { return widthRanges(measured, 40) }); err != nil {
+		return err
+	}
+	st := w.streamed[sheet]
+	p := PrintSetup{TitleCols: titleCols, Widths: st.ranges, Heights: st.heights, Groups: keep}
+	if len(blocks) == 1 {
+		p.TitleRows = [2]int{firstHeader, firstHeader}
+	}
+	return setPrint(w.f, sheet, w.lang, p)
 }
 
 // checks writes the problem list, each cell linked to its place.
@@ -998,8 +1115,8 @@ func (w *writer) checks(sheet string, problems []Problem) error {
 	if err := w.setPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	if err := printLayout(w.f, sheet, 1); err != nil {
+	if err := w.applyWidths(sheet, 60); err != nil {
 		return err
 	}
-	return w.applyWidths(sheet, 60)
+	return setPrint(w.f, sheet, w.lang, PrintSetup{TitleRows: [2]int{1, 1}, TitleCols: 1, Widths: widthRanges(w.widths[sheet], 60)})
 }
