@@ -180,6 +180,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 		return err
 	}
 	inputs, skipped = skipSettingsFile(inputs, skipped, opts.SettingsFile, lang)
+	inputs, skipped = skipRosterFile(inputs, skipped, opts.Roster, lang)
 	printSkipNotes(opts.Stderr, lang, skipped)
 	if len(inputs) == 0 {
 		return usageErrorL(lang, "在 %s 中没有找到 .xlsx 或 .xlsm 工作簿", "no .xlsx or .xlsm workbook found in %s", strings.Join(args, ", "))
@@ -786,6 +787,24 @@ func printTally(opts runOptions, r *Report, summary string) {
 	fmt.Fprintf(w, tr(lang, "工作簿  共 %d 个：%d 个通过，%d 个有错误，%d 个无法读取%s；跳过 %s 个文件\n", "workbooks    %d: %d ok, %d invalid, %d unreadable%s; %s skipped\n"),
 		len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], failedText, count(lang, len(r.Skipped), "file"))
 	fmt.Fprintf(w, tr(lang, "部门    共 %d 个%s\n", "departments  %d%s\n"), departments, gradeText)
+	if r.Batch != nil && r.Batch.Roster != nil {
+		ro := r.Batch.Roster
+		var unknown []string
+		for _, e := range ro.Unknown {
+			unknown = append(unknown, e.Name)
+		}
+		list := func(names []string) string {
+			if len(names) == 0 {
+				return ""
+			}
+			if len(names) > 10 {
+				names = append(names[:10:10], "…")
+			}
+			return tr(lang, "（", " (") + strings.Join(names, tr(lang, "、", ", ")) + tr(lang, "）", ")")
+		}
+		fmt.Fprintf(w, tr(lang, "名单    共 %d 个：%d 个已提交，%d 个未提交%s；%d 个不在名单中%s\n", "roster       %d: %d sent, %d not sent%s; %d not on the roster%s\n"),
+			len(ro.Sent)+len(ro.Missing), len(ro.Sent), len(ro.Missing), list(ro.Missing), len(ro.Unknown), list(unknown))
+	}
 	fmt.Fprintf(w, tr(lang, "输出    %s%s\n", "outputs      %s%s\n"), opts.Out, summaryText)
 	printSkipped(w, lang, r.Skipped)
 }

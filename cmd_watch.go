@@ -182,6 +182,9 @@ func (w *watcher) note(path string, now time.Time) {
 	if code, _ := skipReason(filepath.Base(path), w.opts.Lang); code != "" || outputNamed(filepath.Base(path), w.opts.Lang) != "" {
 		return
 	}
+	if w.opts.Roster != "" && placeOf(path).same(placeOf(w.opts.Roster)) { // the roster kept in the inbox
+		return
+	}
 	if _, seen := w.pending[path]; !seen {
 		if why, _ := markReason(path, w.opts.Lang); why != "" {
 			if !w.noted[path] {

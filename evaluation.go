@@ -280,6 +280,9 @@ func (r *rosterList) check(files []sheet.BatchFile) *sheet.RosterCheck {
 				if !slices.Contains(c.Entries[i].Files, f.Path) {
 					c.Entries[i].Files = append(c.Entries[i].Files, f.Path)
 				}
+				if d.CountedIn == "" {
+					c.Entries[i].Blocked = d.Blocked > 0
+				}
 				continue
 			}
 			i, ok := unknown[k]
@@ -290,6 +293,23 @@ func (r *rosterList) check(files []sheet.BatchFile) *sheet.RosterCheck {
 			}
 			if !slices.Contains(c.Unknown[i].Files, f.Path) {
 				c.Unknown[i].Files = append(c.Unknown[i].Files, f.Path)
+			}
+			if d.CountedIn == "" {
+				c.Unknown[i].Blocked = d.Blocked > 0
+			}
+		}
+	}
+	// A workbook that could not be read names no department: a roster
+	// name in its file's name has sent it all the same.
+	for _, f := range files {
+		if len(f.Departments) > 0 {
+			continue
+		}
+		base := mail.Key(filepath.Base(f.Path))
+		for i, e := range c.Entries {
+			if k := mail.Key(e.Name); k != "" && strings.Contains(base, k) && !slices.Contains(c.Entries[i].Files, f.Path) {
+				c.Entries[i].Files = append(c.Entries[i].Files, f.Path)
+				c.Entries[i].Blocked = true
 			}
 		}
 	}

@@ -390,14 +390,26 @@ func checkLang(lang string) error {
 // skipSettingsFile takes the --settings workbook out of the inputs, when a
 // folder given holds it, and names it among the skipped files.
 func skipSettingsFile(inputs []string, skipped []skippedFile, settings, lang string) ([]string, []skippedFile) {
-	if settings == "" {
+	return skipNamedFile(inputs, skipped, settings, "settings-file", tr(lang, "这是 --settings 指定的设置文件", "the --settings file"))
+}
+
+// skipRosterFile leaves the --roster file out of the inputs when it lies
+// among them (a roster workbook kept in the folder of workbooks).
+func skipRosterFile(inputs []string, skipped []skippedFile, roster, lang string) ([]string, []skippedFile) {
+	return skipNamedFile(inputs, skipped, roster, "roster-file", tr(lang, "这是 --roster 指定的名单", "the --roster file"))
+}
+
+// skipNamedFile leaves the file at path out of the inputs, as skipped
+// with code and reason.
+func skipNamedFile(inputs []string, skipped []skippedFile, path, code, reason string) ([]string, []skippedFile) {
+	if path == "" {
 		return inputs, skipped
 	}
-	target := placeOf(settings)
+	target := placeOf(path)
 	kept := inputs[:0]
 	for _, in := range inputs {
 		if placeOf(in).same(target) {
-			skipped = append(skipped, skippedFile{Path: in, Code: "settings-file", Reason: tr(lang, "这是 --settings 指定的设置文件", "the --settings file")})
+			skipped = append(skipped, skippedFile{Path: in, Code: code, Reason: reason})
 			continue
 		}
 		kept = append(kept, in)

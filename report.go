@@ -66,6 +66,7 @@ type RosterEntryReport struct {
 	Name    string   `json:"name"`
 	Files   []string `json:"files"`
 	Similar string   `json:"similar,omitempty"` // a roster name it may be meant as
+	Scored  bool     `json:"scored"`            // false: sent, but not scored (its errors, or an unreadable workbook)
 }
 
 // batchReport is the report's view of the batch.
@@ -93,13 +94,13 @@ func batchReport(b *sheet.Batch) *BatchReport {
 		rr := &RosterReport{Path: c.Path, Missing: []string{}, Unknown: []RosterEntryReport{}, Sent: []RosterEntryReport{}}
 		for _, e := range c.Entries {
 			if e.Sent() {
-				rr.Sent = append(rr.Sent, RosterEntryReport{Name: e.Name, Files: e.Files})
+				rr.Sent = append(rr.Sent, RosterEntryReport{Name: e.Name, Files: e.Files, Scored: !e.Blocked})
 			} else {
 				rr.Missing = append(rr.Missing, e.Name)
 			}
 		}
 		for _, e := range c.Unknown {
-			rr.Unknown = append(rr.Unknown, RosterEntryReport{Name: e.Name, Files: e.Files, Similar: e.Similar})
+			rr.Unknown = append(rr.Unknown, RosterEntryReport{Name: e.Name, Files: e.Files, Similar: e.Similar, Scored: !e.Blocked})
 		}
 		r.Roster = rr
 	}

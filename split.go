@@ -197,6 +197,15 @@ func writeSplitOf(opts runOptions, o *outcome, b *sheet.Batch, i int) {
 		}
 		return sheet.Department{Of: len(o.results)}, true
 	}
+	counted := false
+	for _, d := range depts {
+		counted = counted || d.Counted()
+	}
+	if !counted { // every department is counted from another file: no folder
+		removeSplitDir(o.splitDir, opts)
+		o.splitDir = ""
+		return
+	}
 	var files []string
 	err := writeWith(o.splitDir, func() (err error) {
 		files, err = writeSplit(o.splitDir, lang, o.settings, o.results, source, o.modified, run)

@@ -28,6 +28,10 @@
 //   - rubric-en.xlsx: an English rubric with section rows (Correctness,
 //     Clarity, Timeliness), a "Total (100)" label in the Points column
 //     and a Settings sheet with 1 decimal.
+//
+// year-end/ (yearend.go) is a bureau's inbox on 31 December, one
+// evaluation: self-evaluations one per department, one sent twice, a
+// shared workbook with one department's bad cell, and a roster 名单.xlsx.
 package samples
 
 import (

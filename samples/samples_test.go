@@ -20,6 +20,9 @@ func every() map[string]sheet.Spec {
 	for name, spec := range Models() {
 		out[name] = spec
 	}
+	for name, spec := range YearEnd() {
+		out[name] = spec
+	}
 	return out
 }
 

@@ -169,6 +169,7 @@ type RosterEntry struct {
 	Name    string
 	Files   []string
 	Similar string // for a name not on the roster: a roster name it may be meant as
+	Blocked bool   // sent, but not scored: its own errors
 }
 
 // Sent reports whether a workbook carried the roster entry.
@@ -420,7 +421,11 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 		}
 		for _, e := range b.Roster.Entries {
 			if e.Sent() {
-				if err := put(e, L.Sent, base.text); err != nil {
+				state := L.Sent
+				if e.Blocked {
+					state += L.SentBlocked
+				}
+				if err := put(e, state, base.text); err != nil {
 					return err
 				}
 			}

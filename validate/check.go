@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -673,7 +674,26 @@ func newUnitNamer(b *sheet.Book) unitNamer {
 	}
 	layout := sheet.LayoutOf(b.Settings)
 	base := filepath.Base(b.Path)
-	return unitNamer{settings: layout.Unit, file: strings.TrimSuffix(base, filepath.Ext(base)), severalSets: len(sheets) > 1, layout: layout}
+	return unitNamer{settings: layout.Unit, file: unitFromFile(strings.TrimSuffix(base, filepath.Ext(base))), severalSets: len(sheets) > 1, layout: layout}
+}
+
+// copyMarks are what people and their computers add to a file's name when
+// they send it again or copy it: 市教育局（修订）, 市教育局-最终版,
+// 市教育局 - 副本, 市教育局 (1), 市教育局_v2.
+var copyMarks = regexp.MustCompile(`(?i)(\s*[（(\[【]\s*(\d{1,3}|修订|修改|修正|更正|最终|终稿|定稿|最新|新|副本|copy|v\d{1,3})\s*版?\s*[)）\]】]` +
+	`|\s*[-_－—~]*\s*(副本|copy|修订版?|修改版?|更正版?|最终版?|终稿|定稿|最新版?|v\d{1,3}))$`)
+
+// unitFromFile is a unit's name from its file's name (spec §6.4), without
+// the marks of a copy sent again: 市教育局（修订） is 市教育局, so that the
+// same department sent twice is known as one (spec §8).
+func unitFromFile(stem string) string {
+	for {
+		cut := copyMarks.ReplaceAllString(stem, "")
+		if cut == stem || strings.TrimSpace(cut) == "" {
+			return strings.TrimSpace(stem)
+		}
+		stem = cut
+	}
 }
 
 func (u unitNamer) name(t *sheet.Table) string {

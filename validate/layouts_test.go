@@ -188,3 +188,18 @@ func TestEvaluationName(t *testing.T) {
 		t.Errorf("default title %q", got)
 	}
 }
+
+// TestUnitFromFile: the marks of a copy sent again are not part of a
+// unit's name taken from its file's name.
+func TestUnitFromFile(t *testing.T) {
+	for in, want := range map[string]string{
+		"市教育局": "市教育局", "市教育局（修订）": "市教育局", "市教育局(修订版)": "市教育局", "市教育局-最终版": "市教育局",
+		"市教育局 - 副本": "市教育局", "市教育局 (1)": "市教育局", "市教育局_v2": "市教育局", "市教育局（2）（修订）": "市教育局",
+		"市教育局 - 副本 (2)": "市教育局", "副本": "副本", "（修订）": "（修订）", "市新闻出版局": "市新闻出版局", "Roads copy": "Roads",
+		"市公安局（本级）": "市公安局（本级）",
+	} {
+		if got := unitFromFile(in); got != want {
+			t.Errorf("unitFromFile(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
