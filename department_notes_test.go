@@ -106,3 +106,81 @@ func TestVetoRowsShowTheirOutcome(t *testing.T) {
 		t.Errorf("no veto row in 得分率: %v", rates)
 	}
 }
+
+// TestSummaryShowsDeductionsAndRescale: 汇总 and 批量汇总 append the
+// deductions' sum, and for a rescaled total the applicable points and the
+// factor (spec §7.2); 得分率 notes the applicable weight where it differs
+// from the declared one. 市民政局 of the bureau sample: 90.00 applicable
+// points, factor 100 ÷ 90; 市应急管理局-like departments with a −2
+// deduction show −2.00.
+func TestSummaryShowsDeductionsAndRescale(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr strings.Builder
+	if code := run([]string{"perfeval", "run", "samples/bureau.xlsx", "samples/seed.xlsx", "--out", out}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	for _, c := range []struct{ file, sheet string }{{"bureau_结果.xlsx", "汇总"}, {"批量汇总.xlsx", "部门汇总"}} {
+		text, err := sheet.DumpSheet(filepath.Join(out, c.file), c.sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := map[string]int{}
+		var deducted, rescaled int
+		for _, line := range strings.Split(text, "\n") {
+			cells := strings.Split(line, "\t")
+			if cells[0] == "排名" {
+				clear(col)
+				for i, h := range cells {
+					col[h] = i
+				}
+				continue
+			}
+			at := func(h string) string {
+				if i, ok := col[h]; ok && i < len(cells) {
+					return cells[i]
+				}
+				return ""
+			}
+			if at("部门") == "市民政局" {
+				if at("适用分值") != "90.00" || at("折算系数") != "1.111111" {
+					t.Errorf("%s 市民政局: 适用分值 %q 折算系数 %q", c.file, at("适用分值"), at("折算系数"))
+				}
+			}
+			if at("调节扣分") == "-2.00" {
+				deducted++
+			}
+			if at("折算系数") != "" {
+				rescaled++
+			}
+			if at("部门") == "南阳市政务服务和大数据管理局" && (at("调节扣分") != "" || at("折算系数") != "") {
+				t.Errorf("%s: the seed department shows deductions or a rescale: %v", c.file, cells)
+			}
+		}
+		if deducted == 0 || rescaled != 1 {
+			t.Errorf("%s %s: %d rows with −2.00 deducted, %d rescaled (want some, 1):\n%s", c.file, c.sheet, deducted, rescaled, text)
+		}
+	}
+	rates, err := sheet.DumpSheet(filepath.Join(out, "bureau_结果.xlsx"), "得分率")
+	if err != nil || !strings.Contains(rates, "市民政局 · 产出：权重分值为适用分值 30.00（设定 40.00，不适用的指标不计）") {
+		t.Errorf("得分率 lacks the applicable-weight note: %v", err)
+	}
+	seed, err := sheet.DumpSheet(filepath.Join(out, "seed_结果.xlsx"), "汇总")
+	if err != nil || strings.Contains(seed, "调节扣分") || strings.Contains(seed, "折算系数") {
+		t.Errorf("the seed's 汇总 has extra columns it does not need: %v\n%s", err, seed)
+	}
+}
+
+// TestExplainScoringModel: check --explain says how scores are read.
+func TestExplainScoringModel(t *testing.T) {
+	for _, c := range []struct{ file, want string }{
+		{"samples/models/veto.xlsx", "计分方式：分值（得分为该指标分值内的分数）（默认；可在设置中用“计分方式”改为 权重 或 系数）；满分 100；一票否决项 1 个，否决时等级为最低一档"},
+		{"samples/models/kpi-weighted.xlsx", "计分方式：权重（分值为占比，得分为 0 到 100 的分数，按占比折成分值）（在设置中声明）；满分 100"},
+		{"samples/models/rubric-coefficient.xlsx", "计分方式：系数（得分为 0 到 1 的系数，乘以分值）（在设置中声明）"},
+	} {
+		var stdout, stderr strings.Builder
+		run([]string{"perfeval", "check", "--explain", c.file}, &stdout, &stderr)
+		if !strings.Contains(stdout.String(), c.want) {
+			t.Errorf("%s: no %q in\n%s", c.file, c.want, stdout.String())
+		}
+	}
+}

@@ -29,6 +29,16 @@ type TableLayout struct {
 	HiddenRows    []int          `json:"hidden_rows"`
 	HiddenColumns []string       `json:"hidden_columns"`
 	Unit          string         `json:"unit,omitempty"` // the 单位名称 above the header
+	// How scores are read (spec §7): the scoring model (points, weighted
+	// or coefficient), with its score scale or coefficient cap, the total
+	// points, how many veto items there are and what a veto does.
+	Model          string `json:"model"`
+	ModelDeclared  bool   `json:"model_declared"`
+	ScoreScale     string `json:"score_scale,omitempty"`
+	CoefficientCap string `json:"coefficient_cap,omitempty"`
+	TotalPoints    string `json:"total_points"`
+	VetoItems      int    `json:"veto_items"`
+	VetoZero       bool   `json:"veto_zero,omitempty"`
 }
 
 // ColumnLayout is one column's role and why.
@@ -82,6 +92,19 @@ func explain(w *validate.Workbook) []TableLayout {
 		}
 		if src.Unit != nil {
 			l.Unit = src.Unit.Value
+		}
+		st := w.Settings
+		l.Model, l.ModelDeclared, l.TotalPoints, l.VetoZero = st.Model.String(), st.ModelDeclared, st.TotalPoints.String(), st.VetoZero
+		switch st.Model {
+		case calc.WeightedModel:
+			l.ScoreScale = st.ScoreScale.String()
+		case calc.CoefficientModel:
+			l.CoefficientCap = st.CoefficientCap.String()
+		}
+		for _, leaf := range t.Leaves {
+			if leaf.Veto {
+				l.VetoItems++
+			}
 		}
 		out = append(out, l)
 	}
@@ -148,6 +171,7 @@ func printLayouts(w io.Writer, lang string, layouts []TableLayout) {
 			per = append(per, fmt.Sprintf(tr(lang, "%d 级 %d 个（分值合计 %s）", "level %d: %d (weights add up to %s)"), i+1, n, l.WeightSums[i]))
 		}
 		fmt.Fprintf(w, tr(lang, "    指标：%s\n", "    indicators: %s\n"), strings.Join(per, tr(lang, "；", "; ")))
+		fmt.Fprintf(w, "    %s\n", modelText(lang, l))
 		fmt.Fprintf(w, tr(lang, "    部门 %d 个：%s\n", "    %d departments: %s\n"), len(l.Departments), strings.Join(l.Departments, tr(lang, "、", ", ")))
 		none := tr(lang, "无", "none")
 		total := none
@@ -157,6 +181,33 @@ func printLayouts(w io.Writer, lang string, layouts []TableLayout) {
 		fmt.Fprintf(w, tr(lang, "    合计行：%s；小计行：%s\n", "    total row: %s; subtotal rows: %s\n"), total, joinInts(l.SubtotalRows, none))
 		fmt.Fprintf(w, tr(lang, "    隐藏行：%s；隐藏列：%s\n", "    hidden rows: %s; hidden columns: %s\n"), joinInts(l.HiddenRows, none), joinStrings(l.HiddenColumns, none))
 	}
+}
+
+// modelText says how a table's scores are read: the scoring model and
+// where it comes from, the total points and the veto items.
+func modelText(lang string, l TableLayout) string {
+	var model string
+	switch l.Model {
+	case "weighted":
+		model = fmt.Sprintf(tr(lang, "权重（分值为占比，得分为 0 到 %s 的分数，按占比折成分值）", "weighted (weights are shares, scores are out of %s and turned into points by the shares)"), l.ScoreScale)
+	case "coefficient":
+		model = fmt.Sprintf(tr(lang, "系数（得分为 0 到 %s 的系数，乘以分值）", "coefficient (a score is a coefficient from 0 to %s of the weight)"), l.CoefficientCap)
+	default:
+		model = tr(lang, "分值（得分为该指标分值内的分数）", "points (a score is points out of the indicator's weight)")
+	}
+	from := tr(lang, "默认；可在设置中用“计分方式”改为 权重 或 系数", "the default; set 计分方式 / Scoring to weighted or coefficient to change it")
+	if l.ModelDeclared {
+		from = tr(lang, "在设置中声明", "declared in the settings")
+	}
+	text := fmt.Sprintf(tr(lang, "计分方式：%s（%s）；满分 %s", "scoring: %s (%s); total points %s"), model, from, l.TotalPoints)
+	if l.VetoItems > 0 {
+		what := tr(lang, "否决时等级为最低一档", "a veto gives the lowest grade")
+		if l.VetoZero {
+			what = tr(lang, "否决时总分为 0", "a veto makes the total 0")
+		}
+		text += fmt.Sprintf(tr(lang, "；一票否决项 %d 个，%s", "; %d veto items: %s"), l.VetoItems, what)
+	}
+	return text
 }
 
 func joinInts(xs []int, none string) string {

@@ -44,6 +44,9 @@ type BatchDepartment struct {
 	Band       string          `json:"band"`  // the grade band alone
 	GradeIndex int             `json:"grade_index"`
 	Vetoed     bool            `json:"vetoed,omitempty"`
+	Deducted   decimal.Decimal `json:"deducted"`          // the deduction items' sum
+	Applicable decimal.Decimal `json:"applicable"`        // with Factor, of a total rescaled for 不适用 items
+	Factor     decimal.Decimal `json:"factor"`            // 0: not rescaled
 	Rank       int             `json:"rank,omitempty"`    // within its workbook; 0 when blocked
 	Blocked    int             `json:"blocked,omitempty"` // its own errors: not scored, not ranked
 
@@ -86,12 +89,15 @@ func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchD
 		r := results[i]
 		k := key(r.Table)
 		d := BatchDepartment{Sheet: r.Sheet, Name: r.Department, Group: k[0], Tree: k[1], Total: r.Total, Shown: r.Shown, Rate: r.Rate,
-			Grade: r.Grade, Band: r.GradeLabel, GradeIndex: r.GradeIndex, Vetoed: len(r.Vetoed) > 0, Rank: r.Rank}
+			Grade: r.Grade, Band: r.GradeLabel, GradeIndex: r.GradeIndex, Vetoed: len(r.Vetoed) > 0, Rank: r.Rank, Deducted: r.Deducted}
+		if Rescaled(r) {
+			d.Applicable, d.Factor = r.Applicable, r.Factor
+		}
 		if d.Band == "" {
 			d.Band = r.Grade
 		}
 		for _, nr := range r.Level1 {
-			l := BatchLevel1{Name: nr.Indicator.Name, Weight: nr.Indicator.ShownWeight(), NA: nr.NA, HasRate: nr.HasRate(), Score: nr.Score}
+			l := BatchLevel1{Name: nr.Indicator.Name, Weight: nr.Indicator.ShownWeight(), NA: nr.NA, HasRate: nr.HasRate(), Score: ShownScore(nr)}
 			if l.HasRate {
 				l.Rate = nr.Rate()
 			}
@@ -112,7 +118,8 @@ func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchD
 
 // row is the department as the summaries' score cells show it.
 func (d BatchDepartment) row() scoreRow {
-	r := scoreRow{sheet: d.Sheet, department: d.Name, total: d.Total, rate: d.Rate, grade: d.Grade, band: d.Band, gradeIndex: d.GradeIndex, rank: d.Rank}
+	r := scoreRow{sheet: d.Sheet, department: d.Name, total: d.Total, rate: d.Rate, grade: d.Grade, band: d.Band, gradeIndex: d.GradeIndex, rank: d.Rank,
+		deducted: d.Deducted, applicable: d.Applicable, factor: d.Factor}
 	for _, l := range d.Level1 {
 		r.level1 = append(r.level1, level1Score{name: l.Name, na: l.NA, hasRate: l.HasRate, score: l.Score, rateOf: l.Rate})
 	}
@@ -223,7 +230,7 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 	var gradeOrder []string
 	width := 3
 	for _, g := range b.Groups {
-		width = max(width, 2*len(g.Level1)+9)
+		width = max(width, 2*len(g.Level1)+12)
 	}
 	status := map[string]string{"ok": L.StatusOK, "invalid": L.StatusInvalid, "unreadable": L.StatusUnreadable,
 		"failed": L.StatusFailed, "interrupted": L.StatusInterrupted}
@@ -254,6 +261,14 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 				headers = append(headers, c.Name+L.ScoreSuffix, c.Name+L.RateSuffix)
 			}
 			headers = append(headers, L.Total, L.Rate, L.Grade, L.File, L.Sheet, L.WorkbookRank, L.Status)
+			var rows []scoreRow
+			for _, ref := range g.Rows {
+				if d := b.Department(ref); d.Blocked == 0 {
+					rows = append(rows, d.row())
+				}
+			}
+			extra := extraOf(rows)
+			headers = append(headers, extra.headers(L)...)
 			for i, h := range headers {
 				if err := base.set(depts, i+1, row, h, base.header); err != nil {
 					return err
@@ -287,6 +302,9 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 				}
 				if d.Blocked == 0 {
 					if _, err := w.scoreCells(depts, row, 3, l1, d.row()); err != nil {
+						return err
+					}
+					if err := w.extraCells(depts, row, next+4, extra, d.row()); err != nil {
 						return err
 					}
 				} else if err := w.set(depts, totalCol+2, row, L.StatusInvalid, w.gradeStyle(len(w.s.Bands)-1, len(w.s.Bands))); err != nil {

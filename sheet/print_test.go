@@ -88,8 +88,10 @@ func TestResultPrintsAndDescribesItself(t *testing.T) {
 		}
 	}
 	// 汇总: rank, department, 2 × (score, rate), total, rate, grade,
-	// deductions = 10 columns; title, header, 2 departments, weights.
-	dims := map[string]string{"汇总": "A1:J5", "得分率": "A1:F5", "校验": "A1:G2"}
+	// deductions = 10 columns, then 适用分值 and 折算系数 (部门B's 产出 is
+	// 不适用, so its total is rescaled) = 12; title, header, 2
+	// departments, weights.
+	dims := map[string]string{"汇总": "A1:L5", "得分率": "A1:F5", "校验": "A1:G2"}
 	for name, want := range dims {
 		if got := attrOf(t, sheets[name], "dimension", "ref"); got != want {
 			t.Errorf("%s dimension %s, want %s", name, got, want)
@@ -98,7 +100,7 @@ func TestResultPrintsAndDescribesItself(t *testing.T) {
 	if got := attrOf(t, sheets["说明"], "dimension", "ref"); got != "A1" {
 		t.Errorf("the input's sheet 说明 dimension %s, want its own A1", got)
 	}
-	if !strings.Contains(sheets["汇总"], `<mergeCell ref="A1:J1"`) {
+	if !strings.Contains(sheets["汇总"], `<mergeCell ref="A1:L1"`) {
 		t.Errorf("汇总's title is not merged across the table: %s", regexp.MustCompile(`<mergeCells.*</mergeCells>`).FindString(sheets["汇总"]))
 	}
 	if !strings.Contains(sheets["汇总"], `<row r="1" ht=`) {

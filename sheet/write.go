@@ -112,9 +112,9 @@ type writer struct {
 	L    Labels
 	s    calc.Settings
 
-	title, note, header, text, wrap, bold, points, boldPoints, percent, boldPercent int
-	grades                                                                          [4]int
-	widths                                                                          map[string]map[int]float64
+	title, note, header, text, wrap, bold, points, boldPoints, percent, boldPercent, factor int
+	grades                                                                                  [4]int
+	widths                                                                                  map[string]map[int]float64
 
 	out      *sheetOut                 // the sheet being streamed, or nil
 	streamed map[string]*streamedSheet // by sheet, for saving
@@ -156,6 +156,7 @@ func (w *writer) styles() error {
 		{&w.boldPoints, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, CustomNumFmt: &decimals, Alignment: middle}},
 		{&w.percent, excelize.Style{Border: border, CustomNumFmt: &pct, Alignment: middle}},
 		{&w.boldPercent, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, CustomNumFmt: &pct, Alignment: middle}},
+		{&w.factor, excelize.Style{Border: border, CustomNumFmt: &factorFormat, Alignment: middle}},
 	}
 	for i, c := range gradeColors {
 		specs = append(specs, struct {
@@ -440,9 +441,14 @@ type scoreRow struct {
 	sheet, department string
 	level1            []level1Score // per root of its table, in order
 	total, rate       decimal.Decimal
-	grade             string // as shown: with the veto item beside the band (差（一票否决：…）)
-	band              string // the grade band alone, for counting
-	gradeIndex, rank  int
+	// deducted is the deduction items' sum (调节项, shown apart from the
+	// rates); applicable and factor, when factor is not zero, the
+	// applicable points and the rescale factor of a total rescaled for
+	// 不适用 items (spec §7.2).
+	deducted, applicable, factor decimal.Decimal
+	grade                        string // as shown: with the veto item beside the band (差（一票否决：…）)
+	band                         string // the grade band alone, for counting
+	gradeIndex, rank             int
 }
 
 type level1Score struct {
@@ -452,18 +458,95 @@ type level1Score struct {
 }
 
 func newScoreRow(r calc.Result) scoreRow {
-	row := scoreRow{sheet: r.Sheet, department: r.Department, total: r.Total, rate: r.Rate, grade: r.Grade, band: r.GradeLabel, gradeIndex: r.GradeIndex, rank: r.Rank}
+	row := scoreRow{sheet: r.Sheet, department: r.Department, total: r.Total, rate: r.Rate, grade: r.Grade, band: r.GradeLabel, gradeIndex: r.GradeIndex, rank: r.Rank,
+		deducted: r.Deducted}
+	if Rescaled(r) {
+		row.applicable, row.factor = r.Applicable, r.Factor
+	}
 	if row.band == "" {
 		row.band = r.Grade
 	}
 	for _, nr := range r.Level1 {
-		ls := level1Score{name: nr.Indicator.Name, na: nr.NA, hasRate: nr.HasRate(), score: nr.Score}
+		ls := level1Score{name: nr.Indicator.Name, na: nr.NA, hasRate: nr.HasRate(), score: ShownScore(nr)}
 		if ls.hasRate {
 			ls.rateOf = nr.Rate()
 		}
 		row.level1 = append(row.level1, ls)
 	}
 	return row
+}
+
+// Rescaled reports whether a department's total was rescaled for 不适用
+// items (按比例折算): then its applicable points and factor are shown.
+func Rescaled(r calc.Result) bool {
+	return !r.Factor.IsZero() && !r.Factor.Equal(decimal.NewFromInt(1))
+}
+
+// ShownScore is the score shown beside a node's rate: its positive items'
+// where deduction items sit inside a node with a positive weight, so that
+// score ÷ weight is the rate shown (spec §7.2); the deductions are shown
+// apart.
+func ShownScore(nr calc.NodeResult) decimal.Decimal {
+	if !nr.Deducted.IsZero() && nr.Weight.IsPositive() {
+		return nr.Positive
+	}
+	return nr.Score
+}
+
+// factorFormat shows a rescale factor (1.111111) to six decimals.
+var factorFormat = "0.000000"
+
+// extraColumns are the columns a summary appends after its fixed ones
+// (spec §5) when some department needs them: the deductions' sum, and
+// the applicable points and factor of a rescaled total (spec §7.2).
+type extraColumns struct{ deducted, rescaled bool }
+
+// extraOf says which extra columns rows need.
+func extraOf(rows []scoreRow) extraColumns {
+	var x extraColumns
+	for _, r := range rows {
+		x.deducted = x.deducted || !r.deducted.IsZero()
+		x.rescaled = x.rescaled || !r.factor.IsZero()
+	}
+	return x
+}
+
+// headers are the extra columns' headers.
+func (x extraColumns) headers(L Labels) []string {
+	var out []string
+	if x.deducted {
+		out = append(out, L.DeductedCol)
+	}
+	if x.rescaled {
+		out = append(out, L.ApplicableCol, L.FactorCol)
+	}
+	return out
+}
+
+// cells writes a row's extra columns from col on.
+func (w *writer) extraCells(sheet string, row, col int, x extraColumns, r scoreRow) error {
+	if x.deducted {
+		var err error
+		if r.deducted.IsZero() {
+			err = w.set(sheet, col, row, "", w.text)
+		} else {
+			err = w.setPoints(sheet, col, row, r.deducted, false)
+		}
+		if err != nil {
+			return err
+		}
+		col++
+	}
+	if x.rescaled {
+		if r.factor.IsZero() {
+			return nil
+		}
+		if err := w.setPoints(sheet, col, row, r.applicable, false); err != nil {
+			return err
+		}
+		return w.set(sheet, col+1, row, r.factor.Round(6), w.factor)
+	}
+	return nil
 }
 
 // scoreCells writes a department's level-1 scores and rates from column
@@ -637,6 +720,7 @@ func (w *writer) summary(sheet string, results []calc.Result, blocked []calc.Blo
 		*summaryGroup
 		l1      []level1Column
 		headers []string
+		extra   extraColumns
 	}
 	blocks := make([]block, len(groups))
 	width := 0 // the widest block's columns
@@ -654,9 +738,15 @@ func (w *writer) summary(sheet string, results []calc.Result, blocked []calc.Blo
 			headers = append(headers, c.name+L.ScoreSuffix, c.name+L.RateSuffix)
 		}
 		headers = append(headers, L.Total, L.Rate, L.Grade, L.Deductions)
-		blocks[i] = block{g, l1, headers}
+		rows := make([]scoreRow, len(g.results))
+		for k, r := range g.results {
+			rows[k] = newScoreRow(r)
+		}
+		extra := extraOf(rows)
+		headers = append(headers, extra.headers(L)...)
+		blocks[i] = block{g, l1, headers, extra}
 		width = max(width, len(headers))
-		dedCols[len(headers)] = true
+		dedCols[3+2*len(l1)+3] = true
 	}
 	width = max(width, 2)
 	end := 0 // the row after the last block
@@ -680,7 +770,7 @@ func (w *writer) summary(sheet string, results []calc.Result, blocked []calc.Blo
 				}
 				row++
 			}
-			if err := w.summaryBlock(sheet, &row, b.results, b.blocked, b.l1, b.headers); err != nil {
+			if err := w.summaryBlock(sheet, &row, b.results, b.blocked, b.l1, b.headers, b.extra); err != nil {
 				return err
 			}
 		}
@@ -784,9 +874,10 @@ func (w *writer) totalsChart(sheet string, at, nameCol, totalCol, first, last in
 // summaryBlock writes one block of 汇总 from *row on: the header, the
 // departments in rank order, the blocked ones, the weights row. *row is
 // left on the row after it.
-func (w *writer) summaryBlock(sheet string, row *int, results []calc.Result, blocked []calc.Blocked, l1 []level1Column, headers []string) error {
+func (w *writer) summaryBlock(sheet string, row *int, results []calc.Result, blocked []calc.Blocked, l1 []level1Column, headers []string, extra extraColumns) error {
 	L := w.L
-	dedCol, totalCol := len(headers), 3+2*len(l1)
+	totalCol := 3 + 2*len(l1)
+	dedCol := totalCol + 3
 	for i, h := range headers {
 		if err := w.set(sheet, i+1, *row, h, w.header); err != nil {
 			return err
@@ -801,7 +892,11 @@ func (w *writer) summaryBlock(sheet string, row *int, results []calc.Result, blo
 		if err := w.set(sheet, 2, *row, r.Department, w.bold); err != nil {
 			return err
 		}
-		if _, err := w.scoreCells(sheet, *row, 3, l1, newScoreRow(r)); err != nil {
+		sr := newScoreRow(r)
+		if _, err := w.scoreCells(sheet, *row, 3, l1, sr); err != nil {
+			return err
+		}
+		if err := w.extraCells(sheet, *row, dedCol+1, extra, sr); err != nil {
 			return err
 		}
 		ded := DeductionText(r, w.s, w.lang)
@@ -1064,7 +1159,36 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 					return err
 				}
 			}
-			row += 2
+			row++
+			// The weight column is the declared one: where 不适用 items
+			// make a department's applicable weight differ, a note says
+			// so, so that score ÷ weight is the rate shown (spec §7.2).
+			notes := 0
+			for _, r := range g.results {
+				for _, n := range nodes[r.Table] {
+					nr := r.Nodes[n]
+					if n.IsLeaf() || !nr.Reduced() {
+						continue
+					}
+					if notes >= maxRatesNotes {
+						notes = maxRatesNotes + 1
+						break
+					}
+					note := fmt.Sprintf(L.NoteApplicable, r.Department+" · "+n.Path(), w.s.FormatPoints(nr.Weight), w.s.FormatPoints(nr.DeclaredWeight()))
+					if err := w.put(sheet, 1, row, note, 0); err != nil {
+						return err
+					}
+					row++
+					notes++
+				}
+			}
+			if notes > maxRatesNotes {
+				if err := w.put(sheet, 1, row, L.MoreNotes, 0); err != nil {
+					return err
+				}
+				row++
+			}
+			row++
 		}
 		if len(blocks) == 1 {
 			top := cellName(1, firstHeader+1)
@@ -1082,6 +1206,10 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 	}
 	return setPrint(w.f, sheet, w.lang, p)
 }
+
+// maxRatesNotes is how many notes on applicable weights a block of
+// 得分率 lists; each department's workbook has its own.
+const maxRatesNotes = 200
 
 // checks writes the problem list, each cell linked to its place.
 func (w *writer) checks(sheet string, problems []Problem) error {

@@ -136,6 +136,9 @@ func (e *CellError) Message(lang string) string {
 	}
 	en := lang == "en"
 	tmpl := pick(en, m.zh, m.en)
+	if e.Err == ErrVetoScore && e.Found == "" && e.Texts == nil {
+		tmpl = pick(en, "一票否决项的得分是空的，应填“否决”或“通过”", "the veto item's score is blank; it must say vetoed or passed")
+	}
 	msg := e.fill(tmpl, en)
 	if len(e.Invisible) > 0 && !strings.Contains(tmpl, "{chars}") {
 		clause := pick(en, "，含{chars}", "; it contains {chars}")

@@ -200,6 +200,27 @@ func TestVeto(t *testing.T) {
 	if !hasProblem(problems, ErrVetoScore, "E4") || !hasProblem(problems, ErrVetoWeight, "C4") {
 		t.Errorf("want veto-score at E4 and veto-weight at C4: %s", describe(problems))
 	}
+	// A blank veto score says so, without an empty quote.
+	blank := tsv(
+		"一级指标|二级指标|分值|指标类型|部门A|部门B",
+		"管理|预算|30||28|20",
+		"产出|数量|70||45|50",
+		"否决|事故||否决项||通过",
+	)
+	_, problems = Check(book(t, "指标", blank))
+	for _, p := range problems {
+		if p.Err == ErrVetoScore {
+			if m := p.Message("zh"); m != "一票否决项的得分是空的，应填“否决”或“通过”" {
+				t.Errorf("blank veto score: %q", m)
+			}
+			if m := p.Message("en"); m != "the veto item's score is blank; it must say vetoed or passed" {
+				t.Errorf("blank veto score: %q", m)
+			}
+		}
+	}
+	if !hasProblem(problems, ErrVetoScore, "E4") {
+		t.Errorf("want veto-score at E4: %s", describe(problems))
+	}
 }
 
 func TestEnglishDefaultGrades(t *testing.T) {
