@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -63,5 +64,31 @@ func TestHelpFor(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("helpFor(%q, %v) is the %s help", tt.args, tt.env, map[*helpWords]string{&helpZh: "Chinese", &helpEn: "English"}[got])
 		}
+	}
+}
+
+// TestFlagErrorsInTheUsersLanguage: the flag parser's messages are said in
+// Chinese by default, flags named as the help names them, and a value
+// flag given last without its value is an error, not a flag eating "--".
+func TestFlagErrorsInTheUsersLanguage(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--bogus", "x"}, "perfeval: 命令行参数有误：没有参数 --bogus\n"},
+		{[]string{"run", "--jobs", "abc", "x"}, "perfeval: 命令行参数有误：参数 --jobs 的值“abc”无效\n"},
+		{[]string{"run", "x", "--out"}, "perfeval: 命令行参数有误：参数 --out 后面缺少值\n"},
+		{[]string{"run", "--split=maybe", "x"}, "perfeval: 命令行参数有误：参数 --split 的值“maybe”无效（应为 true 或 false）\n"},
+		{[]string{"--lang", "en", "run", "x", "--report"}, "perfeval: flag --report needs a value\n"},
+		{[]string{"--lang", "en", "check", "--nope", "x"}, "perfeval: no such flag: --nope\n"},
+	} {
+		code, _, stderr := runIn(t, dir, c.args...)
+		if code != exitUsage || !strings.HasPrefix(stderr, c.want) {
+			t.Errorf("%v: exit %d\n%s\nwant %q", c.args, code, stderr, c.want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a usage error wrote %v", entries)
 	}
 }

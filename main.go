@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
@@ -54,7 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			msg = strings.TrimPrefix(msg, prefix)
 		}
 		if errors.As(err, new(flagProblem)) {
-			msg = tr(lang, "命令行参数有误：", "") + msg
+			msg = tr(lang, "命令行参数有误：", "") + flagMessage(lang, msg)
 		}
 		fmt.Fprintf(stderr, "perfeval: %s\n", msg)
 		switch {
@@ -74,6 +75,28 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// flagMessages are the Go flag package's messages, and what they say in
+// Chinese; flags are named with two dashes, as the help shows them.
+var flagMessages = []struct {
+	re     *regexp.Regexp
+	zh, en string
+}{
+	{regexp.MustCompile(`^flag provided but not defined: -+(\S+)$`), "没有参数 --$1", "no such flag: --$1"},
+	{regexp.MustCompile(`^flag needs an argument: -+(\S+)$`), "参数 --$1 后面缺少值", "flag --$1 needs a value"},
+	{regexp.MustCompile(`^invalid value "(.*)" for flag -+(\S+): .*$`), "参数 --$2 的值“$1”无效", "invalid value \"$1\" for flag --$2"},
+	{regexp.MustCompile(`^invalid boolean value "(.*)" for -+(\S+): .*$`), "参数 --$2 的值“$1”无效（应为 true 或 false）", "invalid value \"$1\" for flag --$2 (true or false)"},
+}
+
+// flagMessage says a flag parsing error in lang.
+func flagMessage(lang, msg string) string {
+	for _, m := range flagMessages {
+		if m.re.MatchString(msg) {
+			return m.re.ReplaceAllString(msg, tr(lang, m.zh, m.en))
+		}
+	}
+	return msg
 }
 
 // langOf is the --lang given in args (zh when none), for the messages run
@@ -334,7 +357,10 @@ func reorderArgs(app *cli.App, args []string) []string {
 		if strings.Contains(flag, "=") {
 			continue
 		}
-		if takesValue[flag] && i+1 < len(rest) {
+		if takesValue[flag] {
+			if i+1 == len(rest) { // a flag without its value, last: the flag parser says so
+				return append(append([]string{args[0], name}, flags[:len(flags)-1]...), a)
+			}
 			flags = append(flags, rest[i+1])
 			i++
 		}
