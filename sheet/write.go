@@ -115,6 +115,10 @@ type writer struct {
 	title, note, header, text, wrap, bold, points, boldPoints, percent, boldPercent int
 	grades                                                                          [4]int
 	widths                                                                          map[string]map[int]float64
+	// caption is a block's caption above its header: bold, without a
+	// border, running on into the empty cells beside it; captionWrap the
+	// same wrapped, for a caption merged across its table.
+	caption, captionWrap int
 
 	out      *sheetOut                 // the sheet being streamed, or nil
 	streamed map[string]*streamedSheet // by sheet, for saving
@@ -156,6 +160,8 @@ func (w *writer) styles() error {
 		{&w.boldPoints, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, CustomNumFmt: &decimals, Alignment: middle}},
 		{&w.percent, excelize.Style{Border: border, CustomNumFmt: &pct, Alignment: middle}},
 		{&w.boldPercent, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, CustomNumFmt: &pct, Alignment: middle}},
+		{&w.caption, excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "bottom"}}},
+		{&w.captionWrap, excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "bottom", WrapText: true}}},
 	}
 	for i, c := range gradeColors {
 		specs = append(specs, struct {
@@ -204,11 +210,11 @@ func (w *writer) set(sheet string, col, row int, v any, style int) error {
 		if x != "" {
 			value = x
 			width = displayWidth(x)
-			if style == w.header || style == w.bold {
+			switch style {
+			case w.header:
+				width = headerWidth(x)
+			case w.bold:
 				width = width*1.1 + 1 // bold is wider
-			}
-			if style == w.header && width > 12 {
-				width = math.Ceil(width/2) + 2 // a long header wraps on two lines (rows without a height grow to fit)
 			}
 		}
 	default:
@@ -220,6 +226,42 @@ func (w *writer) set(sheet string, col, row int, v any, style int) error {
 		w.fit(sheet, col, width)
 	}
 	return w.put(sheet, col, row, value, style)
+}
+
+// headerWidth is the width of a header's column: the bold text's, or, past
+// 12, about half of it, for a long header to wrap on two lines (rows
+// without a height grow to fit), but never narrower than its longest word,
+// which would be cut.
+func headerWidth(h string) float64 {
+	width := displayWidth(h)*1.1 + 1
+	if width <= 12 {
+		return width
+	}
+	return max(math.Ceil(width/2)+2, longestWord(h)*1.1+1)
+}
+
+// headerWraps reports whether a header wraps in the column headerWidth
+// gives it.
+func headerWraps(h string) bool { return headerWidth(h) < displayWidth(h)*1.1+1 }
+
+// longestWord is the display width of a text's longest part that a line
+// cannot break: a run of letters, digits and signs between spaces and wide
+// (CJK) characters, or one wide character.
+func longestWord(s string) float64 {
+	longest, run := 0.0, 0.0
+	for _, r := range s {
+		switch w := displayWidth(string(r)); {
+		case unicode.IsSpace(r):
+			run = 0
+		case w > 1:
+			run = 0
+			longest = max(longest, w)
+		default:
+			run += w
+			longest = max(longest, run)
+		}
+	}
+	return longest
 }
 
 // put writes a value (float64, int, string or nil) with a style (0: none),
