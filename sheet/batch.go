@@ -192,14 +192,21 @@ func (b *Batch) Department(ref BatchRef) *BatchDepartment {
 // sorted by rank across the run (file, sheet and rank within its workbook
 // beside it; blocked departments and copies sent twice last, without
 // rank); every input file with its status, problem counts and outputs; the
-// grade distribution with a chart; per level-1 indicator the mean, median,
-// minimum and maximum rate; and, with a roster, who has not sent a
-// workbook and who is not on the roster.
+// grade distribution and the distribution of total rates, each with a
+// chart; per level-1 indicator the mean, median, minimum and maximum rate;
+// and, with a roster, who has not sent a workbook and who is not on the
+// roster. Every sheet prints on A4 (setPrint), the charts whole; the
+// document properties name the evaluation of the first file with
+// departments and the time of the file modified last, so that a rerun
+// writes the same bytes.
 func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 	defer recoverWrite(&err)
 	f := excelize.NewFile()
 	defer f.Close()
 	L := LabelsFor(lang)
+	if err := setFont(f, L.Font); err != nil {
+		return err
+	}
 	base, err := newWriter(f, lang, calc.DefaultSettings())
 	if err != nil {
 		return err
@@ -227,7 +234,9 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 		return err
 	}
 	grades := map[string]int{}
+	tones := map[string]int{} // a grade's colour, from the first department with it
 	var gradeOrder []string
+	var blocks [][2]int // each block's rows, caption to last department
 	width := 3
 	for _, g := range b.Groups {
 		width = max(width, 2*len(g.Level1)+12)
@@ -243,13 +252,17 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 		}
 		row := 2
 		clear(grades)
-		gradeOrder = gradeOrder[:0]
+		clear(tones)
+		gradeOrder, blocks = gradeOrder[:0], blocks[:0]
 		for gi, g := range b.Groups {
+			if gi > 0 {
+				row++ // a blank row between blocks
+			}
+			start := row
 			if len(b.Groups) > 1 {
-				if gi > 0 {
-					row++
-				}
-				if err := base.set(depts, 1, row, fmt.Sprintf(L.BatchGroupCaption, gi+1, groupNames(g, L), g.Ranked), base.bold); err != nil {
+				// Not measured: the caption runs on over the empty cells
+				// beside it, and leaves the rank column narrow.
+				if err := base.put(depts, 1, row, fmt.Sprintf(L.BatchGroupCaption, gi+1, groupNames(g, L), g.Ranked), base.caption); err != nil {
 					return err
 				}
 				row++
@@ -269,10 +282,8 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 			}
 			extra := extraOf(rows)
 			headers = append(headers, extra.headers(L)...)
-			for i, h := range headers {
-				if err := base.set(depts, i+1, row, h, base.header); err != nil {
-					return err
-				}
+			if err := base.headerRow(depts, row, headers); err != nil {
+				return err
 			}
 			row++
 			totalCol := 3 + 2*len(l1)
@@ -322,6 +333,7 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 				if d.Counted() {
 					if _, seen := grades[d.Band]; !seen {
 						gradeOrder = append(gradeOrder, d.Band)
+						tones[d.Band] = gradeTone(d.GradeIndex, len(bf.Settings.Bands))
 					}
 					grades[d.Band]++
 				}
@@ -330,10 +342,26 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 				}
 				row++
 			}
+			blocks = append(blocks, [2]int{start, row - 1})
+		}
+		if len(b.Groups) > 1 { // a frozen header would be the first block's only
+			return base.setPanes(depts, &excelize.Panes{Freeze: true, XSplit: 2, TopLeftCell: "C1", ActivePane: "topRight"})
 		}
 		return base.setPanes(depts, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"})
 	}
 	if err := base.stream(depts, layout, func(measured map[int]float64) []colRange { return widthRanges(measured, 40) }); err != nil {
+		return err
+	}
+	// One block repeats its header on every page; several are each kept
+	// on a page when they fit. Rank and department repeat across.
+	st := base.streamed[depts]
+	p := PrintSetup{TitleCols: 2, Widths: st.ranges, Heights: st.heights}
+	if len(b.Groups) == 1 {
+		p.TitleRows = [2]int{2, 2}
+	} else {
+		p.Groups = blocks
+	}
+	if err := setPrint(f, depts, lang, p); err != nil {
 		return err
 	}
 
@@ -342,21 +370,25 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 	if _, err := f.NewSheet(statsSheet); err != nil {
 		return err
 	}
+	statHeaders := []string{L.Level1Row, L.Weight, L.Count, L.Mean, L.Median, L.Minimum, L.Maximum}
+	var captions []spanRow
+	blocks = blocks[:0]
 	row := 1
 	for gi, g := range b.Groups {
+		if gi > 0 {
+			row++ // a blank row between blocks
+		}
+		start := row
 		if len(b.Groups) > 1 {
-			if gi > 0 {
-				row++
-			}
-			if err := base.set(statsSheet, 1, row, fmt.Sprintf(L.BatchGroupCaption, gi+1, groupNames(g, L), g.Ranked), base.bold); err != nil {
+			text := fmt.Sprintf(L.BatchGroupCaption, gi+1, groupNames(g, L), g.Ranked)
+			if err := base.put(statsSheet, 1, row, text, base.captionWrap); err != nil {
 				return err
 			}
+			captions = append(captions, spanRow{row: row, text: text})
 			row++
 		}
-		for i, h := range []string{L.Level1Row, L.Weight, L.Count, L.Mean, L.Median, L.Minimum, L.Maximum} {
-			if err := base.set(statsSheet, i+1, row, h, base.header); err != nil {
-				return err
-			}
+		if err := base.headerRow(statsSheet, row, statHeaders); err != nil {
+			return err
 		}
 		row++
 		s := groupSettings(b, g)
@@ -390,8 +422,23 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 			}
 			row++
 		}
+		blocks = append(blocks, [2]int{start, row - 1})
 	}
 	if err := base.applyWidths(statsSheet, 40); err != nil {
+		return err
+	}
+	ranges := widthRanges(base.widths[statsSheet], 40)
+	heights, err := base.spanRows(statsSheet, len(statHeaders), captions, ranges) // captions merged across the table, wrapped
+	if err != nil {
+		return err
+	}
+	p = PrintSetup{Widths: ranges, Heights: heights}
+	if len(b.Groups) == 1 {
+		p.TitleRows = [2]int{1, 1}
+	} else {
+		p.Groups = blocks
+	}
+	if err := setPrint(f, statsSheet, lang, p); err != nil {
 		return err
 	}
 
@@ -401,10 +448,8 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 		if _, err := f.NewSheet(rosterSheet); err != nil {
 			return err
 		}
-		for i, h := range []string{L.Department, L.RosterState, L.File} {
-			if err := base.set(rosterSheet, i+1, 1, h, base.header); err != nil {
-				return err
-			}
+		if err := base.headerRow(rosterSheet, 1, []string{L.Department, L.RosterState, L.File}); err != nil {
+			return err
 		}
 		row := 2
 		put := func(e RosterEntry, state string, style int) error {
@@ -454,6 +499,9 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 		if err := base.applyWidths(rosterSheet, 60); err != nil {
 			return err
 		}
+		if err := setPrint(f, rosterSheet, lang, PrintSetup{TitleRows: [2]int{1, 1}, Widths: widthRanges(base.widths[rosterSheet], 60)}); err != nil {
+			return err
+		}
 	}
 
 	// Files.
@@ -461,10 +509,8 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 	if _, err := f.NewSheet(filesSheet); err != nil {
 		return err
 	}
-	for i, h := range []string{L.File, L.Status, L.Count, L.Errors, L.Warnings, L.Output, L.Annotated, L.Split} {
-		if err := base.set(filesSheet, i+1, 1, h, base.header); err != nil {
-			return err
-		}
+	if err := base.headerRow(filesSheet, 1, []string{L.File, L.Status, L.Count, L.Errors, L.Warnings, L.Output, L.Annotated, L.Split}); err != nil {
+		return err
 	}
 	for i, bf := range b.Files {
 		r := i + 2
@@ -481,49 +527,177 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 	if err := base.applyWidths(filesSheet, 60); err != nil {
 		return err
 	}
+	if err := setPrint(f, filesSheet, lang, PrintSetup{TitleRows: [2]int{1, 1}, TitleCols: 1, Widths: widthRanges(base.widths[filesSheet], 60)}); err != nil {
+		return err
+	}
 
-	// Grade distribution, best grade first.
-	gradesSheet := L.BatchGrades
-	if _, err := f.NewSheet(gradesSheet); err != nil {
+	// Grade distribution, best grade first, each grade in its colours.
+	var counts []countRow
+	for _, g := range OrderGrades(gradeOrder) {
+		counts = append(counts, countRow{label: g, count: grades[g], tone: tones[g]})
+	}
+	if err := base.counts(L.BatchGrades, L.Grade, L.ChartGrades, counts); err != nil {
 		return err
 	}
-	if err := base.set(gradesSheet, 1, 1, L.Grade, base.header); err != nil {
+	// How the counted departments' total rates spread, in bins of 10
+	// points, each in the colour of the grade its lower end has.
+	settings, t := batchSettings(b)
+	if err := base.counts(L.BatchSpread, L.RateRange, L.ChartSpread, rateBins(b, settings)); err != nil {
 		return err
 	}
-	if err := base.set(gradesSheet, 2, 1, L.Count, base.header); err != nil {
-		return err
-	}
-	for i, g := range OrderGrades(gradeOrder) {
-		if err := base.set(gradesSheet, 1, i+2, g, base.text); err != nil {
-			return err
-		}
-		if err := base.set(gradesSheet, 2, i+2, grades[g], base.text); err != nil {
-			return err
-		}
-	}
-	if len(gradeOrder) > 0 {
-		quoted := "'" + gradesSheet + "'!"
-		last := len(gradeOrder) + 1
-		err := f.AddChart(gradesSheet, "D2", &excelize.Chart{
-			Type: excelize.Col,
-			Series: []excelize.ChartSeries{{
-				Name:       quoted + "$B$1",
-				Categories: fmt.Sprintf("%s$A$2:$A$%d", quoted, last),
-				Values:     fmt.Sprintf("%s$B$2:$B$%d", quoted, last),
-			}},
-			Title:    excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: L.BatchGrades}}},
-			Legend:   excelize.ChartLegend{Position: "none"},
-			PlotArea: excelize.ChartPlotArea{ShowVal: true},
-		})
-		if err != nil {
-			return err
-		}
-	}
-	if err := base.applyWidths(gradesSheet, 20); err != nil {
+
+	if err := setDocInfo(f, NewDocInfo(settings, lang, t)); err != nil {
 		return err
 	}
 	f.SetActiveSheet(0)
 	return saveMarkedCols(f, path, Mark{Kind: KindBatchSummary}, base.streamed)
+}
+
+// headerRow writes a table's header row from column A, two lines tall
+// when a header wraps: Excel grows such a row, LibreOffice does not, nor
+// does any reader a streamed row.
+func (w *writer) headerRow(sheet string, row int, headers []string) error {
+	tall := false
+	for i, h := range headers {
+		if err := w.set(sheet, i+1, row, h, w.header); err != nil {
+			return err
+		}
+		tall = tall || headerWraps(h)
+	}
+	if !tall {
+		return nil
+	}
+	return w.rowHeight(sheet, row, 2*defaultRowPt)
+}
+
+// countRow is a row of a count table: a grade or a range of rates, how
+// many departments have it, and its colour (gradeTone).
+type countRow struct {
+	label string
+	count int
+	tone  int
+}
+
+// Count charts stand beside their two-column table, from D2: no wider than
+// what a portrait page leaves them, 15 rows of the default height tall.
+const (
+	countChartCol    = 4
+	countChartHeight = 300
+)
+
+// counts writes a sheet of counts (label and count headers in row 1, a row
+// each from row 2, the label in its grade's colours) and, when there is
+// any, a column chart of them beside the table, one bar per row in the
+// same colours, kept whole on a page.
+func (w *writer) counts(sheet, labelHeader, title string, rows []countRow) error {
+	if _, err := w.f.NewSheet(sheet); err != nil {
+		return err
+	}
+	if err := w.headerRow(sheet, 1, []string{labelHeader, w.L.Count}); err != nil {
+		return err
+	}
+	tones := make([]int, len(rows))
+	most := 0
+	for i, r := range rows {
+		if err := w.set(sheet, 1, i+2, r.label, w.grades[r.tone]); err != nil {
+			return err
+		}
+		if err := w.set(sheet, 2, i+2, r.count, w.text); err != nil {
+			return err
+		}
+		tones[i] = r.tone
+		most = max(most, r.count)
+	}
+	if err := w.applyWidths(sheet, 20); err != nil {
+		return err
+	}
+	ranges := widthRanges(w.widths[sheet], 20)
+	p := PrintSetup{TitleRows: [2]int{1, 1}, Widths: ranges}
+	if len(rows) > 0 {
+		// The chart, beside the table, takes its place in the widths that
+		// decide the page's orientation and scale: portrait when it fits.
+		table := columnPixels(ranges, countChartCol-1)
+		width := min(480, (a4Width-2*marginSide*96)*0.97-table-8)
+		width = max(width, 320, float64(60*len(rows)))
+		p.Widths = append(p.Widths, colRange{countChartCol, countChartCol, (width + 8 - 5) / 7}) // as wide as the chart and its offset
+		font := chartFont(w.L.Font, 9, false)
+		zero, no, gap := 0.0, false, uint(60)
+		unit := 0.0
+		if most <= 10 {
+			unit = 1 // whole departments, not 0.5
+		}
+		c := &excelize.Chart{
+			Type: excelize.Col,
+			Series: []excelize.ChartSeries{{
+				Name:       cellRef(sheet, 2, 1),
+				Categories: colRangeRef(sheet, 1, 2, len(rows)+1),
+				Values:     colRangeRef(sheet, 2, 2, len(rows)+1),
+				Fill:       solid(gradeColors[1].Fill),
+			}},
+			Format:     excelize.GraphicOptions{OffsetX: 4, OffsetY: 4},
+			Dimension:  excelize.ChartDimension{Width: uint(width), Height: countChartHeight},
+			Title:      chartTitle(w.L.Font, title),
+			Legend:     excelize.ChartLegend{Position: "none"},
+			VaryColors: &no,
+			GapWidth:   &gap,
+			PlotArea:   excelize.ChartPlotArea{ShowVal: true},
+			XAxis:      excelize.ChartAxis{Font: font},
+			YAxis: excelize.ChartAxis{Minimum: &zero, MajorUnit: unit, MajorGridLines: true, Font: font,
+				NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0"}},
+		}
+		if err := addChart(w.f, sheet, cellName(countChartCol, 2), c, colourPoints(tones)); err != nil {
+			return err
+		}
+		p.Groups = [][2]int{{2, 2 + countChartHeight/20}}
+	}
+	return setPrint(w.f, sheet, w.lang, p)
+}
+
+// batchSettings are the settings of the run's first file with
+// departments (the defaults when none has), which name the evaluation in
+// the document properties and band the total rates, and the time of the
+// file modified last.
+func batchSettings(b *Batch) (calc.Settings, time.Time) {
+	s, found := calc.DefaultSettings(), false
+	var t time.Time
+	for _, bf := range b.Files {
+		if !found && len(bf.Departments) > 0 {
+			s, found = bf.Settings, true
+		}
+		if bf.Modified.After(t) {
+			t = bf.Modified
+		}
+	}
+	return s, t
+}
+
+// rateBins counts the run's counted departments by total rate as shown,
+// in ranges of 10 points: 90–100% (100% and above included), 80–90%, …,
+// lowest first, from 60–70% or the lowest range with a department if lower.
+// A range takes the colour of the grade its lower end would have under s.
+func rateBins(b *Batch, s calc.Settings) []countRow {
+	var bins [10]int
+	lowest := 10 // no department yet
+	for _, bf := range b.Files {
+		for _, d := range bf.Departments {
+			if !d.Counted() {
+				continue
+			}
+			i := min(max(int(bf.Settings.Percent(d.Rate).Div(decimal.NewFromInt(10)).Floor().IntPart()), 0), 9)
+			bins[i]++
+			lowest = min(lowest, i)
+		}
+	}
+	if lowest == 10 {
+		return nil
+	}
+	var out []countRow
+	for i := min(lowest, 6); i < 10; i++ {
+		lo := decimal.NewFromInt(int64(10 * i))
+		_, band := s.Grade(s.TotalPoints.Mul(lo).Div(calc.Hundred))
+		out = append(out, countRow{label: fmt.Sprintf("%d%%–%d%%", 10*i, 10*i+10), count: bins[i], tone: gradeTone(band, len(s.Bands))})
+	}
+	return out
 }
 
 // groupNames names a group by its level-1 indicators.

@@ -41,7 +41,10 @@ type Labels struct {
 	PageFooter                                      string // the footer: page n of N (Excel's &P and &N)
 	MeanRate                                        string // the run's mean rate of a level-1 indicator, beside the department's
 	ChartRates, ChartScores, ChartTotals, ChartNote string
-	ResultWord                                      string // in per-department file names: <year><evaluation><ResultWord>_<department>.xlsx
+	// The batch summary's charts: departments by grade, and how their
+	// total rates are spread (a sheet of its own, its ranges' header).
+	ChartGrades, ChartSpread, BatchSpread, RateRange string
+	ResultWord                                       string // in per-department file names: <year><evaluation><ResultWord>_<department>.xlsx
 }
 
 // zh and en are the two label sets; --lang picks one.
@@ -76,7 +79,8 @@ var (
 		SimilarTo: "（名单中有“%s”）", Sent: "已提交", SentBlocked: "，有错误未计分", DeductedCol: "调节扣分", ApplicableCol: "适用分值", FactorCol: "折算系数", MoreNotes: "……另有更多部门的适用分值不同于设定分值，见各部门的结果工作簿", MeanRow: "平均得分率",
 		Font: "等线", PageFooter: "第 &P 页，共 &N 页", MeanRate: "平均得分率",
 		ChartRates: "一级指标得分率与平均", ChartScores: "一级指标得分与权重分值", ChartTotals: "各部门总分",
-		ChartNote:  "部门多于 %d 个，未绘制总分图",
+		ChartNote:   "部门多于 %d 个，未绘制总分图",
+		ChartGrades: "各等级部门数", ChartSpread: "总分得分率分布", BatchSpread: "总分分布", RateRange: "得分率区间",
 		ResultWord: "结果",
 	}
 	en = Labels{
@@ -109,7 +113,8 @@ var (
 		SimilarTo: " (the roster has “%s”)", Sent: "sent", SentBlocked: ", not scored: errors", DeductedCol: "Deductions", ApplicableCol: "Applicable points", FactorCol: "Rescale factor", MoreNotes: "… more departments have applicable weights other than the declared ones: see each department's result workbook", MeanRow: "Mean rate",
 		Font: "Calibri", PageFooter: "Page &P of &N", MeanRate: "Mean rate",
 		ChartRates: "Level-1 rates beside the mean", ChartScores: "Level-1 scores against weights", ChartTotals: "Totals by department",
-		ChartNote:  "More than %d departments: no chart of totals",
+		ChartNote:   "More than %d departments: no chart of totals",
+		ChartGrades: "Departments by grade", ChartSpread: "Departments by total rate", BatchSpread: "Totals", RateRange: "Total rate",
 		ResultWord: " result",
 	}
 )

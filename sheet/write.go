@@ -115,6 +115,10 @@ type writer struct {
 	title, note, header, text, wrap, bold, points, boldPoints, percent, boldPercent, factor int
 	grades                                                                                  [4]int
 	widths                                                                                  map[string]map[int]float64
+	// caption is a block's caption above its header: bold, without a
+	// border, running on into the empty cells beside it; captionWrap the
+	// same wrapped, for a caption merged across its table.
+	caption, captionWrap int
 
 	out      *sheetOut                 // the sheet being streamed, or nil
 	streamed map[string]*streamedSheet // by sheet, for saving
@@ -157,6 +161,8 @@ func (w *writer) styles() error {
 		{&w.percent, excelize.Style{Border: border, CustomNumFmt: &pct, Alignment: middle}},
 		{&w.boldPercent, excelize.Style{Border: border, Font: &excelize.Font{Bold: true}, CustomNumFmt: &pct, Alignment: middle}},
 		{&w.factor, excelize.Style{Border: border, CustomNumFmt: &factorFormat, Alignment: middle}},
+		{&w.caption, excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "bottom"}}},
+		{&w.captionWrap, excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "bottom", WrapText: true}}},
 	}
 	for i, c := range gradeColors {
 		specs = append(specs, struct {
@@ -205,11 +211,11 @@ func (w *writer) set(sheet string, col, row int, v any, style int) error {
 		if x != "" {
 			value = x
 			width = displayWidth(x)
-			if style == w.header || style == w.bold {
+			switch style {
+			case w.header:
+				width = headerWidth(x)
+			case w.bold:
 				width = width*1.1 + 1 // bold is wider
-			}
-			if style == w.header && width > 12 {
-				width = math.Ceil(width/2) + 2 // a long header wraps on two lines (rows without a height grow to fit)
 			}
 		}
 	default:
@@ -221,6 +227,42 @@ func (w *writer) set(sheet string, col, row int, v any, style int) error {
 		w.fit(sheet, col, width)
 	}
 	return w.put(sheet, col, row, value, style)
+}
+
+// headerWidth is the width of a header's column: the bold text's, or, past
+// 12, about half of it, for a long header to wrap on two lines (rows
+// without a height grow to fit), but never narrower than its longest word,
+// which would be cut.
+func headerWidth(h string) float64 {
+	width := displayWidth(h)*1.1 + 1
+	if width <= 12 {
+		return width
+	}
+	return max(math.Ceil(width/2)+2, longestWord(h)*1.1+1)
+}
+
+// headerWraps reports whether a header wraps in the column headerWidth
+// gives it.
+func headerWraps(h string) bool { return headerWidth(h) < displayWidth(h)*1.1+1 }
+
+// longestWord is the display width of a text's longest part that a line
+// cannot break: a run of letters, digits and signs between spaces and wide
+// (CJK) characters, or one wide character.
+func longestWord(s string) float64 {
+	longest, run := 0.0, 0.0
+	for _, r := range s {
+		switch w := displayWidth(string(r)); {
+		case unicode.IsSpace(r):
+			run = 0
+		case w > 1:
+			run = 0
+			longest = max(longest, w)
+		default:
+			run += w
+			longest = max(longest, run)
+		}
+	}
+	return longest
 }
 
 // put writes a value (float64, int, string or nil) with a style (0: none),
@@ -765,7 +807,7 @@ func (w *writer) summary(sheet string, results []calc.Result, blocked []calc.Blo
 					row++ // a blank row between blocks
 				}
 				caption := fmt.Sprintf(L.GroupCaption, bi+1, strings.Join(b.sheets, L.DeductionSep))
-				if err := w.set(sheet, 1, row, caption, w.bold); err != nil {
+				if err := w.put(sheet, 1, row, caption, w.caption); err != nil { // runs on over the empty cells: no column is widened for it
 					return err
 				}
 				row++
