@@ -794,7 +794,7 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 					return err
 				}
 				for k, r := range g.results {
-					nr := r.Nodes[nodes[r.Table][i]]
+					nr := r.Node(nodes[r.Table][i])
 					col := weightCol + 1 + 2*k
 					score := nr.Score
 					if !nr.Deducted.IsZero() && nr.Weight.IsPositive() {
