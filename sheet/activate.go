@@ -26,6 +26,13 @@ import (
 // only one selected, and the column widths of streamed sheets (cols, see
 // insertCols) put in.
 func saveFirstActive(f *excelize.File, path, first string, m Mark, cols map[string]*streamedSheet) error {
+	return saveCarrying(f, nil, path, first, m, cols)
+}
+
+// saveCarrying is saveFirstActive for a workbook opened with
+// openCarrying: the parts named in carried are copied in place of the
+// stubs excelize wrote.
+func saveCarrying(f *excelize.File, carried map[string]*zip.File, path, first string, m Mark, cols map[string]*streamedSheet) error {
 	if err := setMark(f, m); err != nil {
 		return err
 	}
@@ -34,7 +41,7 @@ func saveFirstActive(f *excelize.File, path, first string, m Mark, cols map[stri
 		if err != nil {
 			return err
 		}
-		data, err := firstActive(buf.Bytes(), first, cols)
+		data, err := firstActive(buf.Bytes(), first, cols, carried)
 		if err != nil {
 			return err
 		}
@@ -60,8 +67,9 @@ const headLimit = 4 << 20
 // and so that each sheet named in cols gets that <cols> element, the
 // column widths of a sheet excelize's StreamWriter wrote (setting them
 // through it, range by range, is quadratic in columns). Other parts are
-// copied raw.
-func firstActive(data []byte, first string, cols map[string]*streamedSheet) ([]byte, error) {
+// copied raw; those named in carried are taken from there (the input's
+// sheets, for which excelize had stubs).
+func firstActive(data []byte, first string, cols map[string]*streamedSheet, carried map[string]*zip.File) ([]byte, error) {
 	p, err := openLayout(data)
 	if err != nil || len(p.sheets) == 0 {
 		return data, err
@@ -86,6 +94,9 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet) ([]b
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
 	for _, f := range zr.File {
+		if c := carried[f.Name]; c != nil {
+			f = c
+		}
 		switch {
 		case f.Name == wbPath && first != "":
 			part, err := readPart(f, headLimit)

@@ -57,7 +57,7 @@ func suffixed(input, suffix string) string {
 // path. The input file is not touched. Call it once per Book.
 func (b *Book) WriteResult(path string, out Output) (err error) {
 	defer recoverWrite(&err)
-	f, err := b.openForWrite()
+	f, carried, err := b.openCarrying()
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (b *Book) WriteResult(path string, out Output) (err error) {
 	}
 	m := out.Mark
 	m.Kind = KindResult
-	return saveFirstActive(f, path, summary, m, w.streamed)
+	return saveCarrying(f, carried, path, summary, m, w.streamed)
 }
 
 // uniqueSheetName is name, or name (2), … when the input has that sheet.
