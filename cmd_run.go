@@ -405,6 +405,7 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 		// The cells as read are not needed to write results (only an
 		// annotated copy shows them): let them go before writing.
 		ins.Book.Tables, ins.Book.Settings = nil, nil
+		ins.Workbook.Release()
 		err := writeWith(names.result, func() error {
 			return ins.Book.WriteResult(names.result, sheet.Output{Mark: source, Lang: lang, Settings: o.settings, Results: o.results, Problems: ins.sheetProblems(lang)})
 		})

@@ -21,6 +21,19 @@ type Workbook struct {
 	Results  []calc.Result  // nil when the workbook has errors
 }
 
+// Release drops what only checking needed, once the results are made:
+// the score tables as read (Sources) and each department's scores (the
+// results hold what is shown). A score table of a million cells is most
+// of a workbook's memory.
+func (w *Workbook) Release() {
+	w.Sources = nil
+	for _, t := range w.Tables {
+		for k := range t.Departments {
+			t.Departments[k].Scores = nil
+		}
+	}
+}
+
 // tableInfo is what a table's checks need beyond the calc.Table.
 type tableInfo struct {
 	src        *sheet.Table
