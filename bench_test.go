@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"perfeval/samples"
@@ -36,5 +37,30 @@ func BenchmarkRun(b *testing.B) {
 			b.ReportMetric(float64(workbooks*b.N)/b.Elapsed().Seconds(), "workbooks/s")
 			os.RemoveAll(out)
 		})
+	}
+}
+
+// BenchmarkFile runs perfeval on the workbooks or folders named in
+// PERFEVAL_BENCH_ARGS (skipped when unset), with any flags after them,
+// for profiles of a real workload:
+//
+//	benchgen stress 5000 /tmp/s5000.xlsx
+//	PERFEVAL_BENCH_ARGS="run /tmp/s5000.xlsx" go test -run '^$' -bench BenchmarkFile \
+//	  -benchtime 1x -cpuprofile cpu.out -memprofile mem.out .
+func BenchmarkFile(b *testing.B) {
+	args := strings.Fields(os.Getenv("PERFEVAL_BENCH_ARGS"))
+	if len(args) == 0 {
+		b.Skip("PERFEVAL_BENCH_ARGS is not set")
+	}
+	out := b.TempDir()
+	if args[0] == "run" {
+		args = append(args, "--out", out)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var stdout, stderr bytes.Buffer
+		if code := run(append([]string{"perfeval"}, args...), &stdout, &stderr); code > exitInvalid {
+			b.Fatalf("exit %d: %s", code, stderr.String())
+		}
 	}
 }

@@ -485,6 +485,7 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	// The cells as read are not needed to write results (only an
 	// annotated copy shows them, written above): let them go.
 	ins.Book.Tables, ins.Book.Settings = nil, nil
+	ins.Workbook.Release()
 	err := writeWith(names.result, func() error {
 		return ins.Book.WriteResult(names.result, sheet.Output{Mark: source, Lang: lang, Settings: o.settings, Results: o.results, Blocked: o.blocked, Problems: ins.sheetProblems(lang)})
 	})

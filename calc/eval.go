@@ -80,7 +80,7 @@ type Result struct {
 	Department string
 	Sheet      string
 	Table      *Table
-	Nodes      map[*Indicator]NodeResult
+	nodes      []NodeResult // by indicator, in preorder: see Node
 	Level1     []NodeResult // per root of Table, in order
 	// Total is the exact total: level-1 scores rescaled to total points
 	// when items are 不适用, plus deduction items, never below 0 (0 for a
@@ -130,21 +130,49 @@ type Blocked struct {
 // out (blocked by their own errors): they get no result and no rank.
 func EvaluateExcept(tables []*Table, s Settings, skip func(t *Table, department string) bool) []Result {
 	var out []Result
+	var buf sumBuffer
 	for _, t := range tables {
+		order := t.prepare()
 		for _, d := range t.Departments {
 			if skip != nil && skip(t, d.Name) {
 				continue
 			}
-			out = append(out, evaluate(t, d, s))
+			out = append(out, evaluate(t, order, d, s, &buf))
 		}
 	}
 	Rank(out)
 	return out
 }
 
-func evaluate(t *Table, d Department, s Settings) Result {
-	r := Result{Department: d.Name, Sheet: t.Sheet, Table: t, Nodes: map[*Indicator]NodeResult{}}
-	var scoreSum, weightSum, deductions decimal.Decimal
+// prepare numbers the table's indicators in preorder (Result.Node) and
+// caches their weights, children before parents; it returns them in
+// preorder.
+func (t *Table) prepare() []*Indicator {
+	var order []*Indicator
+	t.Walk(func(n *Indicator) {
+		n.node, n.cached = len(order), nil
+		order = append(order, n)
+	})
+	for i := len(order) - 1; i >= 0; i-- {
+		n := order[i]
+		counted, deductions := n.Weights()
+		n.cached = &cachedWeights{counted: counted, deductions: deductions, leaves: n.LeafWeights()}
+	}
+	return order
+}
+
+// Node is the department's result at indicator n of its table (the zero
+// NodeResult for an indicator of another table).
+func (r *Result) Node(n *Indicator) NodeResult {
+	if n != nil && n.node < len(r.nodes) && r.nodes[n.node].Indicator == n {
+		return r.nodes[n.node]
+	}
+	return NodeResult{}
+}
+
+func evaluate(t *Table, order []*Indicator, d Department, s Settings, buf *sumBuffer) Result {
+	r := Result{Department: d.Name, Sheet: t.Sheet, Table: t, nodes: make([]NodeResult, len(order))}
+	scores, weights, deducted := buf.take(0), buf.take(1), buf.take(2)
 	for i, leaf := range t.Leaves {
 		sc := d.Scores[i]
 		nr := NodeResult{Indicator: leaf, NA: sc.NA}
@@ -158,41 +186,44 @@ func evaluate(t *Table, d Department, s Settings) Result {
 		case sc.NA:
 		case leaf.Deduction():
 			nr.Score, nr.Deducted = sc.Value, sc.Value
-			deductions = deductions.Add(sc.Value)
+			deducted = append(deducted, sc.Value)
 		default:
 			nr.Score, nr.Positive = sc.Value, sc.Value
 			nr.Weight = leaf.Weight
-			scoreSum = scoreSum.Add(sc.Value)
-			weightSum = weightSum.Add(leaf.Weight)
+			scores = append(scores, sc.Value)
+			weights = append(weights, leaf.Weight)
 		}
-		r.Nodes[leaf] = nr
+		r.nodes[leaf.node] = nr
 	}
-	var roll func(n *Indicator) NodeResult
-	roll = func(n *Indicator) NodeResult {
+	scoreSum, weightSum, deductions := sum(scores), sum(weights), sum(deducted)
+	buf[0], buf[1], buf[2] = scores, weights, deducted
+	// Parents, children first (reverse preorder): each sums its children
+	// that are not 不适用.
+	for i := len(order) - 1; i >= 0; i-- {
+		n := order[i]
 		if n.IsLeaf() {
-			return r.Nodes[n]
+			continue
 		}
 		nr := NodeResult{Indicator: n, NA: true}
+		sc, w, pos, ded := buf.take(0), buf.take(1), buf.take(2), buf.take(3)
 		for _, c := range n.Children {
-			cr := roll(c)
+			cr := r.nodes[c.node]
 			if cr.NA {
 				continue
 			}
 			nr.NA = false
-			nr.Score = nr.Score.Add(cr.Score)
-			nr.Weight = nr.Weight.Add(cr.Weight)
-			nr.Positive = nr.Positive.Add(cr.Positive)
-			nr.Deducted = nr.Deducted.Add(cr.Deducted)
+			sc, w, pos, ded = append(sc, cr.Score), append(w, cr.Weight), append(pos, cr.Positive), append(ded, cr.Deducted)
 			nr.Vetoed = nr.Vetoed || cr.Vetoed
 		}
+		nr.Score, nr.Weight, nr.Positive, nr.Deducted = sum(sc), sum(w), sum(pos), sum(ded)
+		buf[0], buf[1], buf[2], buf[3] = sc, w, pos, ded
 		if nr.NA {
 			nr.Score, nr.Weight = decimal.Zero, decimal.Zero
 		}
-		r.Nodes[n] = nr
-		return nr
+		r.nodes[n.node] = nr
 	}
 	for _, root := range t.Roots {
-		r.Level1 = append(r.Level1, roll(root))
+		r.Level1 = append(r.Level1, r.nodes[root.node])
 	}
 
 	total := scoreSum
@@ -225,13 +256,59 @@ func evaluate(t *Table, d Department, s Settings) Result {
 		r.Grade = s.Bands[r.GradeIndex].Label
 	}
 	r.GradeLabel = r.Grade
-	r.Deductions = deductionsOf(t, r.Nodes)
+	r.Deductions = deductionsOf(t, &r)
 	return r
+}
+
+// sumBuffer holds the slices evaluate gathers the terms of its sums in,
+// reused from one sum to the next.
+type sumBuffer [4][]decimal.Decimal
+
+func (b *sumBuffer) take(i int) []decimal.Decimal { return b[i][:0] }
+
+// sum is zero plus each of xs in turn, exactly as decimal's Add chain
+// gives it (the exponent is the least of 0 and theirs), with one
+// allocation instead of one per term when the coefficients are small:
+// rolling 200 leaves up for every department is most of the work.
+func sum(xs []decimal.Decimal) decimal.Decimal {
+	if len(xs) == 0 {
+		return decimal.Decimal{}
+	}
+	exp := int32(0)
+	for _, x := range xs {
+		exp = min(exp, x.Exponent())
+		if x.NumDigits() > 15 {
+			return sumSlow(xs)
+		}
+	}
+	var total int64
+	for _, x := range xs {
+		shift := x.Exponent() - exp
+		if shift > 3 {
+			return sumSlow(xs)
+		}
+		c := x.CoefficientInt64() * pow10[shift] // below 10^18
+		if total > 1<<61 || total < -1<<61 {
+			return sumSlow(xs)
+		}
+		total += c
+	}
+	return decimal.New(total, exp)
+}
+
+var pow10 = [...]int64{1, 10, 100, 1000}
+
+func sumSlow(xs []decimal.Decimal) decimal.Decimal {
+	var total decimal.Decimal
+	for _, x := range xs {
+		total = total.Add(x)
+	}
+	return total
 }
 
 // deductionsOf lists, for each level-1 indicator in order, its children
 // (itself when it is a leaf) that lost points, largest loss first.
-func deductionsOf(t *Table, nodes map[*Indicator]NodeResult) []Deduction {
+func deductionsOf(t *Table, r *Result) []Deduction {
 	var out []Deduction
 	for _, root := range t.Roots {
 		items := root.Children
@@ -240,7 +317,7 @@ func deductionsOf(t *Table, nodes map[*Indicator]NodeResult) []Deduction {
 		}
 		var lost []Deduction
 		for _, c := range items {
-			if loss := nodes[c].Loss(); loss.IsPositive() {
+			if loss := r.Node(c).Loss(); loss.IsPositive() {
 				lost = append(lost, Deduction{Level1: root.Name, Name: c.Name, Loss: loss})
 			}
 		}

@@ -24,6 +24,17 @@ type Indicator struct {
 	// coefficient model turned Weight into points (equal to Weight under
 	// the points model).
 	Share decimal.Decimal
+
+	// Set by Evaluate, which the tree must not change after: the
+	// indicator's place in its table (Result.Node) and its weights.
+	node   int
+	cached *cachedWeights
+}
+
+// cachedWeights are an indicator's Weights and LeafWeights, computed once
+// per Evaluate instead of once per department.
+type cachedWeights struct {
+	counted, deductions, leaves decimal.Decimal
 }
 
 // IsLeaf reports whether n is a leaf indicator.
@@ -63,6 +74,9 @@ func findChild(list []*Indicator, name string) *Indicator {
 // weight of a parent, else the sum of its non-deduction leaves) and the
 // weight of its deduction items (zero or negative).
 func (n *Indicator) Weights() (counted, deductions decimal.Decimal) {
+	if n.cached != nil {
+		return n.cached.counted, n.cached.deductions
+	}
 	if n.Veto {
 		return decimal.Zero, decimal.Zero
 	}
@@ -91,6 +105,9 @@ func (n *Indicator) Weights() (counted, deductions decimal.Decimal) {
 // for a leaf), deduction and veto items left out: what n's applicable
 // weight adds up to when nothing is 不适用.
 func (n *Indicator) LeafWeights() decimal.Decimal {
+	if n.cached != nil {
+		return n.cached.leaves
+	}
 	if n.IsLeaf() {
 		if n.Veto || n.Deduction() {
 			return decimal.Zero

@@ -6,6 +6,7 @@ import (
 	"html"
 	"io"
 	"regexp"
+	"runtime"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
@@ -26,6 +27,13 @@ import (
 // only one selected, and the column widths of streamed sheets (cols, see
 // insertCols) put in.
 func saveFirstActive(f *excelize.File, path, first string, m Mark, cols map[string]*streamedSheet) error {
+	return saveCarrying(f, nil, path, first, m, cols)
+}
+
+// saveCarrying is saveFirstActive for a workbook opened with
+// openCarrying: the parts named in carried are copied in place of the
+// stubs excelize wrote.
+func saveCarrying(f *excelize.File, carried map[string]*zip.File, path, first string, m Mark, cols map[string]*streamedSheet) error {
 	if err := setMark(f, m); err != nil {
 		return err
 	}
@@ -34,7 +42,7 @@ func saveFirstActive(f *excelize.File, path, first string, m Mark, cols map[stri
 		if err != nil {
 			return err
 		}
-		data, err := firstActive(buf.Bytes(), first, cols)
+		data, err := firstActive(buf.Bytes(), first, cols, carried)
 		if err != nil {
 			return err
 		}
@@ -60,8 +68,9 @@ const headLimit = 4 << 20
 // and so that each sheet named in cols gets that <cols> element, the
 // column widths of a sheet excelize's StreamWriter wrote (setting them
 // through it, range by range, is quadratic in columns). Other parts are
-// copied raw.
-func firstActive(data []byte, first string, cols map[string]*streamedSheet) ([]byte, error) {
+// copied raw; those named in carried are taken from there (the input's
+// sheets, for which excelize had stubs).
+func firstActive(data []byte, first string, cols map[string]*streamedSheet, carried map[string]*zip.File) ([]byte, error) {
 	p, err := openLayout(data)
 	if err != nil || len(p.sheets) == 0 {
 		return data, err
@@ -83,39 +92,107 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet) ([]b
 	if err != nil {
 		return nil, err
 	}
+	// The sheets are compressed side by side, each into a zip of its own
+	// (the input's score sheet, when its tab selection changes, and the
+	// large sheets written), then copied in order.
+	sheets := map[string]*compressed{}
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, f := range zr.File {
+		if c := carried[f.Name]; c != nil {
+			f = c
+		}
+		var write func(zw *zip.Writer) error
+		switch {
+		case f.Name == wbPath && first != "":
+		case colsOf[f.Name] != nil:
+			write = func(zw *zip.Writer) error {
+				return writeStreamed(zw, f, first != "", f.Name == firstPath, colsOf[f.Name])
+			}
+		case sheetParts[f.Name]: // its tab selection, or a dimension excelize left at A1
+			write = func(zw *zip.Writer) error { return rewriteSheetHead(zw, f, first != "", f.Name == firstPath) }
+		}
+		if write != nil {
+			c := &compressed{done: make(chan struct{})}
+			sheets[f.Name] = c
+			go func() {
+				defer close(c.done)
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				zw := zip.NewWriter(&c.buf)
+				if c.err = write(zw); c.err == nil {
+					c.err = zw.Close()
+				}
+			}()
+		}
+	}
+	var firstErr error
+	wait := func() { // every goroutine is done before firstActive returns
+		for _, c := range sheets {
+			<-c.done
+		}
+	}
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
 	for _, f := range zr.File {
+		if c := carried[f.Name]; c != nil {
+			f = c
+		}
+		if c := sheets[f.Name]; c != nil {
+			<-c.done
+			if err := c.copyTo(zw); err != nil && firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		if firstErr != nil {
+			continue
+		}
 		switch {
 		case f.Name == wbPath && first != "":
 			part, err := readPart(f, headLimit)
-			if err != nil {
-				return nil, err
+			if err == nil {
+				part = editTag(moveSheetFirst(part, first), "workbookView", func(tag []byte) []byte {
+					return activeTab.ReplaceAll(tag, nil)
+				})
+				err = writePart(zw, f, part, nil)
 			}
-			part = editTag(moveSheetFirst(part, first), "workbookView", func(tag []byte) []byte {
-				return activeTab.ReplaceAll(tag, nil)
-			})
-			if err := writePart(zw, f, part, nil); err != nil {
-				return nil, err
-			}
-		case colsOf[f.Name] != nil:
-			if err := writeStreamed(zw, f, first != "", f.Name == firstPath, colsOf[f.Name]); err != nil {
-				return nil, err
-			}
-		case sheetParts[f.Name]:
-			if err := rewriteSheetHead(zw, f, first != "", f.Name == firstPath); err != nil {
-				return nil, err
-			}
+			firstErr = err
 		default:
-			if err := copyRaw(zw, f); err != nil {
-				return nil, err
-			}
+			firstErr = copyRaw(zw, f)
 		}
+	}
+	wait()
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// compressed is one part written into a zip of its own.
+type compressed struct {
+	buf  bytes.Buffer
+	err  error
+	done chan struct{}
+}
+
+// copyTo copies the part, compressed as it is, into zw.
+func (c *compressed) copyTo(zw *zip.Writer) error {
+	if c.err != nil {
+		return c.err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(c.buf.Bytes()), int64(c.buf.Len()))
+	if err != nil {
+		return err
+	}
+	for _, f := range zr.File {
+		if err := copyRaw(zw, f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // moveSheetFirst moves the sheet named first to the front of the

@@ -423,6 +423,80 @@ func (b *Book) openForWrite() (*excelize.File, error) {
 	return f, nil
 }
 
+// openCarrying is openForWrite for a result, which carries every input
+// sheet as it is: excelize gets each worksheet part as an empty stub (so
+// it neither unpacks nor compresses sheets it never changes), and carried
+// names the input's parts, to be copied byte for byte in their place when
+// the result is saved (firstActive).
+func (b *Book) openCarrying() (*excelize.File, map[string]*zip.File, error) {
+	if b.data == nil {
+		return nil, nil, errors.New("the workbook is closed")
+	}
+	data, err := withStyles(b.data)
+	if err != nil {
+		return nil, nil, err
+	}
+	stubbed, carried, err := stubSheets(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(stubbed), excelize.Options{
+		UnzipSizeLimit:    b.opt.UnzipLimit,
+		UnzipXMLSizeLimit: b.opt.UnzipXMLLimit,
+		TmpDir:            b.opt.TmpDir,
+	})
+	if err != nil {
+		return nil, nil, classifyOpenError(err, b.opt)
+	}
+	f.Path = b.Path
+	return f, carried, nil
+}
+
+// stubSheet is the worksheet excelize gets in place of an input sheet it
+// only carries.
+const stubSheet = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+	`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>`
+
+// stubSheets is the package with each worksheet part replaced by
+// stubSheet, and those parts as they were, by name.
+func stubSheets(data []byte) ([]byte, map[string]*zip.File, error) {
+	p, err := openLayout(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	parts := map[string]bool{}
+	for _, sp := range p.sheets {
+		parts[sp.path] = true
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, nil, err
+	}
+	carried := map[string]*zip.File{}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		if !parts[strings.TrimPrefix(f.Name, "/")] {
+			if err := copyRaw(zw, f); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		carried[f.Name] = f
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := io.WriteString(w, stubSheet); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, nil, err
+	}
+	return out.Bytes(), carried, nil
+}
+
 // sniff tells the real cause from the leading bytes and the extension,
 // before a zip reader reports everything as "not a valid zip".
 func sniff(path string, data []byte, opt Options) error {

@@ -60,7 +60,7 @@ func suffixed(input, suffix string) string {
 // path. The input file is not touched. Call it once per Book.
 func (b *Book) WriteResult(path string, out Output) (err error) {
 	defer recoverWrite(&err)
-	f, err := b.openForWrite()
+	f, carried, err := b.openCarrying()
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (b *Book) WriteResult(path string, out Output) (err error) {
 	}
 	m := out.Mark
 	m.Kind = KindResult
-	return saveFirstActive(f, path, summary, m, w.streamed)
+	return saveCarrying(f, carried, path, summary, m, w.streamed)
 }
 
 // uniqueSheetName is name, or name (2), … when the input has that sheet.
@@ -1150,7 +1150,7 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 					return err
 				}
 				for k, r := range g.results {
-					nr := r.Nodes[nodes[r.Table][i]]
+					nr := r.Node(nodes[r.Table][i])
 					col := weightCol + 1 + 2*k
 					score := nr.Score
 					if !nr.Deducted.IsZero() && nr.Weight.IsPositive() {
@@ -1208,7 +1208,7 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 			notes := 0
 			for _, r := range g.results {
 				for _, n := range nodes[r.Table] {
-					nr := r.Nodes[n]
+					nr := r.Node(n)
 					if n.IsLeaf() || !nr.Reduced() {
 						continue
 					}

@@ -30,6 +30,19 @@ type Workbook struct {
 	Blocked []calc.Blocked
 }
 
+// Release drops what only checking needed, once the results are made:
+// the score tables as read (Sources) and each department's scores (the
+// results hold what is shown). A score table of a million cells is most
+// of a workbook's memory.
+func (w *Workbook) Release() {
+	w.Sources = nil
+	for _, t := range w.Tables {
+		for k := range t.Departments {
+			t.Departments[k].Scores = nil
+		}
+	}
+}
+
 // tableInfo is what a table's checks need beyond the calc.Table.
 type tableInfo struct {
 	src        *sheet.Table
@@ -395,20 +408,20 @@ func nonEmpty(names []string) []string {
 
 // score reads one score cell and checks its bounds.
 func score(sheetName string, c sheet.Cell, dept string, leaf *calc.Indicator, weightOK bool, s calc.Settings, problems *List) calc.Score {
-	path := leaf.Path()
+	// leaf.Path() is made only for a problem: a million scores are fine.
 	v := readValue(c, true)
 	switch {
 	case v.err == ErrFormula:
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrFormula, shown(c), v.detail))
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrFormula, shown(c), v.detail))
 		return calc.Score{}
 	case v.err != nil:
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, v.err, shown(c), "").naming(v))
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), v.err, shown(c), "").naming(v))
 		return calc.Score{}
 	case v.na:
 		return calc.Score{NA: true}
 	}
 	if v.text {
-		problems.Add(cellProblem(SeverityWarning, sheetName, c, dept, path, WarnTextNumber, shown(c), v.num.String()).naming(v))
+		problems.Add(cellProblem(SeverityWarning, sheetName, c, dept, leaf.Path(), WarnTextNumber, shown(c), v.num.String()).naming(v))
 	}
 	model := s.Model
 	if leaf.Deduction() {
@@ -418,27 +431,27 @@ func score(sheetName string, c sheet.Cell, dept string, leaf *calc.Indicator, we
 	case v.percent && model == calc.WeightedModel:
 		v.num = v.num.Mul(s.ScoreScale) // 87% of the score scale
 	case v.percent && model == calc.PointsModel:
-		problems.Add(cellProblem(SeverityWarning, sheetName, c, dept, path, WarnPercentScore, shown(c), v.num.String()))
+		problems.Add(cellProblem(SeverityWarning, sheetName, c, dept, leaf.Path(), WarnPercentScore, shown(c), v.num.String()))
 	}
 	switch {
 	case model == calc.WeightedModel && v.num.IsNegative():
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrBelowZero, v.num.String(), s.ScoreScale.String()))
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrBelowZero, v.num.String(), s.ScoreScale.String()))
 	case model == calc.WeightedModel && v.num.GreaterThan(s.ScoreScale):
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrAboveScale, v.num.String(), s.ScoreScale.String()))
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrAboveScale, v.num.String(), s.ScoreScale.String()))
 	case model == calc.CoefficientModel && v.num.IsNegative():
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrBelowZero, v.num.String(), s.CoefficientCap.String()))
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrBelowZero, v.num.String(), s.CoefficientCap.String()))
 	case model == calc.CoefficientModel && v.num.GreaterThan(s.CoefficientCap):
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrAboveCap, v.num.String(), s.CoefficientCap.String()))
+		problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrAboveCap, v.num.String(), s.CoefficientCap.String()))
 	}
 	if weightOK && model == calc.PointsModel {
 		w := leaf.Weight
 		switch {
 		case leaf.Deduction() && (v.num.LessThan(w) || v.num.IsPositive()):
-			problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrDeductionRange, v.num.String(), w.String()))
+			problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrDeductionRange, v.num.String(), w.String()))
 		case !leaf.Deduction() && v.num.IsNegative():
-			problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrBelowZero, v.num.String(), w.String()))
+			problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrBelowZero, v.num.String(), w.String()))
 		case !leaf.Deduction() && v.num.GreaterThan(w):
-			problems.Add(cellProblem(SeverityError, sheetName, c, dept, path, ErrAboveWeight, v.num.String(), w.String()))
+			problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrAboveWeight, v.num.String(), w.String()))
 		}
 	}
 	return calc.Score{Value: v.num}
