@@ -186,8 +186,18 @@ func TestBatchSummary(t *testing.T) {
 			rows = append(rows, cells)
 		}
 	}
-	if len(rows) != 28 {
-		t.Fatalf("部门汇总 has %d department rows, want 28:\n%s", len(rows), depts)
+	// 28 departments ranked, and bad.xlsx's department listed as 有错误.
+	ranked, blocked := 0, 0
+	for _, r := range rows {
+		switch {
+		case r[0] != "":
+			ranked++
+		case strings.Contains(strings.Join(r, "\t"), "\t有错误\t"):
+			blocked++
+		}
+	}
+	if ranked != 28 || blocked != 1 || len(rows) != 29 {
+		t.Fatalf("部门汇总 has %d rows, %d ranked, %d blocked; want 28 ranked and 1 blocked:\n%s", len(rows), ranked, blocked, depts)
 	}
 	found := false
 	col := map[string]int{}
@@ -211,7 +221,7 @@ func TestBatchSummary(t *testing.T) {
 		t.Error("no row for the seed department")
 	}
 	files, _ := sheet.DumpSheet(path, "文件清单")
-	for _, want := range []string{"bad.xlsx\t有错误\t0\t1\t0\t\t" + filepath.Join(out, "bad_错误.xlsx"), "notes.xlsx\t无法读取\t0\t1\t0", "seed.xlsx\t通过\t1\t0\t0\t" + filepath.Join(out, "seed_结果.xlsx")} {
+	for _, want := range []string{"bad.xlsx\t有错误\t1\t1\t0\t\t" + filepath.Join(out, "bad_错误.xlsx"), "notes.xlsx\t无法读取\t0\t1\t0", "seed.xlsx\t通过\t1\t0\t0\t" + filepath.Join(out, "seed_结果.xlsx")} {
 		if !strings.Contains(files, want) {
 			t.Errorf("文件清单 lacks %q:\n%s", want, files)
 		}

@@ -301,8 +301,11 @@ feed:
 		o := &outcomes[i]
 		if o.splitFailed { // the summary lists the file as failed, without its folder
 			writeFailed++
-			files[i].Status, files[i].SplitDir = o.report.Status, ""
-			files[i].Errors, files[i].Warnings = problemCounts(o.report)
+			files[i].Status = o.report.Status
+		}
+		files[i].Errors, files[i].Warnings = problemCounts(o.report) // with the run's own warnings (sent twice)
+		if len(o.report.Split) == 0 {                                // none written: every department counted from another file, or it failed
+			files[i].SplitDir = ""
 		}
 		report.Files[i] = o.report
 	}
@@ -476,6 +479,10 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	if !scored {
 		removeStale(names.result, source, opts)
 		removeSplitDir(names.splitDir, opts)
+		if ins.Workbook != nil { // its departments, blocked: the run knows they sent a workbook
+			o.settings = ins.Workbook.Settings
+			o.batch = sheet.NewBatchDepartments(nil, ins.Workbook.Blocked)
+		}
 		return o
 	}
 	if ins.Status == statusOK {

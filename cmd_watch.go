@@ -299,13 +299,60 @@ func (w *watcher) process(ctx context.Context, path string) {
 	entry := batchFiles([]outcome{o})[0] // after its split folder was written, or failed
 	entry.Path, entry.Departments = moved, w.state.Files[idx].File.Departments
 	w.state.Files[idx].File = entry
-	batch.Files[idx].Path = moved
-	batch.Files[idx].Status, batch.Files[idx].SplitDir = entry.Status, entry.SplitDir
+	// The summary names the file where it is now; a copy of a department
+	// that this workbook replaces loses its per-department workbook, so
+	// that only the department's latest result can be sent.
+	batch, _ = assembleBatch(lang, w.state.batchFiles(), w.opts.roster)
+	for i := range batch.Files {
+		if i != idx {
+			w.dropSuperseded(&w.state.Files[i].File, batch.Files[i])
+			batch.Files[i].SplitDir = w.state.Files[i].File.SplitDir
+		}
+	}
 	if err := w.state.save(w.opts.Out); err != nil {
 		fmt.Fprintf(w.opts.Stderr, tr(lang, "perfeval: 警告：无法保存监视状态：%s\n", "perfeval: warning: cannot save the watch state: %s\n"), writeCause(lang, err))
 	}
 	if err := sheet.WriteBatchSummary(w.summary, lang, batch); err != nil {
 		fmt.Fprintf(w.opts.Stderr, tr(lang, "perfeval: 警告：无法写入批量汇总 %s：%s\n", "perfeval: warning: cannot write the batch summary %s: %s\n"), w.summary, writeCause(lang, err))
+	}
+}
+
+// dropSuperseded removes, from an earlier workbook's per-department
+// folder, the workbooks of its departments now counted from another file
+// (sent again), and the folder once none is left. Only workbooks perfeval
+// wrote for those departments are removed.
+func (w *watcher) dropSuperseded(kept *sheet.BatchFile, now sheet.BatchFile) {
+	if kept.SplitDir == "" {
+		return
+	}
+	gone := map[string]bool{}
+	for _, d := range now.Departments {
+		if d.CountedIn != "" {
+			gone[d.Name] = true
+		}
+	}
+	if len(gone) == 0 {
+		return
+	}
+	entries, err := os.ReadDir(kept.SplitDir)
+	if err != nil {
+		return
+	}
+	left := 0
+	for _, e := range entries {
+		path := filepath.Join(kept.SplitDir, e.Name())
+		m, ok, _ := sheet.ReadMark(path)
+		if ok && m.Kind == sheet.KindDepartment && gone[m.Department] {
+			if err := os.Remove(path); err == nil {
+				w.opts.Log.Info().Str("file", path).Msg("removed the per-department workbook of a department sent again")
+				continue
+			}
+		}
+		left++
+	}
+	if left == 0 {
+		removeSplitDir(kept.SplitDir, w.opts.runOptions)
+		kept.SplitDir = ""
 	}
 }
 

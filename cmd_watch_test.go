@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -357,5 +358,63 @@ func TestWatchRescanWithoutEvents(t *testing.T) {
 	}
 	if len(w.pending) != 0 {
 		t.Errorf("still pending: %v", w.pending)
+	}
+}
+
+// TestWatchRevisedCopy: a department that sends its workbook again is
+// counted from the revision; the earlier copy's per-department workbook
+// goes, so that only the latest result can be mailed; the batch summary
+// names the files where they are now, in processed/.
+func TestWatchRevisedCopy(t *testing.T) {
+	dir := t.TempDir()
+	inbox, out := filepath.Join(dir, "inbox"), filepath.Join(dir, "out")
+	for _, d := range []string{inbox, filepath.Join(inbox, processedDir), filepath.Join(inbox, failedDir), out} {
+		os.MkdirAll(d, 0o755)
+	}
+	var stdout, stderr syncBuffer
+	w := &watcher{
+		opts: watchOptions{
+			runOptions: runOptions{inspectOptions: inspectOptions{Lang: "zh", MaxSizeMiB: 256, Log: zerolog.Nop()}, Out: out, Split: true, Jobs: 1, Stdout: &stdout, Stderr: &stderr},
+			Settle:     time.Second, Rescan: time.Second, Retries: 3,
+		},
+		inbox: inbox, pending: map[string]*candidate{},
+	}
+	specs := samples.YearEnd()
+	drop := func(name, spec string, at time.Time) {
+		path := filepath.Join(inbox, name)
+		if err := sheet.Build(path, specs[samples.YearEndDir+"/"+spec]); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(path, at, at)
+		now := time.Now()
+		w.scan(now)
+		w.processReady(context.Background(), now.Add(2*time.Second))
+	}
+	base := time.Date(2025, 12, 30, 9, 0, 0, 0, time.Local)
+	drop("市教育局.xlsx", "市教育局.xlsx", base)
+	drop("自评表-水利.xlsx", "自评表-水利.xlsx", base)
+	drop("市教育局（修订）.xlsx", "市教育局（修订）.xlsx", base.Add(time.Hour))
+	var edu []string
+	filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
+		if strings.HasSuffix(path, "_市教育局.xlsx") {
+			edu = append(edu, strings.TrimPrefix(path, out+string(filepath.Separator)))
+		}
+		return nil
+	})
+	if len(edu) != 1 || !strings.HasPrefix(edu[0], "市教育局（修订）") {
+		t.Errorf("per-department workbooks of 市教育局: %v, want the revision's only\n%s", edu, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(out, "市教育局")); !os.IsNotExist(err) {
+		t.Errorf("the superseded copy's folder is still there: %v", err)
+	}
+	depts, err := sheet.DumpSheet(filepath.Join(out, "批量汇总.xlsx"), "部门汇总")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(depts, "重复提交：以 "+filepath.Join(inbox, processedDir, "市教育局（修订）.xlsx")+" 为准") {
+		t.Errorf("部门汇总 does not name the revision where it is now:\n%s", depts)
+	}
+	if strings.Count(depts, "\n1\t市教育局\t") != 1 {
+		t.Errorf("市教育局 not ranked first once:\n%s", depts)
 	}
 }

@@ -34,6 +34,27 @@ type batchNote struct {
 // BatchOf and CountedIn.
 func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList) (*sheet.Batch, []batchNote) {
 	b := &sheet.Batch{Files: files}
+
+	// A department blocked by errors of its table (broken weights) goes
+	// with the departments whose level-1 indicators have its names.
+	byNames := map[string]string{}
+	for _, f := range files {
+		for _, d := range f.Departments {
+			if !d.Whole {
+				if _, ok := byNames[d.Names]; !ok {
+					byNames[d.Names] = d.Group
+				}
+			}
+		}
+	}
+	for fi := range files {
+		for di := range files[fi].Departments {
+			d := &files[fi].Departments[di]
+			if g, ok := byNames[d.Names]; ok && d.Whole {
+				d.Group = g
+			}
+		}
+	}
 	notes := duplicates(lang, files)
 
 	// Groups, in order of first appearance.
@@ -89,17 +110,22 @@ func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList) (*s
 	return b, notes
 }
 
-// duplicates marks, for every department (same name, same tree) found in
-// several files, every copy but the one of the file modified last (the
-// later file of the run on a tie) as counted there instead, and says so in
-// both files' problems.
+// duplicates marks, for every department found in several files (the
+// same name, folded as the roster folds it, and the same tree, or the
+// same level-1 indicators and weights), every copy but the one of the
+// file modified last (the later file of the run on a tie) as counted
+// there instead, and says so in both files' problems. Two departments of
+// one file are never copies of each other.
 func duplicates(lang string, files []sheet.BatchFile) []batchNote {
-	type key struct{ name, tree string }
+	type key struct{ name, group string }
 	seen := map[key][]sheet.BatchRef{}
 	var order []key
 	for fi := range files {
 		for di, d := range files[fi].Departments {
-			k := key{mail.Key(d.Name), d.Tree}
+			if d.Whole { // its table could not be read right: said apart below
+				continue
+			}
+			k := key{mail.Key(d.Name), d.Group}
 			if _, ok := seen[k]; !ok {
 				order = append(order, k)
 			}
@@ -109,28 +135,42 @@ func duplicates(lang string, files []sheet.BatchFile) []batchNote {
 	var notes []batchNote
 	for _, k := range order {
 		refs := seen[k]
-		if len(refs) < 2 {
-			continue
-		}
 		last := refs[0]
+		several := false
 		for _, ref := range refs[1:] {
+			several = several || ref.File != last.File
 			if !files[ref.File].Modified.Before(files[last.File].Modified) {
 				last = ref
 			}
 		}
+		if !several {
+			continue
+		}
 		kept := files[last.File]
 		name := kept.Departments[last.Dept].Name
+		tree := kept.Departments[last.Dept].Tree
 		var others []string
 		for _, ref := range refs {
-			if ref == last {
+			if ref.File == last.File {
 				continue
 			}
-			files[ref.File].Departments[ref.Dept].CountedIn = kept.Path
-			others = append(others, files[ref.File].Path)
+			d := &files[ref.File].Departments[ref.Dept]
+			d.CountedIn = kept.Path
+			if !slices.Contains(others, files[ref.File].Path) {
+				others = append(others, files[ref.File].Path)
+			}
+			why := tr(lang, "修改时间更晚", "modified later")
+			if files[ref.File].Modified.Equal(kept.Modified) {
+				why = tr(lang, "修改时间相同，按文件顺序取后者", "modified at the same time: the later in the run's order")
+			}
+			other := ""
+			if d.Tree != tree {
+				other = tr(lang, "（两份的指标表不完全相同）", " (the two indicator trees differ)")
+			}
 			notes = append(notes, batchNote{ref.File, ProblemReport{
-				Severity: "warning", Sheet: files[ref.File].Departments[ref.Dept].Sheet, Department: name, Code: "sent-twice",
-				Message: fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交（修改时间更晚），本次按那个文件计入排名和统计，本文件中的不计入",
-					"department %q was also sent in %s (modified later): the run counts it from there, not from this file"), name, kept.Path),
+				Severity: "warning", Sheet: d.Sheet, Department: name, Code: "sent-twice",
+				Message: fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交（%s）%s，本次按那个文件计入排名和统计，本文件中的不计入",
+					"department %q was also sent in %s (%s)%s: the run counts it from there, not from this file"), name, kept.Path, why, other),
 				Hint: tr(lang, "确认哪一份是最终版本；只保留最终版本后重新运行，或直接以较新的文件为准",
 					"check which copy is final; keep only that one and run again, or let the newer file count"),
 			}})
@@ -141,6 +181,39 @@ func duplicates(lang string, files []sheet.BatchFile) []batchNote {
 				"department %q was also sent in %s; this file was modified last, so the run counts it from here"), name, strings.Join(others, tr(lang, "、", ", "))),
 			Hint: tr(lang, "确认本文件是最终版本；否则删去它后重新运行", "check that this file is the final one; if not, remove it and run again"),
 		}})
+	}
+	// A department also in a workbook whose table has errors: that copy
+	// is not scored, and cannot be compared; the counted one stays
+	// counted, and both files say so.
+	counted := map[string]int{} // by folded name: a file counting it
+	for fi := range files {
+		for _, d := range files[fi].Departments {
+			if d.Counted() {
+				if _, ok := counted[mail.Key(d.Name)]; !ok {
+					counted[mail.Key(d.Name)] = fi
+				}
+			}
+		}
+	}
+	for fi := range files {
+		for _, d := range files[fi].Departments {
+			other, ok := counted[mail.Key(d.Name)]
+			if !d.Whole || !ok || other == fi {
+				continue
+			}
+			notes = append(notes, batchNote{fi, ProblemReport{
+				Severity: "warning", Sheet: d.Sheet, Department: d.Name, Code: "sent-twice",
+				Message: fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交；本文件的评分表有错误，未计分，本次按那个文件计入",
+					"department %q was also sent in %s; this file's table has errors and is not scored, so the run counts it from there"), d.Name, files[other].Path),
+				Hint: tr(lang, "若本文件是最终版本，改正标注副本中的错误后重新运行", "if this file is the final one, correct the errors of its annotated copy and run again"),
+			}})
+			notes = append(notes, batchNote{other, ProblemReport{
+				Severity: "warning", Sheet: d.Sheet, Department: d.Name, Code: "sent-twice",
+				Message: fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交，但那份评分表有错误，未计分；本次按本文件计入",
+					"department %q was also sent in %s, whose table has errors and is not scored; the run counts it from here"), d.Name, files[fi].Path),
+				Hint: tr(lang, "确认哪一份是最终版本", "check which copy is final"),
+			}})
+		}
 	}
 	return notes
 }
@@ -200,8 +273,26 @@ type rosterList struct {
 	Names []string
 }
 
-// rosterHeaders are the words of a roster's header cell over its names.
-var rosterHeaders = []string{"部门", "部门名称", "单位", "单位名称", "预算单位", "预算部门", "被评价单位", "评价对象", "名称", "department", "departments", "unit", "name"}
+// rosterHeader reports whether a roster's cell heads its names: it says
+// 部门, 单位, 名称 or 评价对象 (部门名称, 预算单位名称, Department, Unit
+// name), and not a code, number or contact (编号, 单位代码, 联系人).
+func rosterHeader(cell string) bool {
+	k := strings.ToLower(mail.Key(cell))
+	if k == "" || len([]rune(k)) > 12 {
+		return false
+	}
+	for _, not := range []string{"编号", "代码", "编码", "序号", "联系", "电话", "邮箱", "code", "no.", "contact", "phone", "mail"} {
+		if strings.Contains(k, not) {
+			return false
+		}
+	}
+	for _, word := range []string{"部门", "单位", "名称", "评价对象", "department", "unit", "name"} {
+		if strings.Contains(k, word) {
+			return true
+		}
+	}
+	return false
+}
 
 // readRoster reads a roster: a workbook (its first sheet with names) or a
 // text file (UTF-8 or GBK), one department per row. In a workbook or CSV
@@ -227,7 +318,7 @@ func readRoster(path string) (*rosterList, error) {
 	header:
 		for i, row := range s.Rows[:min(len(s.Rows), 10)] {
 			for j, cell := range row {
-				if slices.Contains(rosterHeaders, strings.ToLower(mail.Key(cell))) {
+				if rosterHeader(cell) {
 					col, start = j, i+1
 					break header
 				}

@@ -433,8 +433,14 @@ func TestPartialResults(t *testing.T) {
 	if f.Status != statusInvalid || scored != 23 || f.Output == "" || f.Annotated == "" {
 		t.Errorf("one.xlsx: %s, %d scored, output %q, annotated %q", f.Status, scored, f.Output, f.Annotated)
 	}
-	if f := byFile["tree.xlsx"]; f.Status != statusInvalid || len(f.Departments) != 0 || f.Output != "" || f.Annotated == "" {
+	f = byFile["tree.xlsx"]
+	if f.Status != statusInvalid || len(f.Departments) != 24 || f.Output != "" || f.Annotated == "" {
 		t.Errorf("tree.xlsx: %s, %d departments, output %q: a weight error blocks the whole table", f.Status, len(f.Departments), f.Output)
+	}
+	for _, d := range f.Departments { // listed, none scored
+		if d.Status != statusInvalid || d.Total != "" || d.BatchRank != 0 {
+			t.Errorf("tree.xlsx %s: %+v", d.Name, d)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out", "tree_结果.xlsx")); !os.IsNotExist(err) {
 		t.Error("tree.xlsx has a result")
@@ -448,5 +454,125 @@ func TestPartialResults(t *testing.T) {
 	batch, err := sheet.DumpSheet(filepath.Join(dir, "out/批量汇总.xlsx"), "部门汇总")
 	if err != nil || !strings.Contains(batch, "\n\t"+first+"\t") || !strings.Contains(batch, "\n23\t") || strings.Contains(batch, "\n24\t") {
 		t.Errorf("批量汇总: %v\n%s", err, batch)
+	}
+}
+
+// TestBlockedWorkbooksStillCount: a department whose only workbook has
+// errors (in its own cells, or in its table) has sent it: it is listed as
+// 有错误, the roster says so, and it is the copy counted when it is the
+// latest; two names of one file that fold alike are not copies of each
+// other; a level-1 name padded with a full-width space ranks with its
+// group.
+func TestBlockedWorkbooksStillCount(t *testing.T) {
+	dir := yearEndFolder(t, false)
+	in := filepath.Join(dir, "in")
+	specs := samples.YearEnd()
+	// 市水利局 sends a revised copy, later, with a bad cell: the revision
+	// counts, blocked.
+	water := specs[samples.YearEndDir+"/自评表-水利.xlsx"]
+	water.Sheets[0].Rows[3][6] = "优"
+	path := filepath.Join(in, "自评表-水利（修订）.xlsx")
+	if err := sheet.Build(path, water); err != nil {
+		t.Fatal(err)
+	}
+	late := time.Date(2025, 12, 31, 9, 0, 0, 0, time.Local)
+	os.Chtimes(path, late, late)
+	// 市财政局 sends a workbook whose weights are broken.
+	finance := specs[samples.YearEndDir+"/自评表-水利.xlsx"]
+	finance.Sheets[0].Rows[1][0] = "单位名称：市财政局"
+	finance.Sheets[0].Rows[3][4] = "五"
+	if err := sheet.Build(filepath.Join(in, "财政.xlsx"), finance); err != nil {
+		t.Fatal(err)
+	}
+	// A shared workbook whose level-1 names are padded, with two names
+	// that fold alike.
+	shared := specs[samples.YearEndDir+"/市直部门评分表.xlsx"]
+	for _, row := range shared.Sheets[0].Rows[2:] {
+		if row[0] == "决策" {
+			row[0] = "决　策"
+		}
+	}
+	shared.Sheets[0].Rows[1][7], shared.Sheets[0].Rows[1][8] = "市Ａ局", "市A局"
+	shared.Sheets[0].Rows[6][7] = decimal.RequireFromString("9.5") // no bad cell this time
+	if err := sheet.Build(filepath.Join(in, "市直部门评分表.xlsx"), shared); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runIn(t, dir, "run", "in", "--roster", "in/名单.xlsx", "--out", "out", "--split", "--report", "out/r.json")
+	if code != exitInvalid {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	r := readReport(t, filepath.Join(dir, "out/r.json"))
+	status := map[string]string{}
+	for _, f := range r.Files {
+		for _, d := range f.Departments {
+			status[filepath.Base(f.Path)+"/"+d.Name] = d.Status
+		}
+	}
+	for k, want := range map[string]string{
+		"自评表-水利（修订）.xlsx/市水利局": statusInvalid, "自评表-水利.xlsx/市水利局": "duplicate",
+		"财政.xlsx/市财政局": statusInvalid, "市直部门评分表.xlsx/市Ａ局": statusOK, "市直部门评分表.xlsx/市A局": statusOK,
+	} {
+		if status[k] != want {
+			t.Errorf("%s: %q, want %q (all: %v)", k, status[k], want, status)
+		}
+	}
+	if r.Batch == nil || len(r.Batch.Groups) != 1 {
+		t.Fatalf("a padded level-1 name is a group of its own: %+v", r.Batch)
+	}
+	if got := fmt.Sprint(r.Batch.Roster.Missing); got != "[市交通局]" {
+		t.Errorf("roster missing %s: only 市交通局 sent nothing", got)
+	}
+	for _, e := range r.Batch.Roster.Sent {
+		if (e.Name == "市水利局" || e.Name == "市财政局") == e.Scored {
+			t.Errorf("roster: %s scored %v", e.Name, e.Scored)
+		}
+	}
+	batch, err := sheet.DumpSheet(filepath.Join(dir, "out/批量汇总.xlsx"), "部门汇总")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\t市水利局\t", "\t市财政局\t", "未计分：评分表本身有错误"} {
+		if !strings.Contains(batch, want) {
+			t.Errorf("批量汇总 lacks %q:\n%s", want, batch)
+		}
+	}
+	// No per-department workbook for a department blocked or counted
+	// from another file; the superseded copy has no folder.
+	for _, gone := range []string{"自评表-水利", "自评表-水利（修订）", "财政"} {
+		if _, err := os.Stat(filepath.Join(dir, "out", gone)); !os.IsNotExist(err) {
+			t.Errorf("out/%s exists: %v", gone, err)
+		}
+	}
+	files, _ := sheet.DumpSheet(filepath.Join(dir, "out/批量汇总.xlsx"), "文件清单")
+	if strings.Contains(files, filepath.Join("out", "自评表-水利")+"\n") {
+		t.Errorf("文件清单 names a folder never written:\n%s", files)
+	}
+}
+
+// TestRosterForms: a UTF-16 roster (Notepad's "Unicode") is read; a
+// header naming 预算单位名称 beside a code column is found; an
+// abbreviated name is offered as the roster name it may be meant as.
+func TestRosterForms(t *testing.T) {
+	dir := t.TempDir()
+	utf16 := []byte{0xFF, 0xFE}
+	for _, r := range "市教育局\r\n市水利局\r\n" {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	os.WriteFile(filepath.Join(dir, "u16.txt"), utf16, 0o644)
+	if r, err := readRoster(filepath.Join(dir, "u16.txt")); err != nil || fmt.Sprint(r.Names) != "[市教育局 市水利局]" {
+		t.Errorf("UTF-16: %v %v", r, err)
+	}
+	os.WriteFile(filepath.Join(dir, "nul.txt"), []byte("a\x00b\x00"), 0o644)
+	if _, err := readRoster(filepath.Join(dir, "nul.txt")); err == nil {
+		t.Error("a text with NUL bytes and no byte-order mark was read")
+	}
+	os.WriteFile(filepath.Join(dir, "codes.csv"), []byte("编号,预算单位名称,联系人\nA0,市教育局,张\nA1,市卫生健康委员会,李\n"), 0o644)
+	r, err := readRoster(filepath.Join(dir, "codes.csv"))
+	if err != nil || fmt.Sprint(r.Names) != "[市教育局 市卫生健康委员会]" {
+		t.Fatalf("codes.csv: %v %v", r, err)
+	}
+	c := r.check([]sheet.BatchFile{{Path: "a.xlsx", Departments: []sheet.BatchDepartment{{Name: "市卫健委"}}}})
+	if len(c.Unknown) != 1 || c.Unknown[0].Similar != "市卫生健康委员会" {
+		t.Errorf("unknown %+v", c.Unknown)
 	}
 }

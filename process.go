@@ -108,7 +108,7 @@ func (in inspection) report(lang string) FileReport {
 			Indicator: p.Indicator, Message: p.Message(lang), Hint: p.Hint(lang), Code: validate.Code(p),
 		})
 	}
-	if in.Workbook != nil && len(in.Workbook.Results) > 0 {
+	if in.Workbook != nil && (len(in.Workbook.Results) > 0 || len(in.Workbook.Blocked) > 0) {
 		fr.Departments = append(departmentReports(in.Workbook.Results, in.Workbook.Settings, sheet.LabelsFor(lang).NotApplicable), blockedReports(in.Workbook.Blocked)...)
 	}
 	return fr

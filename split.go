@@ -172,27 +172,31 @@ func writeSplitOf(opts runOptions, o *outcome, b *sheet.Batch, i int) {
 	lang := opts.Lang
 	source := sheet.Mark{Source: filepath.Base(o.report.Path), SourceSHA256: o.sha256}
 	depts := b.Files[i].Departments
-	means := map[string]sheet.MeanRates{} // by group
+	stats := map[string][]sheet.BatchStat{} // by group: per level-1 indicator in order, then the total
 	for _, g := range b.Groups {
-		if len(g.Rows) == 0 {
-			continue
+		if len(g.Rows) > 0 {
+			stats[b.Department(g.Rows[0]).Group] = g.Stats
 		}
+	}
+	// The run's means, by the department's own level-1 names (its table's
+	// names may be written another way: 决　策 for 决策).
+	meanOf := func(r calc.Result, group string) sheet.MeanRates {
 		m := sheet.MeanRates{Level1: map[string]decimal.Decimal{}}
-		for _, st := range g.Stats {
-			switch {
-			case st.Count == 0:
-			case st.Total:
-				m.Total, m.Count = st.Mean, st.Count
-			default:
-				m.Level1[st.Name] = st.Mean
+		st := stats[group]
+		for k, nr := range r.Level1 {
+			if k < len(st) && !st[k].Total && st[k].Count > 0 {
+				m.Level1[nr.Indicator.Name] = st[k].Mean
 			}
 		}
-		means[b.Department(g.Rows[0]).Group] = m
+		if n := len(st); n > 0 && st[n-1].Total && st[n-1].Count > 0 {
+			m.Total, m.Count = st[n-1].Mean, st[n-1].Count
+		}
+		return m
 	}
 	run := func(r calc.Result) (sheet.Department, bool) {
 		for _, d := range depts {
 			if d.Sheet == r.Sheet && d.Name == r.Department {
-				return sheet.Department{Rank: d.BatchRank, Of: d.BatchOf, Mean: means[d.Group]}, d.Counted()
+				return sheet.Department{Rank: d.BatchRank, Of: d.BatchOf, Mean: meanOf(r, d.Group)}, d.Counted()
 			}
 		}
 		return sheet.Department{Of: len(o.results)}, true

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/shopspring/decimal"
 )
@@ -123,7 +124,8 @@ type Blocked struct {
 	Table      *Table
 	Sheet      string
 	Department string
-	Errors     int // its errors
+	Errors     int  // its errors (with Whole, the workbook's)
+	Whole      bool // blocked by errors of its table or workbook (the tree, the weights, the settings), not its own
 }
 
 // EvaluateExcept is Evaluate without the departments skip says to leave
@@ -327,6 +329,23 @@ func deductionsOf(t *Table, r *Result) []Deduction {
 	return out
 }
 
+// NameKey folds an indicator's or department's name for matching: white
+// space (full-width too) and invisible characters removed, full-width
+// letters and digits made half-width. 决　策 is 决策.
+func NameKey(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			r -= 0xFEE0
+		case unicode.IsSpace(r), unicode.Is(unicode.Cf, r):
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // GroupKey is what decides which departments are ranked together (spec
 // §6.5): their tables' level-1 indicators and weights, in order. Two
 // tables with the same key are one evaluation; tables with different keys
@@ -341,7 +360,7 @@ func GroupKey(t *Table) string {
 		if root.Veto {
 			w = decimal.NewFromInt(-1) // a veto item carries no weight, but is not a 0-point item
 		}
-		fmt.Fprintf(&sb, "%s\x1f%s\x1f%s\x1e", root.Name, w.String(), d.String())
+		fmt.Fprintf(&sb, "%s\x1f%s\x1f%s\x1e", NameKey(root.Name), w.String(), d.String())
 	}
 	return sb.String()
 }
@@ -353,7 +372,7 @@ func TreeKey(t *Table) string {
 	var sb strings.Builder
 	t.Walk(func(n *Indicator) {
 		w, d := n.Weights()
-		fmt.Fprintf(&sb, "%d\x1f%s\x1f%s\x1f%s\x1f%t\x1e", n.Level, n.Name, w.String(), d.String(), n.Veto)
+		fmt.Fprintf(&sb, "%d\x1f%s\x1f%s\x1f%s\x1f%t\x1e", n.Level, NameKey(n.Name), w.String(), d.String(), n.Veto)
 	})
 	return sb.String()
 }

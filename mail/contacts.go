@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	utf16 "golang.org/x/text/encoding/unicode"
 
 	"perfeval/sheet"
 )
@@ -199,7 +200,20 @@ func ReadContactSheets(path string) ([]sheet.PlainSheet, error) {
 	}
 }
 
+// ErrTextEncoding is a text list in an encoding perfeval does not read.
+var ErrTextEncoding = errors.New("the text is neither UTF-8, UTF-16 with a byte-order mark, nor GBK")
+
 func parseCSV(data []byte) ([][]string, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte("\xFF\xFE")), bytes.HasPrefix(data, []byte("\xFE\xFF")): // Notepad's "Unicode"
+		dec, err := utf16.UTF16(utf16.LittleEndian, utf16.UseBOM).NewDecoder().Bytes(data)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrTextEncoding, err)
+		}
+		data = dec
+	case bytes.IndexByte(data, 0) >= 0: // UTF-16 without its mark, or not text at all
+		return nil, ErrTextEncoding
+	}
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if !utf8.Valid(data) {
 		dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
@@ -438,7 +452,7 @@ func Closest(name string, departments []string) string {
 			continue
 		}
 		dist := editDistance([]rune(k), []rune(dk))
-		if strings.Contains(dk, k) || strings.Contains(k, dk) {
+		if strings.Contains(dk, k) || strings.Contains(k, dk) || abbreviates([]rune(k), []rune(dk)) || abbreviates([]rune(dk), []rune(k)) {
 			dist = min(dist, 1)
 		}
 		if dist < bestD {
@@ -446,6 +460,23 @@ func Closest(name string, departments []string) string {
 		}
 	}
 	return best
+}
+
+// abbreviates reports whether short is an abbreviation of long as
+// departments are shortened: the same first character, every
+// character of short in long in order, and at least three of them
+// (市卫健委 for 市卫生健康委员会, 市发改委 for 市发展和改革委员会).
+func abbreviates(short, long []rune) bool {
+	if len(short) < 3 || len(short) >= len(long) || short[0] != long[0] {
+		return false
+	}
+	i := 0
+	for _, r := range long {
+		if i < len(short) && r == short[i] {
+			i++
+		}
+	}
+	return i == len(short)
 }
 
 func editDistance(a, b []rune) int {

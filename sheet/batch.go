@@ -48,7 +48,9 @@ type BatchDepartment struct {
 	Applicable decimal.Decimal `json:"applicable"`        // with Factor, of a total rescaled for 不适用 items
 	Factor     decimal.Decimal `json:"factor"`            // 0: not rescaled
 	Rank       int             `json:"rank,omitempty"`    // within its workbook; 0 when blocked
-	Blocked    int             `json:"blocked,omitempty"` // its own errors: not scored, not ranked
+	Blocked    int             `json:"blocked,omitempty"` // its errors: not scored, not ranked
+	Whole      bool            `json:"whole,omitempty"`   // blocked by errors of its table or workbook, not its own
+	Names      string          `json:"names"`             // its level-1 indicators' names (calc.NameKey), to place it when its weights are broken
 
 	// Set for the run by the caller before the summary is written.
 	BatchRank int    `json:"-"` // rank among every department of the run with the same Group; 0: not ranked
@@ -75,12 +77,16 @@ func (d BatchDepartment) Counted() bool { return d.Blocked == 0 && d.CountedIn =
 // in rank order, then the blocked ones.
 func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchDepartment {
 	out := make([]BatchDepartment, 0, len(results)+len(blocked))
-	keys := map[*calc.Table][2]string{}
-	key := func(t *calc.Table) [2]string {
+	keys := map[*calc.Table][3]string{}
+	key := func(t *calc.Table) [3]string {
 		k, ok := keys[t]
 		if !ok {
 			sum := sha256.Sum256([]byte(calc.TreeKey(t)))
-			k = [2]string{calc.GroupKey(t), hex.EncodeToString(sum[:12])}
+			var names []string
+			for _, root := range t.Roots {
+				names = append(names, calc.NameKey(root.Name))
+			}
+			k = [3]string{calc.GroupKey(t), hex.EncodeToString(sum[:12]), strings.Join(names, "\x1e")}
 			keys[t] = k
 		}
 		return k
@@ -88,7 +94,7 @@ func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchD
 	for _, i := range calc.ByRank(results) {
 		r := results[i]
 		k := key(r.Table)
-		d := BatchDepartment{Sheet: r.Sheet, Name: r.Department, Group: k[0], Tree: k[1], Total: r.Total, Shown: r.Shown, Rate: r.Rate,
+		d := BatchDepartment{Sheet: r.Sheet, Name: r.Department, Group: k[0], Tree: k[1], Names: k[2], Total: r.Total, Shown: r.Shown, Rate: r.Rate,
 			Grade: r.Grade, Band: r.GradeLabel, GradeIndex: r.GradeIndex, Vetoed: len(r.Vetoed) > 0, Rank: r.Rank, Deducted: r.Deducted}
 		if Rescaled(r) {
 			d.Applicable, d.Factor = r.Applicable, r.Factor
@@ -107,7 +113,7 @@ func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchD
 	}
 	for _, b := range blocked {
 		k := key(b.Table)
-		d := BatchDepartment{Sheet: b.Sheet, Name: b.Department, Group: k[0], Tree: k[1], Blocked: max(b.Errors, 1)}
+		d := BatchDepartment{Sheet: b.Sheet, Name: b.Department, Group: k[0], Tree: k[1], Blocked: max(b.Errors, 1), Whole: b.Whole, Names: k[2]}
 		for _, root := range b.Table.Roots {
 			d.Level1 = append(d.Level1, BatchLevel1{Name: root.Name, Weight: root.ShownWeight()})
 		}
@@ -300,6 +306,8 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 				switch {
 				case d.CountedIn != "":
 					state = fmt.Sprintf(L.CountedIn, d.CountedIn)
+				case d.Whole:
+					state = L.BlockedWholeNote
 				case d.Blocked > 0:
 					state = fmt.Sprintf(L.BlockedNote, d.Blocked)
 				}

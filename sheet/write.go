@@ -599,7 +599,7 @@ func (w *writer) scoreCells(sheet string, row, col int, l1 []level1Column, r sco
 	for _, c := range l1 {
 		var nr *level1Score
 		for i := range r.level1 {
-			if r.level1[i].name == c.name {
+			if calc.NameKey(r.level1[i].name) == calc.NameKey(c.name) {
 				nr = &r.level1[i]
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/shopspring/decimal"
 
@@ -23,9 +24,10 @@ type Workbook struct {
 	Sources  []*sheet.Table // the score table each of Tables was read from
 	// Results are the departments computed: every department when the
 	// workbook has no errors; when its only errors are departments' own
-	// (their score cells, spec §8), every department but those, which are
-	// Blocked; none when an error is in the tree, the weights or the
-	// settings, which block the whole workbook.
+	// (their score cells, spec §8), every department but those; none when
+	// an error is in the tree, the weights or the settings, which block
+	// the whole workbook. Blocked are the departments not computed, each
+	// with why.
 	Results []calc.Result
 	Blocked []calc.Blocked
 }
@@ -129,7 +131,8 @@ func CheckWith(b *sheet.Book, opt Options) (*Workbook, List) {
 		w.Tables = append(w.Tables, info.table)
 		w.Sources = append(w.Sources, info.src)
 	}
-	if blocked, ok := departmentErrors(problems, w.Tables); ok {
+	blocked, ok := departmentErrors(problems, w.Tables)
+	if ok {
 		skip := func(t *calc.Table, name string) bool { return blocked[blockKey{t, name}] > 0 }
 		w.Results = calc.EvaluateExcept(w.Tables, s, skip)
 		before := len(problems)
@@ -144,16 +147,22 @@ func CheckWith(b *sheet.Book, opt Options) (*Workbook, List) {
 		for i := range w.Results {
 			vetoGrade(&w.Results[i], opt.Lang)
 		}
-		for _, t := range w.Tables {
-			for _, d := range t.Departments {
-				if n := blocked[blockKey{t, d.Name}]; n > 0 {
-					w.Blocked = append(w.Blocked, calc.Blocked{Table: t, Sheet: t.Sheet, Department: d.Name, Errors: n})
-				}
+	}
+	// Every department not computed is listed as blocked: by its own
+	// errors, or (Whole) by errors of its table or the workbook, so that
+	// the run knows who sent a workbook even when nothing could be scored.
+	for _, t := range w.Tables {
+		for _, d := range t.Departments {
+			switch n := blocked[blockKey{t, d.Name}]; {
+			case ok && n > 0:
+				w.Blocked = append(w.Blocked, calc.Blocked{Table: t, Sheet: t.Sheet, Department: d.Name, Errors: n})
+			case !ok && d.Name != "":
+				w.Blocked = append(w.Blocked, calc.Blocked{Table: t, Sheet: t.Sheet, Department: d.Name, Errors: problems.Errors(), Whole: true})
 			}
 		}
-		if len(w.Results) == 0 {
-			w.Results, w.Blocked = nil, nil
-		}
+	}
+	if len(w.Results) == 0 {
+		w.Results = nil
 	}
 	problems = problems.mergeProblems()
 	problems.Sort(b.Sheets)
@@ -693,13 +702,26 @@ func newUnitNamer(b *sheet.Book) unitNamer {
 // copyMarks are what people and their computers add to a file's name when
 // they send it again or copy it: 市教育局（修订）, 市教育局-最终版,
 // 市教育局 - 副本, 市教育局 (1), 市教育局_v2.
-var copyMarks = regexp.MustCompile(`(?i)(\s*[（(\[【]\s*(\d{1,3}|修订|修改|修正|更正|最终|终稿|定稿|最新|新|副本|copy|v\d{1,3})\s*版?\s*[)）\]】]` +
-	`|\s*[-_－—~]*\s*(副本|copy|修订版?|修改版?|更正版?|最终版?|终稿|定稿|最新版?|v\d{1,3}))$`)
+var copyMarks = regexp.MustCompile(`(?i)(\s*[（(\[【]\s*(\d{1,3}|修订|修改|修正|更正|最终|终稿|定稿|最新|新|副本|copy|v\d{1,3}|修改稿|修订稿|终|第?[一二三四五六七八九十\d]{1,3}[版稿])\s*版?\s*[)）\]】]` +
+	`|\s*[-_－—~]*\s*(副本|copy|修订版?|修改版?|修改稿|修订稿|更正版?|最终版?|终稿|定稿|最新版?|v\d{1,3}))$`)
+
+// copyPrefixes are what a copy's name begins with: 复件 市教育局,
+// 副本 - 市教育局, Copy of 市教育局.
+var copyPrefixes = regexp.MustCompile(`(?i)^(复件|副本|copy of)\s*[-_－—]?\s*`)
 
 // unitFromFile is a unit's name from its file's name (spec §6.4), without
 // the marks of a copy sent again: 市教育局（修订） is 市教育局, so that the
 // same department sent twice is known as one (spec §8).
 func unitFromFile(stem string) string {
+	stem = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) { // zero-width characters
+			return -1
+		}
+		return r
+	}, stem)
+	if cut := copyPrefixes.ReplaceAllString(stem, ""); strings.TrimSpace(cut) != "" {
+		stem = cut
+	}
 	for {
 		cut := copyMarks.ReplaceAllString(stem, "")
 		if cut == stem || strings.TrimSpace(cut) == "" {
