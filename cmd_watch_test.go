@@ -411,8 +411,12 @@ func TestWatchRevisedCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(depts, "重复提交：以 "+filepath.Join(inbox, processedDir, "市教育局（修订）.xlsx")+" 为准") {
-		t.Errorf("部门汇总 does not name the revision where it is now:\n%s", depts)
+	if !strings.Contains(depts, "重复提交：以 市教育局（修订）.xlsx 为准") {
+		t.Errorf("部门汇总 does not name the revision:\n%s", depts)
+	}
+	files, err := sheet.DumpSheet(filepath.Join(out, "批量汇总.xlsx"), "文件清单")
+	if err != nil || !strings.Contains(files, filepath.Join(inbox, processedDir, "市教育局（修订）.xlsx")+"\t") || strings.Contains(files, filepath.Join(inbox, "市教育局（修订）.xlsx")+"\t") {
+		t.Errorf("文件清单 does not name the files where they are now: %v\n%s", err, files)
 	}
 	if strings.Count(depts, "\n1\t市教育局\t") != 1 {
 		t.Errorf("市教育局 not ranked first once:\n%s", depts)

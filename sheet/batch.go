@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -234,7 +235,9 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 		return w, nil
 	}
 
-	// Departments, written row by row, block by block.
+	// Departments, written row by row, block by block; files are named
+	// below the folder all inputs share (文件清单 has their whole paths).
+	short := shortPaths(b.Files)
 	depts := L.BatchDepartments
 	if err := f.SetSheetName("Sheet1", depts); err != nil {
 		return err
@@ -305,7 +308,7 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 				state := L.StatusOK
 				switch {
 				case d.CountedIn != "":
-					state = fmt.Sprintf(L.CountedIn, d.CountedIn)
+					state = fmt.Sprintf(L.CountedIn, short(d.CountedIn))
 				case d.Whole:
 					state = L.BlockedWholeNote
 				case d.Blocked > 0:
@@ -329,7 +332,7 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 				} else if err := w.set(depts, totalCol+2, row, L.StatusInvalid, w.gradeStyle(len(w.s.Bands)-1, len(w.s.Bands))); err != nil {
 					return err
 				}
-				values := []any{bf.Path, d.Sheet, nil, state}
+				values := []any{short(bf.Path), d.Sheet, nil, state}
 				if d.Rank > 0 {
 					values[2] = d.Rank
 				}
@@ -706,6 +709,34 @@ func rateBins(b *Batch, s calc.Settings) []countRow {
 		out = append(out, countRow{label: fmt.Sprintf("%d%%–%d%%", 10*i, 10*i+10), count: bins[i], tone: gradeTone(band, len(s.Bands))})
 	}
 	return out
+}
+
+// shortPaths names each file below the folder all the files share:
+// in/2025/a.xlsx and in/2025/b.xlsx are a.xlsx and b.xlsx.
+func shortPaths(files []BatchFile) func(string) string {
+	var common []string
+	for i, f := range files {
+		dir := strings.Split(filepath.ToSlash(filepath.Dir(f.Path)), "/")
+		if i == 0 {
+			common = dir
+			continue
+		}
+		n := 0
+		for n < len(common) && n < len(dir) && common[n] == dir[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	prefix := strings.Join(common, "/") + "/"
+	if len(common) == 0 || prefix == "./" || prefix == "/" {
+		prefix = ""
+	}
+	return func(path string) string {
+		if rest, ok := strings.CutPrefix(filepath.ToSlash(path), prefix); ok && prefix != "" {
+			return filepath.FromSlash(rest)
+		}
+		return path
+	}
 }
 
 // groupNames names a group by its level-1 indicators.
