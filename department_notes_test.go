@@ -161,7 +161,7 @@ func TestSummaryShowsDeductionsAndRescale(t *testing.T) {
 		}
 	}
 	rates, err := sheet.DumpSheet(filepath.Join(out, "bureau_结果.xlsx"), "得分率")
-	if err != nil || !strings.Contains(rates, "市民政局 · 产出：权重分值为适用分值 30.00（设定 40.00，不适用的指标不计）") {
+	if err != nil || !strings.Contains(rates, "市民政局 · 产出：适用分值 30.00，得分率按此计算（分值列为设定的 40.00，不适用的指标不计）") {
 		t.Errorf("得分率 lacks the applicable-weight note: %v", err)
 	}
 	seed, err := sheet.DumpSheet(filepath.Join(out, "seed_结果.xlsx"), "汇总")

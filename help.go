@@ -306,7 +306,7 @@ Ctrl+C 或 SIGTERM 会处理完当前工作簿再停止；处理被打断的输�
 		JobsDefault: "CPU 核数",
 		Recursive:   "也读取所给文件夹的子文件夹",
 		Out:         "结果工作簿写入文件夹 `DIR`",
-		Split:       "另为每个部门写一个工作簿 <out>/<工作簿>/<部门>.xlsx，便于邮寄",
+		Split:       "另为每个部门写一个工作簿 <out>/<工作簿>/<年度><评价名称>结果_<部门>.xlsx，便于邮寄",
 		LogFile:     "每处理一个工作簿，向 `FILE` 追加一条 JSON 审计记录",
 		Roster:      "应参评部门的名单 `FILE`（工作簿或文本文件，每行一个部门）：批量汇总列出未提交的和不在名单中的部门",
 
@@ -512,7 +512,7 @@ EXIT STATUS:
 		JobsDefault: "the number of CPUs",
 		Recursive:   "also read the subfolders of the folders given",
 		Out:         "write result workbooks into the folder `DIR`",
-		Split:       "also write one workbook per department, <out>/<workbook>/<department>.xlsx, to e-mail",
+		Split:       "also write one workbook per department, <out>/<workbook>/<year> <evaluation> result_<department>.xlsx, to e-mail",
 		Roster:      "the departments expected, in `FILE` (a workbook or text file, one department per row): the batch summary lists who has not sent a workbook and who is not on it",
 		LogFile:     "append one JSON audit event per workbook to `FILE`",
 

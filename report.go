@@ -279,8 +279,10 @@ type DepartmentShown struct {
 //
 // Weight is the applicable weight (不适用 leaves left out), so that the
 // rate is the score of the positive items ÷ Weight; Declared is the
-// declared weight when it differs. Rate is over the positive items only,
-// never below 0 or above 1; Deducted is the deduction items' sum.
+// declared weight when it differs. Score is that of the positive items
+// where deduction items sit inside the indicator (as the workbooks show
+// it), and Deducted the deduction items' sum; Rate is over the positive
+// items only, never below 0 or above 1.
 type Level1Report struct {
 	Name     string      `json:"name"`
 	Weight   Number      `json:"weight"`
@@ -334,8 +336,9 @@ func departmentReports(results []calc.Result, s calc.Settings, notApplicable str
 		}
 		for _, nr := range r.Level1 {
 			weight := nr.Indicator.ShownWeight()
-			l := Level1Report{Name: nr.Indicator.Name, Weight: points(s, weight), Score: points(s, nr.Score)}
-			l.Shown = Level1Shown{Weight: s.FormatPoints(weight), Score: s.FormatPoints(nr.Score)}
+			score := sheet.ShownScore(nr) // the positive items', as the workbooks show it: the deductions are in deducted
+			l := Level1Report{Name: nr.Indicator.Name, Weight: points(s, weight), Score: points(s, score)}
+			l.Shown = Level1Shown{Weight: s.FormatPoints(weight), Score: s.FormatPoints(score)}
 			if nr.Reduced() {
 				l.Weight, l.Declared = points(s, nr.Weight), points(s, nr.DeclaredWeight())
 				l.Shown.Weight, l.Shown.Declared = s.FormatPoints(nr.Weight), s.FormatPoints(nr.DeclaredWeight())

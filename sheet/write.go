@@ -1216,7 +1216,7 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 						notes = maxRatesNotes + 1
 						break
 					}
-					note := fmt.Sprintf(L.NoteApplicable, r.Department+" · "+n.Path(), w.s.FormatPoints(nr.Weight), w.s.FormatPoints(nr.DeclaredWeight()))
+					note := fmt.Sprintf(L.RatesNoteApplicable, r.Department+" · "+n.Path(), w.s.FormatPoints(nr.Weight), w.s.FormatPoints(nr.DeclaredWeight()))
 					if err := w.put(sheet, 1, row, note, 0); err != nil {
 						return err
 					}

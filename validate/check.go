@@ -146,6 +146,7 @@ func CheckWith(b *sheet.Book, opt Options) (*Workbook, List) {
 		}
 		for i := range w.Results {
 			vetoGrade(&w.Results[i], opt.Lang)
+			aboveTotal(w.Results[i], s, &problems)
 		}
 	}
 	// Every department not computed is listed as blocked: by its own
@@ -167,6 +168,21 @@ func CheckWith(b *sheet.Book, opt Options) (*Workbook, List) {
 	problems = problems.mergeProblems()
 	problems.Sort(b.Sheets)
 	return w, problems
+}
+
+// aboveTotal warns of a total above the total points (coefficients with
+// a cap above 1): its level-1 rates are shown capped at 100 %.
+func aboveTotal(r calc.Result, s calc.Settings, problems *List) {
+	if !r.Shown.GreaterThan(s.Points(s.TotalPoints)) {
+		return
+	}
+	cell := sheet.Cell{}
+	for _, d := range r.Table.Departments {
+		if d.Name == r.Department {
+			cell.Ref = d.Cell
+		}
+	}
+	problems.Add(cellProblem(SeverityWarning, r.Sheet, cell, r.Department, "", WarnAboveTotal, s.FormatPoints(r.Total), s.FormatPoints(s.TotalPoints)))
 }
 
 // blockKey is a department of a table.

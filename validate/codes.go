@@ -48,6 +48,8 @@ var sentinels = []struct {
 	{WarnWordColumn, "word-column"},
 	{WarnStrayNumber, "stray-number"},
 	{WarnPercentScore, "percent-score"},
+	{WarnScoringModel, "scoring-model-hint"},
+	{WarnAboveTotal, "above-total"},
 	{WarnInvisibleChar, "invisible-character"},
 	{WarnEmptyColumn, "empty-column"},
 	{WarnHidden, "hidden"},

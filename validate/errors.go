@@ -70,6 +70,8 @@ var (
 	WarnWordColumn     = errors.New("column without numbers taken as descriptive")
 	WarnStrayNumber    = errors.New("number outside an indicator row")
 	WarnPercentScore   = errors.New("score formatted as a percentage")
+	WarnScoringModel   = errors.New("scores look like another scoring model")
+	WarnAboveTotal     = errors.New("total above the total points")
 	WarnInvisibleChar  = errors.New("invisible character in a name")
 	WarnEmptyColumn    = errors.New("empty column taken as descriptive")
 	WarnHidden         = errors.New("hidden rows or columns")
@@ -331,6 +333,12 @@ var messages = map[error]message{
 	WarnWordColumn: {
 		"列“{found}”没有任何数字，按说明列处理，不作为部门", "column {found} holds no number: taken as a description, not a department",
 		"如果这是部门，请把得分填成数字", "if it is a department, write its scores as numbers"},
+	WarnScoringModel: {
+		"{found}", "{found}",
+		"{expected}", "{expected}"},
+	WarnAboveTotal: {
+		"总分 {found} 超过满分 {expected}（系数上限大于 1，得分可以高于分值）；一级指标得分率按 100% 封顶显示", "the total {found} is above the total points {expected} (the coefficient cap is above 1, so scores may exceed their weights); level-1 rates are shown capped at 100%",
+		"确认系数上限是否应大于 1；若不应，在“设置”表中把 系数上限 改为 1", "check that the coefficient cap should be above 1; if not, set Coefficient cap (系数上限) to 1 in the Settings sheet"},
 	WarnPercentScore: {
 		"得分单元格设置为百分比格式，显示为 {found}，已按 {expected} 分读取", "the score cell is formatted as a percentage: it shows {found} and is read as {expected} points",
 		"直接填写分数，或把单元格格式改为“常规”或“数值”", "type the points, or set the cell format to General or Number"},

@@ -160,7 +160,7 @@ func TestCodes(t *testing.T) {
 		ErrAllNotApplicable: "all-not-applicable", ErrSetting: "setting", ErrGradeBands: "grade-bands",
 		WarnTextNumber: "text-number", WarnUnknownSetting: "unknown-setting", WarnWordColumn: "word-column",
 		ErrNoScores: "no-scores", ErrSubtotal: "subtotal", ErrNegativeTotal: "negative-total", WarnEmptyColumn: "empty-column", WarnHidden: "hidden",
-		WarnStrayNumber: "stray-number", WarnPercentScore: "percent-score", WarnInvisibleChar: "invisible-character",
+		WarnStrayNumber: "stray-number", WarnPercentScore: "percent-score", WarnScoringModel: "scoring-model-hint", WarnAboveTotal: "above-total", WarnInvisibleChar: "invisible-character",
 		ErrAboveScale: "above-scale", ErrAboveCap: "above-cap", ErrScoringModel: "scoring-model", ErrVetoScore: "veto-score", ErrVetoWeight: "veto-weight",
 	}
 	seen := map[string]error{}

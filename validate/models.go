@@ -118,6 +118,9 @@ func toPoints(info *tableInfo, s calc.Settings) {
 //     or to 100 with most scores above their weights: shares, and scores
 //     out of 100 (计分方式 = 权重). That one error replaces the
 //     department's "score above weight" errors and the level-1 sum.
+// smallLimit is the largest score read as a likely coefficient.
+var smallLimit = decimal.RequireFromString("1.5")
+
 func suggestModel(info *tableInfo, problems *List) {
 	t := info.table
 	var weightSum decimal.Decimal
@@ -133,9 +136,28 @@ func suggestModel(info *tableInfo, problems *List) {
 	}
 	meanWeight := weightSum.Div(decimal.NewFromInt(int64(leaves)))
 	shares := weightSum.Equal(decimal.NewFromInt(1)) || weightSum.Equal(calc.Hundred)
+	// Level-1 weights declared as shares of 1 (40%, 35%, 25%), whatever
+	// the leaves below add up to.
+	rootShares := len(t.Roots) > 1
+	var rootSum decimal.Decimal
+	for _, root := range t.Roots {
+		c, ok := info.declared[root]
+		if !ok {
+			rootShares = false
+			break
+		}
+		v := readWeight(c)
+		if v.err != nil {
+			rootShares = false
+			break
+		}
+		rootSum = rootSum.Add(v.num)
+	}
+	rootShares = rootShares && rootSum.Equal(decimal.NewFromInt(1))
+	shares = shares || rootShares
 	coefLimit := decimal.RequireFromString("1.05")
 	for _, d := range t.Departments {
-		scored, above, positive := 0, 0, false
+		scored, above, positive, small := 0, 0, false, 0
 		top := decimal.Zero
 		within := true // every score at most 1.05
 		for i, sc := range d.Scores {
@@ -156,6 +178,11 @@ func suggestModel(info *tableInfo, problems *List) {
 			if sc.Value.GreaterThan(top) {
 				top = sc.Value
 			}
+			// A score of at most 1.5 where the leaf is worth 3 or more
+			// and twice the score: a coefficient rather than points.
+			if sc.Value.LessThanOrEqual(smallLimit) && l.Weight.GreaterThanOrEqual(decimal.NewFromInt(3)) && l.Weight.GreaterThanOrEqual(sc.Value.Mul(decimal.NewFromInt(2))) {
+				small++
+			}
 		}
 		if scored == 0 {
 			continue
@@ -171,7 +198,19 @@ func suggestModel(info *tableInfo, problems *List) {
 				"if the scores are coefficients (points = weight × score), set Scoring (计分方式) = coefficient (系数) in the Settings sheet (the cap is 1 unless Coefficient cap says otherwise); if they really are points, set Scoring = points (分值)",
 			}
 			problems.Add(e)
-		case shares && above > 0 && (weightSum.Equal(decimal.NewFromInt(1)) || 2*above >= scored):
+		case positive && !within && scored >= 5 && 10*small >= 9*scored:
+			// Scores that are nearly all small next to their weights,
+			// some above 1.05: coefficients with a cap above 1, most
+			// likely. Not certain, so a warning, with the result.
+			e := cellProblem(SeverityWarning, t.Sheet, cell, d.Name, "", WarnScoringModel, "", "")
+			e.Texts = &[4]string{
+				itoa(small) + " 项得分（共 " + itoa(scored) + " 项）不超过 1.5，而这些指标的分值都在 3 分以上：得分像是分值的系数（计分方式 = 系数），按分值计算的总分可能远低于实际",
+				itoa(small) + " of " + itoa(scored) + " scores are at most 1.5 while their leaves are worth 3 points or more: the scores look like coefficients of the weights (Scoring = coefficient), and the total as points may be far too low",
+				"如果得分是系数，在“设置”表中填写 计分方式 = 系数 并按需填写 系数上限；如果确实是分数，填写 计分方式 = 分值，本提示即不再出现",
+				"if the scores are coefficients, set Scoring (计分方式) = coefficient (系数) in the Settings sheet, with Coefficient cap if it is not 1; if they really are points, set Scoring = points (分值) and this warning goes",
+			}
+			problems.Add(e)
+		case shares && above > 0 && (weightSum.Equal(decimal.NewFromInt(1)) || rootShares || 2*above >= scored):
 			info.looksWeighted = true
 			kept := (*problems)[:0]
 			for _, p := range *problems {
@@ -182,7 +221,7 @@ func suggestModel(info *tableInfo, problems *List) {
 			}
 			*problems = kept
 			sum, sumEn := weightSum.String(), weightSum.String()
-			if weightSum.Equal(decimal.NewFromInt(1)) {
+			if weightSum.Equal(decimal.NewFromInt(1)) || rootShares {
 				sum, sumEn = "1（100%）", "1 (100%)"
 			}
 			e := cellProblem(SeverityError, t.Sheet, cell, d.Name, "", ErrScoringModel, "", "")

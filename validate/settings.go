@@ -64,7 +64,7 @@ func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total, grades
 			case "银行家舍入", "half-even", "halfeven", "bankers", "banker's":
 				s.Rounding = calc.HalfEven
 			default:
-				bad("四舍五入 (half-up), 截断 (truncate) or 银行家舍入 (half-even)")
+				bad("四舍五入 (half-up) / 截断 (truncate) / 银行家舍入 (half-even)")
 			}
 		case "计分方式", "评分方式", "scoring", "scoringmodel":
 			switch sheet.Normalize(foldName(val)) {
@@ -75,7 +75,7 @@ func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total, grades
 			case "系数", "coefficient", "coefficients":
 				s.Model = calc.CoefficientModel
 			default:
-				bad("分值 (points), 权重 (weighted) or 系数 (coefficient)")
+				bad("分值 (points) / 权重 (weighted) / 系数 (coefficient)")
 				continue
 			}
 			s.ModelDeclared = true
@@ -100,7 +100,7 @@ func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total, grades
 			case "最低等级", "lowestgrade", "lowest", "grade":
 				s.VetoZero = false
 			default:
-				bad("最低等级 (lowest grade) or 总分为0 (zero)")
+				bad("最低等级 (lowest grade) / 总分为0 (zero)")
 			}
 		case "年度", "year":
 			s.Year = val
