@@ -118,6 +118,7 @@ func toPoints(info *tableInfo, s calc.Settings) {
 //     or to 100 with most scores above their weights: shares, and scores
 //     out of 100 (计分方式 = 权重). That one error replaces the
 //     department's "score above weight" errors and the level-1 sum.
+//
 // smallLimit is the largest score read as a likely coefficient.
 var smallLimit = decimal.RequireFromString("1.5")
 
