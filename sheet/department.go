@@ -318,6 +318,11 @@ func WriteDepartment(path string, d Department) (err error) {
 			return err
 		}
 		p.Groups = charts
+		// The second chart starts a page: notes under the table make
+		// the first page longer than rows can be measured here.
+		if len(charts) > 1 {
+			p.BreakBefore = []int{charts[1][0]}
+		}
 	}
 	if err := setPrint(f, sheet, lang, p); err != nil {
 		return err

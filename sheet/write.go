@@ -853,6 +853,7 @@ func (w *writer) summary(sheet string, results []calc.Result, blocked []calc.Blo
 			return err
 		}
 		p.Groups = append(p.Groups, [2]int{at, at + rows - 1})
+		p.BreakBefore = []int{at} // on a page of its own: wrapped deductions make rows taller than can be measured here
 	}
 	return setPrint(w.f, sheet, w.lang, p)
 }
