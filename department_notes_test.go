@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"perfeval/calc"
+	"perfeval/samples"
 	"perfeval/sheet"
 )
 
@@ -182,5 +183,32 @@ func TestExplainScoringModel(t *testing.T) {
 		if !strings.Contains(stdout.String(), c.want) {
 			t.Errorf("%s: no %q in\n%s", c.file, c.want, stdout.String())
 		}
+	}
+}
+
+// TestVetoZeroNote: with 否决处理 = 总分为0 a vetoed department's workbook
+// says why its total is 0 beside level-1 scores that stand.
+func TestVetoZeroNote(t *testing.T) {
+	dir := t.TempDir()
+	spec := samples.Veto()
+	for i := range spec.Sheets {
+		if spec.Sheets[i].Name == "设置" {
+			spec.Sheets[i].Rows = [][]any{{"项目", "值"}, {"否决处理", "总分为0"}}
+		}
+	}
+	if err := sheet.Build(filepath.Join(dir, "veto.xlsx"), spec); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	var stdout, stderr strings.Builder
+	if code := run([]string{"perfeval", "run", filepath.Join(dir, "veto.xlsx"), "--out", out, "--split"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	text, err := sheet.DumpSheet(filepath.Join(out, "veto", "部门整体支出绩效评价结果_市交通局.xlsx"), "评价结果")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "一票否决：按设置“否决处理 = 总分为0”，总分记为 0，各一级指标得分照常列出") || !strings.Contains(text, "\t0.00\n") {
+		t.Errorf("no veto note or total 0:\n%s", text)
 	}
 }

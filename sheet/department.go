@@ -256,6 +256,9 @@ func WriteDepartment(path string, d Department) (err error) {
 		}
 		notes = append(notes, fmt.Sprintf(L.NoteRescaled, s.FormatPoints(s.TotalPoints), s.FormatPoints(r.Positive), s.FormatPoints(r.Applicable), deducted, s.FormatPoints(r.Total)))
 	}
+	if len(r.Vetoed) > 0 && s.VetoZero { // the level-1 scores stand, the total does not
+		notes = append(notes, L.NoteVetoZero)
+	}
 	tableRows := len(labels)
 	for i, note := range notes {
 		if err := w.put(sheet, 1, row+tableRows+i, note, w.note); err != nil {

@@ -35,6 +35,7 @@ type Labels struct {
 	SimilarTo, Sent, SentBlocked, MeanRow                  string
 	DeductedCol, ApplicableCol, FactorCol                  string // a summary's extra columns (spec §7.2)
 	MoreNotes, BlockedWholeNote, RatesNoteApplicable       string
+	NoteVetoZero                                           string
 
 	// Printing and charts.
 	Font                                            string // the one font family of every style perfeval makes
@@ -76,7 +77,7 @@ var (
 		BatchGroupCaption: "第 %d 组：一级指标 %s（%d 个部门参与排名）", WorkbookRank: "工作簿内排名", CountedIn: "重复提交：以 %s 为准，不计入", BatchStats: "统计",
 		Mean: "平均得分率", Median: "中位数", Minimum: "最低", Maximum: "最高",
 		BatchRoster: "名单核对", RosterState: "提交情况", NotSent: "未提交", NotOnRoster: "不在名单中",
-		SimilarTo: "（名单中有“%s”）", Sent: "已提交", SentBlocked: "，有错误未计分", DeductedCol: "调节扣分", ApplicableCol: "适用分值", FactorCol: "折算系数", MoreNotes: "……另有更多部门的适用分值不同于设定分值，见各部门的结果工作簿", BlockedWholeNote: "未计分：评分表本身有错误（指标、分值或设置），整表未计分，见标注副本", RatesNoteApplicable: "%s：适用分值 %s，得分率按此计算（分值列为设定的 %s，不适用的指标不计）", MeanRow: "平均得分率",
+		SimilarTo: "（名单中有“%s”）", Sent: "已提交", SentBlocked: "，有错误未计分", DeductedCol: "调节扣分", ApplicableCol: "适用分值", FactorCol: "折算系数", MoreNotes: "……另有更多部门的适用分值不同于设定分值，见各部门的结果工作簿", BlockedWholeNote: "未计分：评分表本身有错误（指标、分值或设置），整表未计分，见标注副本", RatesNoteApplicable: "%s：适用分值 %s，得分率按此计算（分值列为设定的 %s，不适用的指标不计）", NoteVetoZero: "一票否决：按设置“否决处理 = 总分为0”，总分记为 0，各一级指标得分照常列出", MeanRow: "平均得分率",
 		Font: "等线", PageFooter: "第 &P 页，共 &N 页", MeanRate: "平均得分率",
 		ChartRates: "一级指标得分率与平均", ChartScores: "一级指标得分与权重分值", ChartTotals: "各部门总分",
 		ChartNote:   "部门多于 %d 个，未绘制总分图",
@@ -110,7 +111,7 @@ var (
 		BatchGroupCaption: "Group %d: level-1 indicators %s (%d departments ranked)", WorkbookRank: "Rank in workbook", CountedIn: "sent twice: counted from %s, not here", BatchStats: "Statistics",
 		Mean: "Mean rate", Median: "Median", Minimum: "Minimum", Maximum: "Maximum",
 		BatchRoster: "Roster", RosterState: "State", NotSent: "not sent", NotOnRoster: "not on the roster",
-		SimilarTo: " (the roster has “%s”)", Sent: "sent", SentBlocked: ", not scored: errors", DeductedCol: "Deductions", ApplicableCol: "Applicable points", FactorCol: "Rescale factor", MoreNotes: "… more departments have applicable weights other than the declared ones: see each department's result workbook", BlockedWholeNote: "not scored: its table has errors (indicators, weights or settings), see the annotated copy", RatesNoteApplicable: "%s: applicable weight %s, over which the rate is taken (the Weight column shows the declared %s; items not applicable left out)", MeanRow: "Mean rate",
+		SimilarTo: " (the roster has “%s”)", Sent: "sent", SentBlocked: ", not scored: errors", DeductedCol: "Deductions", ApplicableCol: "Applicable points", FactorCol: "Rescale factor", MoreNotes: "… more departments have applicable weights other than the declared ones: see each department's result workbook", BlockedWholeNote: "not scored: its table has errors (indicators, weights or settings), see the annotated copy", RatesNoteApplicable: "%s: applicable weight %s, over which the rate is taken (the Weight column shows the declared %s; items not applicable left out)", NoteVetoZero: "Vetoed: with Veto = zero in the settings the total is 0; the level-1 scores are shown as they are", MeanRow: "Mean rate",
 		Font: "Calibri", PageFooter: "Page &P of &N", MeanRate: "Mean rate",
 		ChartRates: "Level-1 rates beside the mean", ChartScores: "Level-1 scores against weights", ChartTotals: "Totals by department",
 		ChartNote:   "More than %d departments: no chart of totals",
