@@ -323,7 +323,7 @@ func departmentReports(results []calc.Result, s calc.Settings, notApplicable str
 		r := results[i]
 		d := DepartmentReport{
 			Name: r.Department, Sheet: r.Sheet, Total: points(s, r.Total), Rate: fraction(s, r.Rate),
-			Grade: r.Grade, GradeLabel: r.GradeLabel, Status: statusOK, Rank: r.Rank, BatchRank: r.Rank, Veto: append([]string{}, r.Vetoed...),
+			Grade: r.Grade, GradeLabel: r.GradeLabel, Status: statusOK, Rank: r.Rank, Veto: append([]string{}, r.Vetoed...),
 			Shown:  DepartmentShown{Total: s.FormatPoints(r.Total), Rate: s.FormatPercent(r.Rate)},
 			Level1: []Level1Report{}, Deductions: []DeductionReport{},
 		}
