@@ -57,19 +57,25 @@ func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList) (*s
 	}
 	notes := duplicates(lang, files)
 
-	// Groups, in order of first appearance.
+	// Groups, in order of first appearance; a group's level-1 columns are
+	// those of its first department whose table could be read.
 	index := map[string]int{}
+	fromWhole := map[int]bool{}
 	for fi := range files {
 		for di, d := range files[fi].Departments {
 			gi, ok := index[d.Group]
 			if !ok {
 				gi = len(b.Groups)
 				index[d.Group] = gi
-				g := sheet.BatchGroup{}
+				b.Groups = append(b.Groups, sheet.BatchGroup{})
+				fromWhole[gi] = true
+			}
+			if fromWhole[gi] && (len(b.Groups[gi].Level1) == 0 || !d.Whole) {
+				var cols []sheet.BatchColumn
 				for _, l := range d.Level1 {
-					g.Level1 = append(g.Level1, sheet.BatchColumn{Name: l.Name, Weight: l.Weight})
+					cols = append(cols, sheet.BatchColumn{Name: l.Name, Weight: l.Weight})
 				}
-				b.Groups = append(b.Groups, g)
+				b.Groups[gi].Level1, fromWhole[gi] = cols, d.Whole
 			}
 			b.Groups[gi].Rows = append(b.Groups[gi].Rows, sheet.BatchRef{File: fi, Dept: di})
 		}
