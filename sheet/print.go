@@ -109,6 +109,28 @@ func fitPage(widthPx float64) pageFit {
 	return p
 }
 
+// firstPagePixels is how wide, in the sheet's pixels, the columns are that
+// print on the first page across: the whole table when it fits one page
+// wide, else the columns up to the first one a page break falls before.
+// A drawing no wider than this is never cut by a page break across.
+func firstPagePixels(widths []colRange, last int) float64 {
+	table := columnPixels(widths, last)
+	fit := fitPage(table)
+	if fit.across <= 1 {
+		return table
+	}
+	pageW := a4Width - 2*marginSide*96
+	if fit.landscape {
+		pageW = a4Height - 2*marginSide*96
+	}
+	pagePx := pageW / fit.scale
+	k := 1
+	for k < last && columnPixels(widths, k+1) <= pagePx {
+		k++
+	}
+	return columnPixels(widths, k)
+}
+
 // setPrint sets a sheet's print layout: see PrintSetup. lang chooses the
 // footer's words.
 func setPrint(f *excelize.File, sheet, lang string, p PrintSetup) error {

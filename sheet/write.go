@@ -848,7 +848,13 @@ func (w *writer) summary(sheet string, results []calc.Result, blocked []calc.Blo
 		}
 		at := end + 1 // a blank row below the weights row
 		totalCol, last := 3+2*len(blocks[0].l1), len(blocks[0].headers)
-		rows, err := w.totalsChart(sheet, at, 2, totalCol, 3, 3+n-1, tones, columnPixels(st.ranges, last))
+		// Printed more than a page wide, the first columns repeat on every
+		// page across: the chart goes right of them, within the first page.
+		anchor, room := 1, firstPagePixels(st.ranges, last)
+		if room < columnPixels(st.ranges, last) {
+			anchor, room = 3, room-columnPixels(st.ranges, 2)
+		}
+		rows, err := w.totalsChart(sheet, at, anchor, 2, totalCol, 3, 3+n-1, tones, columnPixels(st.ranges, last), room)
 		if err != nil {
 			return err
 		}
@@ -870,11 +876,11 @@ const totalsChartMax = 40
 // in column totalCol, rows first..last. It returns the rows the chart
 // covers (at the default row height), so that a page break keeps it whole.
 // tablePx is the table's width: the chart is no wider.
-func (w *writer) totalsChart(sheet string, at, nameCol, totalCol, first, last int, tones []int, tablePx float64) (int, error) {
+func (w *writer) totalsChart(sheet string, at, col, nameCol, totalCol, first, last int, tones []int, tablePx, firstPagePx float64) (int, error) {
 	n := last - first + 1
 	fit := fitPage(tablePx)
-	page := (a4Height - 2*marginSide*96) / fit.scale * 0.95 // no wider than a page across, so that no page break cuts it
-	width := uint(min(max(tablePx, 480), 1000, page))
+	page := (a4Height - 2*marginSide*96) / fit.scale * 0.95            // no wider than a page across, so that no page break cuts it
+	width := uint(min(max(tablePx, 480), 1000, page, firstPagePx*0.9)) // never past the first page across
 	height := uint(90 + 20*n)
 	top := w.s.TotalPoints.InexactFloat64()
 	zero := 0.0
@@ -908,7 +914,7 @@ func (w *writer) totalsChart(sheet string, at, nameCol, totalCol, first, last in
 		YAxis: excelize.ChartAxis{Minimum: &zero, Maximum: &top, MajorGridLines: true, Font: axisFont,
 			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: strings.Join(bands, " · "), Font: &axisFont}}}},
 	}
-	if err := addChart(w.f, sheet, cellName(1, at), c, colourPoints(tones)); err != nil {
+	if err := addChart(w.f, sheet, cellName(col, at), c, colourPoints(tones)); err != nil {
 		return 0, err
 	}
 	return int(math.Ceil(float64(height)/20)) + 1, nil
