@@ -1,7 +1,10 @@
 package main
 
 import (
+	"archive/zip"
+	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -210,5 +213,39 @@ func TestVetoZeroNote(t *testing.T) {
 	}
 	if !strings.Contains(text, "一票否决：按设置“否决处理 = 总分为0”，总分记为 0，各一级指标得分照常列出") || !strings.Contains(text, "\t0.00\n") {
 		t.Errorf("no veto note or total 0:\n%s", text)
+	}
+}
+
+// TestWideSummaryChartOnFirstPage: 汇总 of the bureau sample prints two
+// pages wide, its first two columns repeated: the chart of totals is
+// anchored right of them (column C), not in them.
+func TestWideSummaryChartOnFirstPage(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr strings.Builder
+	if code := run([]string{"perfeval", "run", "samples/bureau.xlsx", "--out", out}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	zr, err := zip.OpenReader(filepath.Join(out, "bureau_结果.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	found := false
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, "xl/drawings/drawing") || !strings.HasSuffix(f.Name, ".xml") {
+			continue
+		}
+		rc, _ := f.Open()
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		if m := regexp.MustCompile(`<xdr:from><xdr:col>(\d+)</xdr:col>`).FindSubmatch(data); m != nil {
+			found = true
+			if string(m[1]) != "2" {
+				t.Errorf("%s: the chart starts in column index %s, want 2 (C)", f.Name, m[1])
+			}
+		}
+	}
+	if !found {
+		t.Error("no chart drawing in bureau_结果.xlsx")
 	}
 }
