@@ -78,6 +78,21 @@ func (d BatchDepartment) Counted() bool { return d.Blocked == 0 && d.CountedIn =
 // in rank order, then the blocked ones.
 func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchDepartment {
 	out := make([]BatchDepartment, 0, len(results)+len(blocked))
+	// Every department's level-1 rows in one array, carved up: a run
+	// holds these for every workbook until its summary is written.
+	n := 0
+	for _, r := range results {
+		n += len(r.Level1)
+	}
+	for _, b := range blocked {
+		n += len(b.Table.Roots)
+	}
+	level1 := make([]BatchLevel1, 0, n)
+	carve := func(k int) []BatchLevel1 {
+		s := level1[len(level1) : len(level1) : len(level1)+k]
+		level1 = level1[:len(level1)+k]
+		return s
+	}
 	keys := map[*calc.Table][3]string{}
 	key := func(t *calc.Table) [3]string {
 		k, ok := keys[t]
@@ -103,6 +118,7 @@ func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchD
 		if d.Band == "" {
 			d.Band = r.Grade
 		}
+		d.Level1 = carve(len(r.Level1))
 		for _, nr := range r.Level1 {
 			l := BatchLevel1{Name: nr.Indicator.Name, Weight: nr.Indicator.ShownWeight(), NA: nr.NA, HasRate: nr.HasRate(), Score: ShownScore(nr)}
 			if l.HasRate {
@@ -115,6 +131,7 @@ func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchD
 	for _, b := range blocked {
 		k := key(b.Table)
 		d := BatchDepartment{Sheet: b.Sheet, Name: b.Department, Group: k[0], Tree: k[1], Blocked: max(b.Errors, 1), Whole: b.Whole, Names: k[2]}
+		d.Level1 = carve(len(b.Table.Roots))
 		for _, root := range b.Table.Roots {
 			d.Level1 = append(d.Level1, BatchLevel1{Name: root.Name, Weight: root.ShownWeight()})
 		}
