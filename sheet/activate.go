@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -423,6 +424,12 @@ func copyRaw(zw *zip.Writer, f *zip.File) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(w, raw)
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	_, err = io.CopyBuffer(w, raw, *buf)
 	return err
 }
+
+// copyBuffers are copyRaw's buffers: a result copies most of its input's
+// parts, and a batch has thousands of them.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
