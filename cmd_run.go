@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -286,9 +287,10 @@ feed:
 	// which show the run's rank and means.
 	files := batchFiles(outcomes)
 	batch, notes := assembleBatch(lang, files, opts.roster)
+	notesOut := bufio.NewWriter(opts.Stderr) // a batch of copies has thousands: one write, not one per line
 	for _, n := range notes {
 		fr := &outcomes[n.file].report
-		printProblems(opts.Stderr, "perfeval: ", lang, FileReport{Path: fr.Path, Problems: []ProblemReport{n.problem}})
+		printProblems(notesOut, "perfeval: ", lang, FileReport{Path: fr.Path, Problems: []ProblemReport{n.problem}})
 		switch {
 		case !fr.compacted || opts.LogFile != "":
 			fr.Problems = append(fr.Problems, n.problem)
@@ -298,6 +300,7 @@ feed:
 			fr.droppedWarnings++
 		}
 	}
+	notesOut.Flush()
 	for i := range outcomes {
 		setBatchRanks(&outcomes[i].report, files[i])
 	}
