@@ -512,6 +512,7 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	o.report.Output = names.result
 	o.splitDir = names.splitDir
 	o.batch = sheet.NewBatchDepartments(o.results, o.blocked)
+	o.blocked = nil // their tables: the batch rows keep what the run needs
 	if names.splitDir == "" {
 		o.results = nil // the batch keeps only its own rows
 	}
