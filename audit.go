@@ -53,7 +53,7 @@ func (a *auditLog) Log(o outcome) error {
 		Str("path", o.report.Path).
 		Str("sha256", o.sha256).
 		Str("status", o.report.Status).
-		Int("departments", len(o.report.Departments)).
+		Int("departments", o.report.departmentCount()).
 		Int("errors", errs).
 		Int("warnings", warns).
 		Strs("outputs", outputs).

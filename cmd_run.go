@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -286,10 +287,20 @@ feed:
 	// which show the run's rank and means.
 	files := batchFiles(outcomes)
 	batch, notes := assembleBatch(lang, files, opts.roster)
+	notesOut := bufio.NewWriter(opts.Stderr) // a batch of copies has thousands: one write, not one per line
 	for _, n := range notes {
-		outcomes[n.file].report.Problems = append(outcomes[n.file].report.Problems, n.problem)
-		printProblems(opts.Stderr, "perfeval: ", lang, FileReport{Path: outcomes[n.file].report.Path, Problems: []ProblemReport{n.problem}})
+		fr := &outcomes[n.file].report
+		printProblems(notesOut, "perfeval: ", lang, FileReport{Path: fr.Path, Problems: []ProblemReport{n.problem}})
+		switch {
+		case !fr.compacted || opts.LogFile != "":
+			fr.Problems = append(fr.Problems, n.problem)
+		case n.problem.Severity == "error": // printed, and counted in the tally and the batch summary
+			fr.droppedErrors++
+		default:
+			fr.droppedWarnings++
+		}
 	}
+	notesOut.Flush()
 	for i := range outcomes {
 		setBatchRanks(&outcomes[i].report, files[i])
 	}
@@ -383,14 +394,13 @@ type outcome struct {
 	splitFailed bool  // its per-department workbooks could not be written
 }
 
-// compact drops what only the report shows of each department (its
-// level-1 scores and deductions), once the file is printed and logged: a
-// run without --report then holds a few names and numbers per workbook.
+// compact drops what only the report shows of the file's departments,
+// once the file is printed and logged: a run without --report then keeps
+// their count, and the tally gets their grades from the batch's rows
+// (setBatchRanks).
 func (o *outcome) compact() {
-	for i := range o.report.Departments {
-		d := &o.report.Departments[i]
-		d.Level1, d.Deductions = nil, nil
-	}
+	o.report.departments, o.report.compacted = len(o.report.Departments), true
+	o.report.Departments = nil
 }
 
 // testHookWrite, when set, runs before each output of processFile is
@@ -502,6 +512,7 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	o.report.Output = names.result
 	o.splitDir = names.splitDir
 	o.batch = sheet.NewBatchDepartments(o.results, o.blocked)
+	o.blocked = nil // their tables: the batch rows keep what the run needs
 	if names.splitDir == "" {
 		o.results = nil // the batch keeps only its own rows
 	}
@@ -514,6 +525,7 @@ func (o outcome) refuse(lang, out string) outcome {
 	o.report.Problems = append(o.report.Problems, fileProblem(lang, "输出文件会覆盖输入文件 "+out+"，已拒绝", "the output "+out+" would replace the input: refused",
 		"换一个输出文件夹（--out）", "choose another output folder (--out)", "output-is-input"))
 	o.report.Status, o.results, o.report.Departments = statusFailed, nil, []DepartmentReport{}
+	o.report.compacted, o.report.departments = false, 0
 	o.writeErr = errClash
 	return o
 }
@@ -527,6 +539,7 @@ func (o outcome) fail(lang, path string, err error) outcome {
 		Hint:    writeHint(lang, err),
 	})
 	o.report.Status, o.results, o.report.Departments = statusFailed, nil, []DepartmentReport{}
+	o.report.compacted, o.report.departments = false, 0
 	o.writeErr = err
 	return o
 }
@@ -598,6 +611,7 @@ func batchFiles(outcomes []outcome) []sheet.BatchFile {
 }
 
 func problemCounts(fr FileReport) (errs, warns int) {
+	errs, warns = fr.droppedErrors, fr.droppedWarnings
 	for _, p := range fr.Problems {
 		if p.Severity == "error" {
 			errs++
@@ -761,16 +775,13 @@ func printTally(opts runOptions, r *Report, summary string) {
 	var order []string
 	for _, f := range r.Files {
 		counts[f.Status]++
-		for _, d := range f.Departments {
-			if d.Status != statusOK { // blocked, or counted from another file
-				continue
-			}
+		f.countedGrades(func(label string) {
 			departments++
-			if grades[d.GradeLabel] == 0 { // a vetoed department counts under its band, as in the report's summary
-				order = append(order, d.GradeLabel)
+			if grades[label] == 0 { // a vetoed department counts under its band, as in the report's summary
+				order = append(order, label)
 			}
-			grades[d.GradeLabel]++
-		}
+			grades[label]++
+		})
 	}
 	var byGrade []string
 	for _, g := range sheet.OrderGrades(order) {

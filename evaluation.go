@@ -73,7 +73,7 @@ func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList) (*s
 			if fromWhole[gi] && (len(b.Groups[gi].Level1) == 0 || !d.Whole) {
 				var cols []sheet.BatchColumn
 				for _, l := range d.Level1 {
-					cols = append(cols, sheet.BatchColumn{Name: l.Name, Weight: l.Weight})
+					cols = append(cols, sheet.BatchColumn{Name: l.Name, Weight: l.Weight.Dec()})
 				}
 				b.Groups[gi].Level1, fromWhole[gi] = cols, d.Whole
 			}
@@ -98,7 +98,7 @@ func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList) (*s
 		vetoed := make([]bool, len(ranked))
 		for i, ref := range ranked {
 			d := b.Department(ref)
-			shown[i], vetoed[i] = d.Shown, d.Vetoed
+			shown[i], vetoed[i] = d.Shown.Dec(), d.Vetoed
 		}
 		ranks := calc.Ranks(shown, vetoed)
 		for i, ref := range ranked {
@@ -241,10 +241,10 @@ func groupStats(b *sheet.Batch, g sheet.BatchGroup) []sheet.BatchStat {
 		}
 		for k, l := range d.Level1 {
 			if k < len(g.Level1) && l.HasRate && !l.NA {
-				rates[k] = append(rates[k], l.Rate)
+				rates[k] = append(rates[k], l.Rate.Dec())
 			}
 		}
-		rates[len(g.Level1)] = append(rates[len(g.Level1)], d.Rate)
+		rates[len(g.Level1)] = append(rates[len(g.Level1)], d.Rate.Dec())
 	}
 	out := make([]sheet.BatchStat, len(rates))
 	for k, list := range rates {

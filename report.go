@@ -150,13 +150,10 @@ func (r *Report) summarize() {
 		case statusInterrupted:
 			s.Workbooks.Interrupted++
 		}
-		for _, d := range f.Departments {
-			if d.Status != statusOK { // blocked, or counted from another file
-				continue
-			}
+		f.countedGrades(func(label string) {
 			s.Departments.Total++
-			s.Departments.ByGrade[d.GradeLabel]++
-		}
+			s.Departments.ByGrade[label]++
+		})
 	}
 	r.Summary = s
 }
@@ -206,6 +203,39 @@ type FileReport struct {
 	Problems    []ProblemReport    `json:"problems"`
 	Departments []DepartmentReport `json:"departments"`
 	Layout      []TableLayout      `json:"layout,omitempty"` // check --explain: how each score table was read
+
+	// Without --report, once the file is printed and logged, run keeps
+	// only counts of it (compact): how many departments it had, the grade
+	// labels of those counted in the run, and the problems added later
+	// (sent twice) that were printed but not kept.
+	compacted                      bool
+	departments                    int
+	counted                        []string
+	droppedErrors, droppedWarnings int
+}
+
+// departmentCount is how many departments the file had.
+func (fr FileReport) departmentCount() int {
+	if fr.compacted {
+		return fr.departments
+	}
+	return len(fr.Departments)
+}
+
+// countedGrades calls yield with the grade label of every department of
+// the file scored and counted in the run.
+func (fr FileReport) countedGrades(yield func(label string)) {
+	if fr.compacted {
+		for _, g := range fr.counted {
+			yield(g)
+		}
+		return
+	}
+	for _, d := range fr.Departments {
+		if d.Status == statusOK { // blocked, or counted from another file
+			yield(d.GradeLabel)
+		}
+	}
 }
 
 // File statuses.
@@ -375,17 +405,40 @@ func blockedReports(blocked []calc.Blocked) []DepartmentReport {
 // setBatchRanks gives a file's departments their rank in the run, and
 // marks the copies counted from another file.
 func setBatchRanks(fr *FileReport, bf sheet.BatchFile) {
+	if fr.compacted { // only the tally is left to show: the grades of those counted
+		fr.counted = nil
+		for _, bd := range bf.Departments {
+			if bd.Counted() {
+				fr.counted = append(fr.counted, bd.Band)
+			}
+		}
+		return
+	}
+	type key struct{ sheet, name string }
+	type run struct {
+		rank, of  int
+		countedIn string
+	}
+	byName := make(map[key]run, len(bf.Departments)) // a name twice on a sheet: the last one's rank, the last copy's file
+	for _, bd := range bf.Departments {
+		k := key{bd.Sheet, bd.Name}
+		r := byName[k]
+		r.rank, r.of = bd.BatchRank, bd.BatchOf
+		if bd.CountedIn != "" {
+			r.countedIn = bd.CountedIn
+		}
+		byName[k] = r
+	}
 	for i := range fr.Departments {
 		d := &fr.Departments[i]
 		d.BatchRank, d.BatchOf = 0, 0
-		for _, bd := range bf.Departments {
-			if bd.Sheet != d.Sheet || bd.Name != d.Name {
-				continue
-			}
-			d.BatchRank, d.BatchOf = bd.BatchRank, bd.BatchOf
-			if bd.CountedIn != "" {
-				d.Status, d.CountedIn = "duplicate", bd.CountedIn
-			}
+		r, ok := byName[key{d.Sheet, d.Name}]
+		if !ok {
+			continue
+		}
+		d.BatchRank, d.BatchOf = r.rank, r.of
+		if r.countedIn != "" {
+			d.Status, d.CountedIn = "duplicate", r.countedIn
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -25,8 +26,9 @@ import (
 // each department's rank in the run and the run's mean rates, shown
 // beside its own; a department it says false for (a copy counted from
 // another file) gets no workbook. modTime is the input's modification
-// time.
-func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source sheet.Mark, modTime time.Time, run func(r calc.Result) (sheet.Department, bool)) ([]string, error) {
+// time. The files are named first, in order, then written jobs at a time;
+// the first error in that order is returned.
+func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source sheet.Mark, modTime time.Time, jobs int, run func(r calc.Result) (sheet.Department, bool)) ([]string, error) {
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), sheet.TempPattern())
 	if err != nil {
 		return nil, err
@@ -34,6 +36,11 @@ func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source
 	defer os.RemoveAll(tmp) // gone already once swapped in
 	used := map[string]bool{}
 	var names []string
+	type file struct {
+		path string
+		d    sheet.Department
+	}
+	var todo []file
 	for _, r := range results {
 		d, ok := run(r)
 		if !ok {
@@ -41,10 +48,32 @@ func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source
 		}
 		path := outputPath(tmp, sheet.DepartmentResultName(r.Department, s, lang), used)
 		d.Lang, d.Settings, d.Result, d.Source, d.Time = lang, s, r, source, modTime
-		if err := sheet.WriteDepartment(path, d); err != nil {
+		todo = append(todo, file{path, d})
+		names = append(names, filepath.Base(path))
+	}
+	errs := make([]error, len(todo))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(max(jobs, 1), len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(todo) {
+					return
+				}
+				if errs[i] = sheet.WriteDepartment(todo[i].path, todo[i].d); errs[i] != nil {
+					next.Store(int64(len(todo))) // no new file once one failed
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return nil, err
 		}
-		names = append(names, filepath.Base(path))
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
@@ -193,11 +222,15 @@ func writeSplitOf(opts runOptions, o *outcome, b *sheet.Batch, i int) {
 		}
 		return m
 	}
+	type key struct{ sheet, name string }
+	first := make(map[key]int, len(depts)) // a name twice on a sheet: the first one, as before
+	for j := len(depts) - 1; j >= 0; j-- {
+		first[key{depts[j].Sheet, depts[j].Name}] = j
+	}
 	run := func(r calc.Result) (sheet.Department, bool) {
-		for _, d := range depts {
-			if d.Sheet == r.Sheet && d.Name == r.Department {
-				return sheet.Department{Rank: d.BatchRank, Of: d.BatchOf, Mean: meanOf(r, d.Group)}, d.Counted()
-			}
+		if j, ok := first[key{r.Sheet, r.Department}]; ok {
+			d := depts[j]
+			return sheet.Department{Rank: d.BatchRank, Of: d.BatchOf, Mean: meanOf(r, d.Group)}, d.Counted()
 		}
 		return sheet.Department{Of: len(o.results)}, true
 	}
@@ -212,7 +245,7 @@ func writeSplitOf(opts runOptions, o *outcome, b *sheet.Batch, i int) {
 	}
 	var files []string
 	err := writeWith(o.splitDir, func() (err error) {
-		files, err = writeSplit(o.splitDir, lang, o.settings, o.results, source, o.modified, run)
+		files, err = writeSplit(o.splitDir, lang, o.settings, o.results, source, o.modified, opts.Jobs, run)
 		return err
 	})
 	if err != nil {

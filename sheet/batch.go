@@ -33,25 +33,25 @@ type BatchFile struct {
 // total, grade and rank within its workbook. A run (and watch's state
 // file) holds this much per department, not its results.
 type BatchDepartment struct {
-	Sheet      string          `json:"sheet"`
-	Name       string          `json:"name"`
-	Group      string          `json:"group"` // calc.GroupKey of its table: departments with the same one are ranked together
-	Tree       string          `json:"tree"`  // a hash of calc.TreeKey: the same name and tree in two files is one department sent twice
-	Level1     []BatchLevel1   `json:"level1"`
-	Total      decimal.Decimal `json:"total"` // exact
-	Shown      decimal.Decimal `json:"shown"` // as shown, what ranks go by
-	Rate       decimal.Decimal `json:"rate"`
-	Grade      string          `json:"grade"` // as shown: with the veto item beside the band
-	Band       string          `json:"band"`  // the grade band alone
-	GradeIndex int             `json:"grade_index"`
-	Vetoed     bool            `json:"vetoed,omitempty"`
-	Deducted   decimal.Decimal `json:"deducted"`          // the deduction items' sum
-	Applicable decimal.Decimal `json:"applicable"`        // with Factor, of a total rescaled for 不适用 items
-	Factor     decimal.Decimal `json:"factor"`            // 0: not rescaled
-	Rank       int             `json:"rank,omitempty"`    // within its workbook; 0 when blocked
-	Blocked    int             `json:"blocked,omitempty"` // its errors: not scored, not ranked
-	Whole      bool            `json:"whole,omitempty"`   // blocked by errors of its table or workbook, not its own
-	Names      string          `json:"names"`             // its level-1 indicators' names (calc.NameKey), to place it when its weights are broken
+	Sheet      string        `json:"sheet"`
+	Name       string        `json:"name"`
+	Group      string        `json:"group"` // calc.GroupKey of its table: departments with the same one are ranked together
+	Tree       string        `json:"tree"`  // a hash of calc.TreeKey: the same name and tree in two files is one department sent twice
+	Level1     []BatchLevel1 `json:"level1"`
+	Total      Num           `json:"total"` // exact
+	Shown      Num           `json:"shown"` // as shown, what ranks go by
+	Rate       Num           `json:"rate"`
+	Grade      string        `json:"grade"` // as shown: with the veto item beside the band
+	Band       string        `json:"band"`  // the grade band alone
+	GradeIndex int           `json:"grade_index"`
+	Vetoed     bool          `json:"vetoed,omitempty"`
+	Deducted   Num           `json:"deducted"`          // the deduction items' sum
+	Applicable Num           `json:"applicable"`        // with Factor, of a total rescaled for 不适用 items
+	Factor     Num           `json:"factor"`            // 0: not rescaled
+	Rank       int           `json:"rank,omitempty"`    // within its workbook; 0 when blocked
+	Blocked    int           `json:"blocked,omitempty"` // its errors: not scored, not ranked
+	Whole      bool          `json:"whole,omitempty"`   // blocked by errors of its table or workbook, not its own
+	Names      string        `json:"names"`             // its level-1 indicators' names (calc.NameKey), to place it when its weights are broken
 
 	// Set for the run by the caller before the summary is written.
 	BatchRank int    `json:"-"` // rank among every department of the run with the same Group; 0: not ranked
@@ -61,12 +61,12 @@ type BatchDepartment struct {
 
 // BatchLevel1 is one level-1 indicator of a department.
 type BatchLevel1 struct {
-	Name    string          `json:"name"`
-	Weight  decimal.Decimal `json:"weight"` // declared
-	NA      bool            `json:"na,omitempty"`
-	HasRate bool            `json:"has_rate,omitempty"`
-	Score   decimal.Decimal `json:"score"`
-	Rate    decimal.Decimal `json:"rate"`
+	Name    string `json:"name"`
+	Weight  Num    `json:"weight"` // declared
+	NA      bool   `json:"na,omitempty"`
+	HasRate bool   `json:"has_rate,omitempty"`
+	Score   Num    `json:"score"`
+	Rate    Num    `json:"rate"`
 }
 
 // Counted reports whether the department counts in the run: scored, and
@@ -78,6 +78,21 @@ func (d BatchDepartment) Counted() bool { return d.Blocked == 0 && d.CountedIn =
 // in rank order, then the blocked ones.
 func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchDepartment {
 	out := make([]BatchDepartment, 0, len(results)+len(blocked))
+	// Every department's level-1 rows in one array, carved up: a run
+	// holds these for every workbook until its summary is written.
+	n := 0
+	for _, r := range results {
+		n += len(r.Level1)
+	}
+	for _, b := range blocked {
+		n += len(b.Table.Roots)
+	}
+	level1 := make([]BatchLevel1, 0, n)
+	carve := func(k int) []BatchLevel1 {
+		s := level1[len(level1) : len(level1) : len(level1)+k]
+		level1 = level1[:len(level1)+k]
+		return s
+	}
 	keys := map[*calc.Table][3]string{}
 	key := func(t *calc.Table) [3]string {
 		k, ok := keys[t]
@@ -95,18 +110,19 @@ func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchD
 	for _, i := range calc.ByRank(results) {
 		r := results[i]
 		k := key(r.Table)
-		d := BatchDepartment{Sheet: r.Sheet, Name: r.Department, Group: k[0], Tree: k[1], Names: k[2], Total: r.Total, Shown: r.Shown, Rate: r.Rate,
-			Grade: r.Grade, Band: r.GradeLabel, GradeIndex: r.GradeIndex, Vetoed: len(r.Vetoed) > 0, Rank: r.Rank, Deducted: r.Deducted}
+		d := BatchDepartment{Sheet: r.Sheet, Name: r.Department, Group: k[0], Tree: k[1], Names: k[2], Total: NumOf(r.Total), Shown: NumOf(r.Shown), Rate: NumOf(r.Rate),
+			Grade: r.Grade, Band: r.GradeLabel, GradeIndex: r.GradeIndex, Vetoed: len(r.Vetoed) > 0, Rank: r.Rank, Deducted: NumOf(r.Deducted)}
 		if Rescaled(r) {
-			d.Applicable, d.Factor = r.Applicable, r.Factor
+			d.Applicable, d.Factor = NumOf(r.Applicable), NumOf(r.Factor)
 		}
 		if d.Band == "" {
 			d.Band = r.Grade
 		}
+		d.Level1 = carve(len(r.Level1))
 		for _, nr := range r.Level1 {
-			l := BatchLevel1{Name: nr.Indicator.Name, Weight: nr.Indicator.ShownWeight(), NA: nr.NA, HasRate: nr.HasRate(), Score: ShownScore(nr)}
+			l := BatchLevel1{Name: nr.Indicator.Name, Weight: NumOf(nr.Indicator.ShownWeight()), NA: nr.NA, HasRate: nr.HasRate(), Score: NumOf(ShownScore(nr))}
 			if l.HasRate {
-				l.Rate = nr.Rate()
+				l.Rate = NumOf(nr.Rate())
 			}
 			d.Level1 = append(d.Level1, l)
 		}
@@ -115,8 +131,9 @@ func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchD
 	for _, b := range blocked {
 		k := key(b.Table)
 		d := BatchDepartment{Sheet: b.Sheet, Name: b.Department, Group: k[0], Tree: k[1], Blocked: max(b.Errors, 1), Whole: b.Whole, Names: k[2]}
+		d.Level1 = carve(len(b.Table.Roots))
 		for _, root := range b.Table.Roots {
-			d.Level1 = append(d.Level1, BatchLevel1{Name: root.Name, Weight: root.ShownWeight()})
+			d.Level1 = append(d.Level1, BatchLevel1{Name: root.Name, Weight: NumOf(root.ShownWeight())})
 		}
 		out = append(out, d)
 	}
@@ -125,10 +142,10 @@ func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchD
 
 // row is the department as the summaries' score cells show it.
 func (d BatchDepartment) row() scoreRow {
-	r := scoreRow{sheet: d.Sheet, department: d.Name, total: d.Total, rate: d.Rate, grade: d.Grade, band: d.Band, gradeIndex: d.GradeIndex, rank: d.Rank,
-		deducted: d.Deducted, applicable: d.Applicable, factor: d.Factor}
+	r := scoreRow{sheet: d.Sheet, department: d.Name, total: d.Total.Dec(), rate: d.Rate.Dec(), grade: d.Grade, band: d.Band, gradeIndex: d.GradeIndex, rank: d.Rank,
+		deducted: d.Deducted.Dec(), applicable: d.Applicable.Dec(), factor: d.Factor.Dec()}
 	for _, l := range d.Level1 {
-		r.level1 = append(r.level1, level1Score{name: l.Name, na: l.NA, hasRate: l.HasRate, score: l.Score, rateOf: l.Rate})
+		r.level1 = append(r.level1, level1Score{name: l.Name, na: l.NA, hasRate: l.HasRate, score: l.Score.Dec(), rateOf: l.Rate.Dec()})
 	}
 	return r
 }
@@ -694,7 +711,7 @@ func rateBins(b *Batch, s calc.Settings) []countRow {
 			if !d.Counted() {
 				continue
 			}
-			i := min(max(int(bf.Settings.Percent(d.Rate).Div(decimal.NewFromInt(10)).Floor().IntPart()), 0), 9)
+			i := min(max(int(bf.Settings.Percent(d.Rate.Dec()).Div(decimal.NewFromInt(10)).Floor().IntPart()), 0), 9)
 			bins[i]++
 			lowest = min(lowest, i)
 		}

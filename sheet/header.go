@@ -110,6 +110,39 @@ var scoreWords = map[string]bool{
 	"score": true, "pointsearned": true,
 }
 
+// namedHeaders are the level names and weight headers, with what
+// Classify says of them: made once, in the order Classify looked for
+// them (the first one to match wins).
+var namedHeaders = func() map[string]struct {
+	kind  Kind
+	level int
+} {
+	type kl = struct {
+		kind  Kind
+		level int
+	}
+	m := map[string]kl{}
+	add := func(h string, kind Kind, level int) {
+		if _, ok := m[h]; !ok {
+			m[h] = kl{kind, level}
+		}
+	}
+	for i, w := range levelWords {
+		for _, name := range []string{w.zh + "指标", w.zh + "指标名称", w.en, w.en + "name", w.en + "indicator", w.en + "indicators"} {
+			add(name, LevelName, i+1)
+		}
+	}
+	for _, word := range weightWords {
+		add(word, Weight, 0)
+		for i, w := range levelWords {
+			for _, prefix := range []string{w.zh, w.zh + "指标", w.en} {
+				add(prefix+word, Weight, i+1)
+			}
+		}
+	}
+	return m
+}()
+
 // Classify tells what a header cell means; level is 1 to 4 for LevelName,
 // and for a Weight with a level prefix (0 without one).
 func Classify(header string) (kind Kind, level int) {
@@ -117,24 +150,8 @@ func Classify(header string) (kind Kind, level int) {
 	if h == "" {
 		return Other, 0
 	}
-	for i, w := range levelWords {
-		for _, name := range []string{w.zh + "指标", w.zh + "指标名称", w.en, w.en + "name", w.en + "indicator", w.en + "indicators"} {
-			if h == name {
-				return LevelName, i + 1
-			}
-		}
-	}
-	for _, word := range weightWords {
-		if h == word {
-			return Weight, 0
-		}
-		for i, w := range levelWords {
-			for _, prefix := range []string{w.zh, w.zh + "指标", w.en} {
-				if h == prefix+word {
-					return Weight, i + 1
-				}
-			}
-		}
+	if k, ok := namedHeaders[h]; ok {
+		return k.kind, k.level
 	}
 	if unnumberedLevelWords[h] {
 		return LevelWord, 0

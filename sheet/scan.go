@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -43,7 +44,26 @@ const maxTag = 1 << 20
 var errTagTooLong = errors.New("a tag longer than 1 MiB")
 
 func newScanner(r io.Reader) *scanner {
-	return &scanner{r: bufio.NewReaderSize(r, 64<<10)}
+	br, _ := readerPool.Get().(*bufio.Reader)
+	if br == nil {
+		br = bufio.NewReaderSize(r, 64<<10)
+	} else {
+		br.Reset(r)
+	}
+	return &scanner{r: br}
+}
+
+// readerPool keeps the scanners' 64 KiB buffers for the next sheet: a
+// batch of small workbooks reads thousands of sheets.
+var readerPool sync.Pool
+
+// release gives the scanner's buffer back; the scanner is not used after.
+func (s *scanner) release() {
+	if s.r != nil {
+		s.r.Reset(nil)
+		readerPool.Put(s.r)
+		s.r = nil
+	}
 }
 
 // next reads the next token. keepText says whether text is wanted: when

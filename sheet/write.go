@@ -202,7 +202,7 @@ func (w *writer) set(sheet string, col, row int, v any, style int) error {
 	switch x := v.(type) {
 	case decimal.Decimal:
 		value = x.InexactFloat64()
-		width = float64(len(x.StringFixed(w.s.Decimals)) + 2)
+		width = float64(fixedLen(x, w.s.Decimals) + 2)
 	case int:
 		value = x
 		width = float64(len(fmt.Sprint(x)) + 2)
@@ -364,8 +364,19 @@ func (w *writer) setRate(sheet string, col, row int, rate decimal.Decimal, bold 
 	// never narrower than the fraction stored (0.8893 shown with as many
 	// decimals), so that one is not formatted.
 	p := w.s.Percent(rate)
-	w.fit(sheet, col, float64(len(p.StringFixed(w.s.Decimals))+1+2))
-	return w.put(sheet, col, row, p.Div(calc.Hundred).InexactFloat64(), style)
+	w.fit(sheet, col, float64(fixedLen(p, w.s.Decimals)+1+2))
+	return w.put(sheet, col, row, percentFraction(p, w.s.Decimals), style)
+}
+
+// percentFraction is the fraction p% stored in a cell (0.8893 for 88.93),
+// as p ÷ 100 gives it: exactly p with the point moved when p has few
+// decimals (then its float is made from a short coefficient), else the
+// division to decimal's 16 places.
+func percentFraction(p decimal.Decimal, places int32) float64 {
+	if places >= 0 && places+2 <= 16 && p.Exponent() >= -places {
+		return p.Shift(-2).InexactFloat64()
+	}
+	return p.Div(calc.Hundred).InexactFloat64()
 }
 
 func (w *writer) fit(sheet string, col int, width float64) {

@@ -511,6 +511,7 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 	}
 	defer rc.Close()
 	sc := newScanner(rc)
+	defer sc.release()
 	var (
 		row      *xrow
 		rowNum   int
