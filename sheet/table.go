@@ -592,8 +592,9 @@ func readRows(t *Table, g *grid, layout Layout) (next int) {
 			}
 			row.Weights[p] = g.resolved(r, w.Index, p < depth-1, false, nil)
 		}
+		row.Scores = make([]ScoreCell, 0, len(t.Departments))
 		for _, d := range t.Departments {
-			row.Scores = append(row.Scores, g.resolved(r, d.Index, false, true, fromDept))
+			row.Scores = append(row.Scores, scoreCell(g.resolved(r, d.Index, false, true, fromDept), d.Index))
 		}
 		if t.TypeColumn != nil {
 			row.Type = g.resolved(r, t.TypeColumn.Index, true, false, nil)

@@ -245,6 +245,7 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 		problems.Add(&CellError{Severity: SeverityError, Sheet: t.Sheet, Cell: leafHeader.Ref, Err: ErrNoWeightColumn, Found: leafHeader.Header})
 		return nil
 	}
+	var scores decimals
 	info := &tableInfo{src: t, table: &calc.Table{Sheet: t.Sheet}, declared: map[*calc.Indicator]sheet.Cell{}, deptTotals: map[string]declaredTotal{}, leafOfRow: map[int]int{}}
 	add := func(e *CellError) { problems.Add(e) }
 	// A veto item (spec §7.1): its weight cell says 否决, or its 指标类型
@@ -264,7 +265,7 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 	for i, col := range t.Departments {
 		filled, numbers := 0, 0
 		for _, row := range t.Rows {
-			c := row.Scores[i]
+			c := row.Score(i)
 			if blank(c) || row.Leaf().Value == "" || isVeto(row) {
 				continue
 			}
@@ -318,7 +319,7 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 			add(&CellError{Severity: SeverityWarning, Sheet: t.Sheet, Cell: col.Ref, Department: name, Err: WarnInvisibleChar, Found: name, Invisible: chars})
 		}
 		kept = append(kept, i)
-		info.table.Departments = append(info.table.Departments, calc.Department{Name: name, Cell: col.Ref})
+		info.table.Departments = append(info.table.Departments, calc.Department{Name: name, Cell: col.Ref, Scores: make([]calc.Score, 0, len(t.Rows))})
 	}
 	active = kept
 	for _, col := range t.Unnamed {
@@ -387,7 +388,9 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 		info.leafOfRow[rowIndex] = len(info.table.Leaves) - 1
 		for k, i := range active {
 			dept := &info.table.Departments[k]
-			dept.Scores = append(dept.Scores, score(t.Sheet, row.Scores[i], dept.Name, leaf, weightOK, s, problems))
+			sc := score(t.Sheet, row.Score(i), dept.Name, leaf, weightOK, s, problems)
+			sc.Value = scores.intern(sc.Value)
+			dept.Scores = append(dept.Scores, sc)
 		}
 	}
 	for _, d := range declarations {
@@ -486,7 +489,7 @@ func score(sheetName string, c sheet.Cell, dept string, leaf *calc.Indicator, we
 // an indicator.
 func strayNumbers(t *sheet.Table, row sheet.Row, active []int, problems *List) {
 	for _, i := range active {
-		c := row.Scores[i]
+		c := row.Score(i)
 		if blank(c) {
 			continue
 		}
@@ -621,7 +624,7 @@ func readTotalRow(info *tableInfo, row sheet.Row, active []int, problems *List) 
 		}
 	}
 	for k, i := range active {
-		c := row.Scores[i]
+		c := row.Score(i)
 		if blank(c) {
 			continue
 		}
@@ -870,7 +873,7 @@ func checkSubtotals(info *tableInfo, active []int, scores bool, problems *List) 
 			break
 		}
 		for k, i := range active {
-			c := st.Scores[i]
+			c := st.Score(i)
 			if blank(c) || !scores { // under another model, a subtotal of scores is no sum of points
 				continue
 			}
@@ -1045,4 +1048,37 @@ func isUnder(n, ancestor *calc.Indicator) bool {
 		}
 	}
 	return false
+}
+
+// decimals shares one decimal among the scores of a table that are the
+// same number (the same coefficient and exponent, so the same digits
+// when shown): a table's scores take few values (cents within a weight),
+// and each decimal read holds a *big.Int of its own, the most of a
+// million-cell table's memory after its cells. A decimal is never
+// changed in place, so sharing one is safe. At most maxDecimals values
+// are kept; past them a score keeps its own.
+type decimals map[decimalKey]decimal.Decimal
+
+type decimalKey struct {
+	coef int64
+	exp  int32
+}
+
+const maxDecimals = 1 << 16
+
+func (m *decimals) intern(d decimal.Decimal) decimal.Decimal {
+	if d.NumDigits() > 18 {
+		return d
+	}
+	k := decimalKey{d.CoefficientInt64(), d.Exponent()}
+	if v, ok := (*m)[k]; ok {
+		return v
+	}
+	if *m == nil {
+		*m = decimals{}
+	}
+	if len(*m) < maxDecimals {
+		(*m)[k] = d
+	}
+	return d
 }

@@ -25,7 +25,7 @@ func checkPatched(t *testing.T, patch func(b *sheet.Book), sheets ...string) (*W
 func setScore(row, dept int, c sheet.Cell) func(b *sheet.Book) {
 	return func(b *sheet.Book) {
 		c.Ref = string(rune('D'+dept)) + string(rune('0'+row))
-		b.Tables[0].Rows[row-2].Scores[dept] = c
+		b.Tables[0].Rows[row-2].Scores[dept] = sheet.NewScoreCell(c)
 	}
 }
 
@@ -195,11 +195,11 @@ func TestFormulaCode(t *testing.T) {
 		patch func(b *sheet.Book)
 		cell  string
 	}{
-		{"score", func(b *sheet.Book) { b.Tables[0].Rows[0].Scores[0] = failed("E2") }, "E2"},
+		{"score", func(b *sheet.Book) { b.Tables[0].Rows[0].Scores[0] = sheet.NewScoreCell(failed("E2")) }, "E2"},
 		{"leaf weight", func(b *sheet.Book) { b.Tables[0].Rows[0].Weights[1] = failed("D2") }, "D2"},
 		{"parent weight", func(b *sheet.Book) { b.Tables[0].Rows[0].Weights[0] = failed("B2") }, "B2"},
 		{"total row weight", func(b *sheet.Book) { b.Tables[0].Total.Weights[1] = failed("D4") }, "D4"},
-		{"total row score", func(b *sheet.Book) { b.Tables[0].Total.Scores[0] = failed("E4") }, "E4"},
+		{"total row score", func(b *sheet.Book) { b.Tables[0].Total.Scores[0] = sheet.NewScoreCell(failed("E4")) }, "E4"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,7 +32,7 @@ func vetoRow(info *tableInfo, t *sheet.Table, row sheet.Row, rowIndex int, paren
 	info.leafOfRow[rowIndex] = len(info.table.Leaves) - 1
 	for k, i := range active {
 		dept := &info.table.Departments[k]
-		c := row.Scores[i]
+		c := row.Score(i)
 		vetoed, ok := vetoScore(c.Value)
 		if c.Kind != sheet.Text || !ok {
 			problems.Add(cellProblem(SeverityError, t.Sheet, c, dept.Name, path, ErrVetoScore, shown(c), ""))
