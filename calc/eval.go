@@ -2,6 +2,7 @@ package calc
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -81,7 +82,8 @@ type Result struct {
 	Department string
 	Sheet      string
 	Table      *Table
-	nodes      []NodeResult // by indicator, in preorder: see Node
+	nodes      []node       // by indicator, in preorder: see Node
+	wide       []NodeResult // instead of nodes, when a number does not fit in a node
 	Level1     []NodeResult // per root of Table, in order
 	// Total is the exact total: level-1 scores rescaled to total points
 	// when items are 不适用, plus deduction items, never below 0 (0 for a
@@ -166,14 +168,76 @@ func (t *Table) prepare() []*Indicator {
 // Node is the department's result at indicator n of its table (the zero
 // NodeResult for an indicator of another table).
 func (r *Result) Node(n *Indicator) NodeResult {
-	if n != nil && n.node < len(r.nodes) && r.nodes[n.node].Indicator == n {
-		return r.nodes[n.node]
+	if n != nil && n.node < len(r.wide) && r.wide[n.node].Indicator == n {
+		return r.wide[n.node]
+	}
+	if n != nil && n.node < len(r.nodes) && r.nodes[n.node].ind == n {
+		return r.nodes[n.node].result()
 	}
 	return NodeResult{}
 }
 
+// node is a NodeResult as a Result keeps it: a department has one per
+// indicator (a million for 5,000 departments of 200 leaves), so its four
+// decimals are kept as coefficient and exponent inline, 32 bytes and no
+// *big.Int instead of 88 bytes and a *big.Int per sum. A result with a
+// number that does not fit (a coefficient past int32, an exponent past
+// int8: shares of shares under the weighted model) keeps its
+// NodeResults whole instead (Result.wide). result gives back the same
+// decimals (the same coefficients and exponents).
+type node struct {
+	ind  *Indicator
+	coef [4]int32 // Score, Weight, Positive, Deducted
+	exp  [4]int8
+	// bits 0–3: which of the four are the zero decimal.Decimal{} (no
+	// coefficient); bits 4, 5: NA, Vetoed.
+	flags uint8
+}
+
+const (
+	nodeNA     = 1 << 4
+	nodeVetoed = 1 << 5
+)
+
+// compactNode is nr as a node, ok false when a number does not fit.
+func compactNode(nr NodeResult) (node, bool) {
+	n := node{ind: nr.Indicator}
+	if nr.NA {
+		n.flags |= nodeNA
+	}
+	if nr.Vetoed {
+		n.flags |= nodeVetoed
+	}
+	for i, d := range [4]decimal.Decimal{nr.Score, nr.Weight, nr.Positive, nr.Deducted} {
+		if d == (decimal.Decimal{}) {
+			n.flags |= 1 << i
+			continue
+		}
+		e := d.Exponent()
+		if d.NumDigits() > 9 || e < -128 || e > 127 {
+			return node{}, false
+		}
+		n.coef[i], n.exp[i] = int32(d.CoefficientInt64()), int8(e)
+	}
+	return n, true
+}
+
+func (n node) dec(i int) decimal.Decimal {
+	if n.flags&(1<<i) != 0 {
+		return decimal.Decimal{}
+	}
+	return decimal.New(int64(n.coef[i]), int32(n.exp[i]))
+}
+
+func (n node) result() NodeResult {
+	return NodeResult{Indicator: n.ind, Score: n.dec(0), Weight: n.dec(1), NA: n.flags&nodeNA != 0, Positive: n.dec(2), Deducted: n.dec(3), Vetoed: n.flags&nodeVetoed != 0}
+}
+
 func evaluate(t *Table, order []*Indicator, d Department, s Settings, buf *sumBuffer) Result {
-	r := Result{Department: d.Name, Sheet: t.Sheet, Table: t, nodes: make([]NodeResult, len(order))}
+	r := Result{Department: d.Name, Sheet: t.Sheet, Table: t}
+	// full holds each indicator's result while the department is rolled
+	// up; r.nodes keeps them compact.
+	full := buf.results(len(order))
 	scores, weights, deducted := buf.take(0), buf.take(1), buf.take(2)
 	for i, leaf := range t.Leaves {
 		sc := d.Scores[i]
@@ -195,10 +259,10 @@ func evaluate(t *Table, order []*Indicator, d Department, s Settings, buf *sumBu
 			scores = append(scores, sc.Value)
 			weights = append(weights, leaf.Weight)
 		}
-		r.nodes[leaf.node] = nr
+		full[leaf.node] = nr
 	}
 	scoreSum, weightSum, deductions := sum(scores), sum(weights), sum(deducted)
-	buf[0], buf[1], buf[2] = scores, weights, deducted
+	buf.terms[0], buf.terms[1], buf.terms[2] = scores, weights, deducted
 	// Parents, children first (reverse preorder): each sums its children
 	// that are not 不适用.
 	for i := len(order) - 1; i >= 0; i-- {
@@ -209,7 +273,7 @@ func evaluate(t *Table, order []*Indicator, d Department, s Settings, buf *sumBu
 		nr := NodeResult{Indicator: n, NA: true}
 		sc, w, pos, ded := buf.take(0), buf.take(1), buf.take(2), buf.take(3)
 		for _, c := range n.Children {
-			cr := r.nodes[c.node]
+			cr := full[c.node]
 			if cr.NA {
 				continue
 			}
@@ -218,14 +282,23 @@ func evaluate(t *Table, order []*Indicator, d Department, s Settings, buf *sumBu
 			nr.Vetoed = nr.Vetoed || cr.Vetoed
 		}
 		nr.Score, nr.Weight, nr.Positive, nr.Deducted = sum(sc), sum(w), sum(pos), sum(ded)
-		buf[0], buf[1], buf[2], buf[3] = sc, w, pos, ded
+		buf.terms[0], buf.terms[1], buf.terms[2], buf.terms[3] = sc, w, pos, ded
 		if nr.NA {
 			nr.Score, nr.Weight = decimal.Zero, decimal.Zero
 		}
-		r.nodes[n.node] = nr
+		full[n.node] = nr
+	}
+	r.nodes = make([]node, len(full))
+	for i, nr := range full {
+		n, ok := compactNode(nr)
+		if !ok {
+			r.nodes, r.wide = nil, slices.Clone(full)
+			break
+		}
+		r.nodes[i] = n
 	}
 	for _, root := range t.Roots {
-		r.Level1 = append(r.Level1, r.nodes[root.node])
+		r.Level1 = append(r.Level1, full[root.node])
 	}
 
 	total := scoreSum
@@ -264,9 +337,23 @@ func evaluate(t *Table, order []*Indicator, d Department, s Settings, buf *sumBu
 
 // sumBuffer holds the slices evaluate gathers the terms of its sums in,
 // reused from one sum to the next.
-type sumBuffer [4][]decimal.Decimal
+type sumBuffer struct {
+	terms [4][]decimal.Decimal
+	nodes []NodeResult
+}
 
-func (b *sumBuffer) take(i int) []decimal.Decimal { return b[i][:0] }
+func (b *sumBuffer) take(i int) []decimal.Decimal { return b.terms[i][:0] }
+
+// results is a cleared slice of n node results, reused from one
+// department to the next.
+func (b *sumBuffer) results(n int) []NodeResult {
+	if cap(b.nodes) < n {
+		b.nodes = make([]NodeResult, n)
+	}
+	b.nodes = b.nodes[:n]
+	clear(b.nodes)
+	return b.nodes
+}
 
 // sum is zero plus each of xs in turn, exactly as decimal's Add chain
 // gives it (the exponent is the least of 0 and theirs), with one
