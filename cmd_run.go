@@ -305,7 +305,8 @@ feed:
 		setBatchRanks(&outcomes[i].report, files[i])
 	}
 	report.Batch = batchReport(batch)
-	if err := writeSplits(ctx, opts, outcomes, batch); err != nil && auditErr == nil {
+	splitsSkipped, err := writeSplits(ctx, opts, outcomes, batch)
+	if err != nil && auditErr == nil {
 		auditErr = err
 	}
 	for i := range outcomes {
@@ -336,6 +337,10 @@ feed:
 	}
 	if auditErr != nil {
 		failures = append(failures, withHint(failf(lang, "无法写入日志文件 %s：%s", "cannot write the log file %s: %s", opts.LogFile, writeCause(lang, auditErr)), writeHint(lang, auditErr)))
+	}
+	if splitsSkipped > 0 {
+		failures = append(failures, failf(lang, "按部门拆分时被中断：%d 个工作簿没有写出分部门工作簿（旧的已删除，以免留下旧分数）；再次运行即可完成",
+			"interrupted while writing per-department workbooks: %d workbooks have none (old ones were removed, so that no old score is left); run again to finish", splitsSkipped))
 	}
 	if ctx.Err() != nil && finished < len(inputs) {
 		msg := fmt.Sprintf("interrupted after %d of %d workbooks; the outputs written are complete, run again to finish", finished, len(inputs))

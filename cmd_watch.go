@@ -267,7 +267,7 @@ func (w *watcher) process(ctx context.Context, path string) {
 	if w.summary == "" {
 		w.summary = filepath.Join(w.opts.Out, sheet.LabelsFor(w.opts.Lang).BatchName)
 	}
-	idx := w.state.put(o.sha256, batchFiles([]outcome{o})[0])
+	idx := w.state.put(filepath.Base(path), o.sha256, batchFiles([]outcome{o})[0])
 	files := w.state.batchFiles()
 	batch, notes := assembleBatch(lang, files, w.opts.roster)
 	for _, n := range notes {
@@ -277,13 +277,22 @@ func (w *watcher) process(ctx context.Context, path string) {
 	}
 	setBatchRanks(&o.report, files[idx])
 	if o.results != nil && o.splitDir != "" {
-		writeSplitOf(w.opts.runOptions, &o, batch, idx)
+		writeSplitOf(w.opts.runOptions, &o, batch, idx, w.opts.Jobs)
 	}
 	o.results = nil
 	printFile(w.opts.Stdout, w.opts.Stderr, lang, o.report)
 	if err := w.opts.audit.Log(o); err != nil {
 		w.auditErr = err // the input stays in the inbox: the watch stops
 		return
+	}
+	// Saved before the input moves, so that a crash in between loses
+	// nothing from the summary (the entry names the inbox path until the
+	// next save).
+	departments := w.state.Files[idx].File.Departments // as read, before the run's ranks
+	w.state.Files[idx].File = batchFiles([]outcome{o})[0]
+	w.state.Files[idx].File.Departments = departments
+	if err := w.state.save(w.opts.Out); err != nil {
+		fmt.Fprintf(w.opts.Stderr, tr(lang, "perfeval: 警告：无法保存监视状态：%s\n", "perfeval: warning: cannot save the watch state: %s\n"), writeCause(lang, err))
 	}
 	dest := processedDir
 	if o.report.Status != statusOK || o.writeErr != nil {

@@ -181,11 +181,16 @@ func duplicates(lang string, files []sheet.BatchFile) []batchNote {
 					"check which copy is final; keep only that one and run again, or let the newer file count"),
 			}})
 		}
+		msg := fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交；本文件修改时间最晚，本次按本文件计入排名和统计",
+			"department %q was also sent in %s; this file was modified last, so the run counts it from here"), name, strings.Join(others, tr(lang, "、", ", ")))
+		hint := tr(lang, "确认本文件是最终版本；否则删去它后重新运行", "check that this file is the final one; if not, remove it and run again")
+		if kept.Departments[last.Dept].Blocked > 0 {
+			msg = fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交；本文件修改时间最晚，以本文件为准，但本文件中该部门有错误，本次不计分、不排名",
+				"department %q was also sent in %s; this file was modified last and counts, but the department has errors here, so it is not scored or ranked in this run"), name, strings.Join(others, tr(lang, "、", ", ")))
+			hint = tr(lang, "改正本文件中该部门的错误后重新运行；若较早的文件才是最终版本，删去本文件", "correct the department's errors in this file and run again; if the earlier file is the final one, remove this one")
+		}
 		notes = append(notes, batchNote{last.File, ProblemReport{
-			Severity: "warning", Sheet: kept.Departments[last.Dept].Sheet, Department: name, Code: "sent-twice",
-			Message: fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交；本文件修改时间最晚，本次按本文件计入排名和统计",
-				"department %q was also sent in %s; this file was modified last, so the run counts it from here"), name, strings.Join(others, tr(lang, "、", ", "))),
-			Hint: tr(lang, "确认本文件是最终版本；否则删去它后重新运行", "check that this file is the final one; if not, remove it and run again"),
+			Severity: "warning", Sheet: kept.Departments[last.Dept].Sheet, Department: name, Code: "sent-twice", Message: msg, Hint: hint,
 		}})
 	}
 	// A department also in a workbook whose table has errors: that copy
@@ -279,21 +284,27 @@ type rosterList struct {
 	Names []string
 }
 
-// rosterHeader reports whether a roster's cell heads its names: it says
-// 部门, 单位, 名称 or 评价对象 (部门名称, 预算单位名称, Department, Unit
-// name), and not a code, number or contact (编号, 单位代码, 联系人).
+// rosterHeader reports whether a roster's cell heads its names: a short
+// label ending in 部门, 单位, 名称 or 对象 (部门名称, 预算单位名称,
+// 被评价单位), not a code, number or contact (编号, 单位代码, 联系人), and
+// not itself a name (市事业单位登记局); or an English header word.
 func rosterHeader(cell string) bool {
 	k := strings.ToLower(mail.Key(cell))
-	if k == "" || len([]rune(k)) > 12 {
+	switch k {
+	case "department", "departments", "departmentname", "unit", "units", "unitname", "name", "names":
+		return true
+	}
+	r := []rune(k)
+	if len(r) == 0 || len(r) > 6 || strings.ContainsRune("市县区省州镇乡", r[0]) {
 		return false
 	}
-	for _, not := range []string{"编号", "代码", "编码", "序号", "联系", "电话", "邮箱", "code", "no.", "contact", "phone", "mail"} {
+	for _, not := range []string{"编号", "代码", "编码", "序号", "联系", "电话", "邮箱"} {
 		if strings.Contains(k, not) {
 			return false
 		}
 	}
-	for _, word := range []string{"部门", "单位", "名称", "评价对象", "department", "unit", "name"} {
-		if strings.Contains(k, word) {
+	for _, end := range []string{"部门", "单位", "名称", "对象"} {
+		if strings.HasSuffix(k, end) {
 			return true
 		}
 	}
@@ -321,7 +332,7 @@ func readRoster(path string) (*rosterList, error) {
 	seen := map[string]bool{}
 	for _, s := range sheets {
 		col, start := -1, 0
-	header:
+	header: // a title may stand above it
 		for i, row := range s.Rows[:min(len(s.Rows), 10)] {
 			for j, cell := range row {
 				if rosterHeader(cell) {
@@ -377,9 +388,6 @@ func (r *rosterList) check(files []sheet.BatchFile) *sheet.RosterCheck {
 				if !slices.Contains(c.Entries[i].Files, f.Path) {
 					c.Entries[i].Files = append(c.Entries[i].Files, f.Path)
 				}
-				if d.CountedIn == "" {
-					c.Entries[i].Blocked = d.Blocked > 0
-				}
 				continue
 			}
 			i, ok := unknown[k]
@@ -391,10 +399,23 @@ func (r *rosterList) check(files []sheet.BatchFile) *sheet.RosterCheck {
 			if !slices.Contains(c.Unknown[i].Files, f.Path) {
 				c.Unknown[i].Files = append(c.Unknown[i].Files, f.Path)
 			}
-			if d.CountedIn == "" {
-				c.Unknown[i].Blocked = d.Blocked > 0
+
+		}
+	}
+	// Scored when some copy of it counts in the run.
+	scored := map[string]bool{}
+	for _, f := range files {
+		for _, d := range f.Departments {
+			if d.Counted() {
+				scored[mail.Key(d.Name)] = true
 			}
 		}
+	}
+	for i := range c.Entries {
+		c.Entries[i].Blocked = c.Entries[i].Sent() && !scored[mail.Key(c.Entries[i].Name)]
+	}
+	for i := range c.Unknown {
+		c.Unknown[i].Blocked = !scored[mail.Key(c.Unknown[i].Name)]
 	}
 	// A workbook that could not be read names no department: a roster
 	// name in its file's name has sent it all the same.
@@ -406,7 +427,7 @@ func (r *rosterList) check(files []sheet.BatchFile) *sheet.RosterCheck {
 		for i, e := range c.Entries {
 			if k := mail.Key(e.Name); k != "" && strings.Contains(base, k) && !slices.Contains(c.Entries[i].Files, f.Path) {
 				c.Entries[i].Files = append(c.Entries[i].Files, f.Path)
-				c.Entries[i].Blocked = true
+				c.Entries[i].Blocked = !scored[k]
 			}
 		}
 	}

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"github.com/rs/zerolog"
+	"io"
 	"os"
 	"path/filepath"
+	"perfeval/calc"
 	"slices"
 	"strings"
 	"testing"
@@ -575,4 +579,60 @@ func TestRosterForms(t *testing.T) {
 	if len(c.Unknown) != 1 || c.Unknown[0].Similar != "市卫生健康委员会" {
 		t.Errorf("unknown %+v", c.Unknown)
 	}
+}
+
+// TestRosterNamesAreNotHeaders: a name holding 单位 or 部门 is a name; a
+// title above the header is skipped.
+func TestRosterNamesAreNotHeaders(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.txt"), []byte("市财政局\n市教育局\n市事业单位登记局\n市水利局\n"), 0o644)
+	if r, err := readRoster(filepath.Join(dir, "r.txt")); err != nil || fmt.Sprint(r.Names) != "[市财政局 市教育局 市事业单位登记局 市水利局]" {
+		t.Errorf("names: %v %v", r, err)
+	}
+	os.WriteFile(filepath.Join(dir, "t.csv"), []byte("2025年度参评单位名单\n序号,部门名称,联系人\n1,市财政局,张\n2,市事业单位登记局,李\n"), 0o644)
+	if r, err := readRoster(filepath.Join(dir, "t.csv")); err != nil || fmt.Sprint(r.Names) != "[市财政局 市事业单位登记局]" {
+		t.Errorf("titled: %v %v", r, err)
+	}
+	// A department scored from one file and blocked in another is scored.
+	c := (&rosterList{Names: []string{"甲局"}}).check([]sheet.BatchFile{
+		{Path: "a.xlsx", Departments: []sheet.BatchDepartment{{Name: "甲局"}}},
+		{Path: "b.xlsx", Departments: []sheet.BatchDepartment{{Name: "甲局", Blocked: 1, Whole: true}}},
+	})
+	if len(c.Entries) != 1 || c.Entries[0].Blocked || len(c.Entries[0].Files) != 2 {
+		t.Errorf("roster entry %+v", c.Entries)
+	}
+}
+
+// TestSplitsInterrupted: when the run is interrupted before a workbook's
+// per-department folder is written, its old folder is removed (no old
+// score is left beside the new results) and the run says so.
+func TestSplitsInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runIn(t, dir, "run", filepath.Join(wd(t), "samples", "seed.xlsx"), "--out", "out", "--split")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	split := filepath.Join(dir, "out", "seed")
+	if _, err := os.Stat(split); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	outcomes := []outcome{{report: FileReport{Path: "seed.xlsx"}, results: []calc.Result{{}}, splitDir: split}}
+	skipped, err := writeSplits(ctx, runOptions{inspectOptions: inspectOptions{Log: zerolog.Nop()}, Jobs: 2, Stdout: io.Discard, Stderr: io.Discard}, outcomes, &sheet.Batch{Files: []sheet.BatchFile{{}}})
+	if skipped != 1 || err != nil {
+		t.Errorf("skipped %d, %v", skipped, err)
+	}
+	if _, err := os.Stat(split); !os.IsNotExist(err) {
+		t.Errorf("the old per-department folder is still there: %v", err)
+	}
+}
+
+func wd(t *testing.T) string {
+	t.Helper()
+	d, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -162,22 +162,44 @@ func cleanStale(out string, log zerolog.Logger) {
 // and drops the results. A folder that cannot be written fails its
 // workbook (status failed, its old folder removed); each workbook is then
 // logged in the audit log, whose first error is returned.
-func writeSplits(ctx context.Context, opts runOptions, outcomes []outcome, b *sheet.Batch) error {
+func writeSplits(ctx context.Context, opts runOptions, outcomes []outcome, b *sheet.Batch) (skipped int, auditErr error) {
 	var mu sync.Mutex
-	var auditErr error
 	work := make(chan int)
 	var wg sync.WaitGroup
-	for range max(opts.Jobs, 1) {
+	var pending []int
+	for i := range outcomes {
+		if outcomes[i].splitDir != "" {
+			pending = append(pending, i)
+		}
+	}
+	// Workbooks side by side, or one workbook's departments side by
+	// side: never both, so that at most opts.Jobs workbooks are built at
+	// once.
+	inner := opts.Jobs
+	if len(pending) > 1 {
+		inner = 1
+	}
+	for range max(min(opts.Jobs, len(pending)), 1) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range work {
 				o := &outcomes[i]
-				if o.results != nil && ctx.Err() == nil {
-					writeSplitOf(opts, o, b, i)
+				switch {
+				case o.results != nil && ctx.Err() == nil:
+					writeSplitOf(opts, o, b, i, inner)
+				case o.results != nil: // interrupted: no department keeps an earlier run's scores
+					removeSplitDir(o.splitDir, opts)
+					o.splitDir = ""
+					mu.Lock()
+					skipped++
+					mu.Unlock()
 				}
 				o.results = nil
 				mu.Lock()
+				if o.splitFailed {
+					printFile(opts.Stdout, opts.Stderr, opts.Lang, o.report)
+				}
 				if err := opts.audit.Log(*o); err != nil && auditErr == nil {
 					auditErr = err
 				}
@@ -185,19 +207,17 @@ func writeSplits(ctx context.Context, opts runOptions, outcomes []outcome, b *sh
 			}
 		}()
 	}
-	for i := range outcomes {
-		if outcomes[i].splitDir != "" {
-			work <- i
-		}
+	for _, i := range pending {
+		work <- i
 	}
 	close(work)
 	wg.Wait()
-	return auditErr
+	return skipped, auditErr
 }
 
 // writeSplitOf writes the per-department folder of outcome o, the i-th
 // file of the run.
-func writeSplitOf(opts runOptions, o *outcome, b *sheet.Batch, i int) {
+func writeSplitOf(opts runOptions, o *outcome, b *sheet.Batch, i, jobs int) {
 	lang := opts.Lang
 	source := sheet.Mark{Source: filepath.Base(o.report.Path), SourceSHA256: o.sha256}
 	depts := b.Files[i].Departments
@@ -245,14 +265,13 @@ func writeSplitOf(opts runOptions, o *outcome, b *sheet.Batch, i int) {
 	}
 	var files []string
 	err := writeWith(o.splitDir, func() (err error) {
-		files, err = writeSplit(o.splitDir, lang, o.settings, o.results, source, o.modified, opts.Jobs, run)
+		files, err = writeSplit(o.splitDir, lang, o.settings, o.results, source, o.modified, jobs, run)
 		return err
 	})
 	if err != nil {
 		removeSplitDir(o.splitDir, opts) // no department keeps old scores
 		*o = o.fail(lang, o.splitDir, err)
-		o.splitFailed = true
-		printFile(opts.Stdout, opts.Stderr, lang, o.report)
+		o.splitFailed = true // the caller prints the file again, failed
 		return
 	}
 	o.report.Split = files

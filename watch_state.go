@@ -26,11 +26,12 @@ type watchState struct {
 	Files   []watchStateEntry `json:"files"`
 }
 
-// watchStateEntry is one processed workbook: its content's SHA-256 (the
-// same file dropped again replaces it; a department sent again in another
-// file counts once, from the file modified last) and what the batch
-// summary lists of it.
+// watchStateEntry is one processed workbook: its name and content's
+// SHA-256 (the same file dropped again replaces it; a department sent
+// again in another file counts once, from the file modified last) and
+// what the batch summary lists of it.
 type watchStateEntry struct {
+	Name   string          `json:"name"` // the file's name in the inbox
 	SHA256 string          `json:"sha256"`
 	File   sheet.BatchFile `json:"file"`
 }
@@ -70,17 +71,19 @@ func (s *watchState) save(out string) error {
 	})
 }
 
-// put records a processed workbook by its content's SHA-256, replacing
-// the same content processed before, and returns its index.
-func (s *watchState) put(sha string, f sheet.BatchFile) int {
+// put records a processed workbook by its name in the inbox and its
+// content's SHA-256, replacing the same file dropped again, and returns
+// its index. The same content under another name is another entry: its
+// departments are copies, which the run resolves as it does any copy.
+func (s *watchState) put(name, sha string, f sheet.BatchFile) int {
 	s.Version = stateVersion
 	for i := range s.Files {
-		if sha != "" && s.Files[i].SHA256 == sha {
+		if sha != "" && s.Files[i].SHA256 == sha && s.Files[i].Name == name {
 			s.Files = append(s.Files[:i], s.Files[i+1:]...)
 			break
 		}
 	}
-	s.Files = append(s.Files, watchStateEntry{SHA256: sha, File: f})
+	s.Files = append(s.Files, watchStateEntry{Name: name, SHA256: sha, File: f})
 	return len(s.Files) - 1
 }
 
@@ -90,6 +93,10 @@ func (s *watchState) batchFiles() []sheet.BatchFile {
 	for i, e := range s.Files {
 		out[i] = e.File
 		out[i].Departments = append([]sheet.BatchDepartment(nil), e.File.Departments...)
+		for k := range out[i].Departments { // the run's own, made again by each batch
+			d := &out[i].Departments[k]
+			d.BatchRank, d.BatchOf, d.CountedIn = 0, 0, ""
+		}
 	}
 	return out
 }

@@ -225,10 +225,14 @@ func suggestModel(info *tableInfo, problems *List) {
 			if weightSum.Equal(decimal.NewFromInt(1)) || rootShares {
 				sum, sumEn = "1（100%）", "1 (100%)"
 			}
+			which, whichEn := "末级指标的分值", "the leaf weights"
+			if rootShares && !weightSum.Equal(decimal.NewFromInt(1)) {
+				which, whichEn = "一级指标的分值", "the level-1 weights"
+			}
 			e := cellProblem(SeverityError, t.Sheet, cell, d.Name, "", ErrScoringModel, "", "")
 			e.Texts = &[4]string{
-				"末级指标的分值合计 " + sum + "，而 " + itoa(above) + " 项得分超过其分值（最高 " + top.String() + "）：分值像是权重，得分像是百分制（计分方式 = 权重）",
-				"the leaf weights add up to " + sumEn + " while " + itoa(above) + " scores exceed their weights (the highest is " + top.String() + "): the weights look like shares and the scores like marks out of 100 (Scoring = weighted)",
+				which + "合计 " + sum + "，而 " + itoa(above) + " 项得分超过其分值（最高 " + top.String() + "）：分值像是权重，得分像是百分制（计分方式 = 权重）",
+				whichEn + " add up to " + sumEn + " while " + itoa(above) + " scores exceed their weights (the highest is " + top.String() + "): the weights look like shares and the scores like marks out of 100 (Scoring = weighted)",
 				"在“设置”表中填写 计分方式 = 权重（得分满分默认 100，可用 得分满分 修改）；如果确实按分值计分，改正超过分值的得分",
 				"set Scoring (计分方式) = weighted (权重) in the Settings sheet (scores are out of 100 unless Score scale says otherwise); if the scores really are points, correct those above their weights",
 			}
