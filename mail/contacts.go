@@ -441,8 +441,9 @@ func (c *Contacts) CheckAgainst(departments []string) []*Problem {
 	return problems
 }
 
-// Closest is a results name that contains name or is contained in it, or
-// differs from it by one or two characters.
+// Closest is a results name that contains name or is contained in it,
+// abbreviates it, or differs from it by one character (two in a name of
+// eight or more).
 func Closest(name string, departments []string) string {
 	k := Key(name)
 	best, bestD := "", 3
@@ -454,6 +455,11 @@ func Closest(name string, departments []string) string {
 		dist := editDistance([]rune(k), []rune(dk))
 		if strings.Contains(dk, k) || strings.Contains(k, dk) || abbreviates([]rune(k), []rune(dk)) || abbreviates([]rune(dk), []rune(k)) {
 			dist = min(dist, 1)
+		}
+		// Two changed characters in a short name make another
+		// department (市财政局, 市教育局), not a typing slip.
+		if dist > max(1, min(len([]rune(k)), len([]rune(dk)))/4) {
+			continue
 		}
 		if dist < bestD {
 			best, bestD = d, dist

@@ -137,3 +137,18 @@ func splitLines(s string) []string {
 	}
 	return append(out, s[start:])
 }
+
+// TestClosest: a typing slip or an abbreviation is offered; another
+// department two characters away is not.
+func TestClosest(t *testing.T) {
+	for _, c := range []struct{ name, among, want string }{
+		{"市财政局", "市教育局", ""},
+		{"市教育厅", "市教育局", "市教育局"},
+		{"市卫健委", "市卫生健康委员会", "市卫生健康委员会"},
+		{"市交通局", "市交通运输局", "市交通运输局"},
+	} {
+		if got := Closest(c.name, []string{c.among}); got != c.want {
+			t.Errorf("Closest(%q, %q) = %q, want %q", c.name, c.among, got, c.want)
+		}
+	}
+}
