@@ -291,9 +291,7 @@ func (w *watcher) process(ctx context.Context, path string) {
 	departments := w.state.Files[idx].File.Departments // as read, before the run's ranks
 	w.state.Files[idx].File = batchFiles([]outcome{o})[0]
 	w.state.Files[idx].File.Departments = departments
-	if err := w.state.save(w.opts.Out); err != nil {
-		fmt.Fprintf(w.opts.Stderr, tr(lang, "perfeval: 警告：无法保存监视状态：%s\n", "perfeval: warning: cannot save the watch state: %s\n"), writeCause(lang, err))
-	}
+	w.saveState()
 	dest := processedDir
 	if o.report.Status != statusOK || o.writeErr != nil {
 		dest = failedDir
@@ -318,11 +316,17 @@ func (w *watcher) process(ctx context.Context, path string) {
 			batch.Files[i].SplitDir = w.state.Files[i].File.SplitDir
 		}
 	}
-	if err := w.state.save(w.opts.Out); err != nil {
-		fmt.Fprintf(w.opts.Stderr, tr(lang, "perfeval: 警告：无法保存监视状态：%s\n", "perfeval: warning: cannot save the watch state: %s\n"), writeCause(lang, err))
-	}
+	w.saveState()
 	if err := sheet.WriteBatchSummary(w.summary, lang, batch); err != nil {
 		fmt.Fprintf(w.opts.Stderr, tr(lang, "perfeval: 警告：无法写入批量汇总 %s：%s\n", "perfeval: warning: cannot write the batch summary %s: %s\n"), w.summary, writeCause(lang, err))
+	}
+}
+
+// saveState writes the state file, saying on stderr when it cannot: the
+// watch goes on, and the next save may succeed.
+func (w *watcher) saveState() {
+	if err := w.state.save(w.opts.Out); err != nil {
+		fmt.Fprintf(w.opts.Stderr, tr(w.opts.Lang, "perfeval: 警告：无法保存监视状态：%s\n", "perfeval: warning: cannot save the watch state: %s\n"), writeCause(w.opts.Lang, err))
 	}
 }
 

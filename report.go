@@ -357,7 +357,7 @@ func departmentReports(results []calc.Result, s calc.Settings, notApplicable str
 			Shown:  DepartmentShown{Total: s.FormatPoints(r.Total), Rate: s.FormatPercent(r.Rate)},
 			Level1: []Level1Report{}, Deductions: []DeductionReport{},
 		}
-		if !r.Factor.IsZero() && !r.Factor.Equal(decimal.NewFromInt(1)) {
+		if sheet.Rescaled(r) {
 			d.Applicable, d.Factor = points(s, r.Applicable), Number(r.Factor.Round(6).String())
 			d.Shown.Applicable = s.FormatPoints(r.Applicable)
 		}

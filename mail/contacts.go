@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	utf16 "golang.org/x/text/encoding/unicode"
 
+	"perfeval/calc"
 	"perfeval/sheet"
 )
 
@@ -153,20 +154,7 @@ var (
 // lower case. Nothing else is changed: 市教育局（本级） stays apart from
 // 市教育局.
 func Key(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == 0x3000:
-			continue
-		case r >= 0xFF01 && r <= 0xFF5E:
-			r -= 0xFEE0
-		}
-		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
+	return strings.ToLower(calc.NameKey(s))
 }
 
 func headerIs(cell string, words []string) bool {

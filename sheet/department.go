@@ -184,13 +184,12 @@ func WriteDepartment(path string, d Department) (err error) {
 		// The weight shown is the applicable one and the score the
 		// positive items', so that score ÷ weight is the rate shown; the
 		// notes below say where they differ from what was declared.
-		weight, score := nr.Indicator.ShownWeight(), nr.Score
+		weight, score := nr.Indicator.ShownWeight(), ShownScore(nr)
 		if nr.Reduced() {
 			weight = nr.Weight
 			notes = append(notes, fmt.Sprintf(L.NoteApplicable, nr.Indicator.Name, s.FormatPoints(nr.Weight), s.FormatPoints(nr.DeclaredWeight())))
 		}
 		if !nr.Deducted.IsZero() && nr.Weight.IsPositive() {
-			score = nr.Positive
 			notes = append(notes, fmt.Sprintf(L.NoteDeducted, nr.Indicator.Name, s.FormatPoints(nr.Deducted)))
 		}
 		if vetoOnly(nr.Indicator) {
@@ -249,7 +248,7 @@ func WriteDepartment(path string, d Department) (err error) {
 			return err
 		}
 	}
-	if !r.Factor.IsZero() && !r.Factor.Equal(decimal.NewFromInt(1)) {
+	if Rescaled(r) {
 		deducted := ""
 		if !r.Deducted.IsZero() {
 			deducted = " + " + s.FormatPoints(r.Deducted)

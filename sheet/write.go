@@ -1170,10 +1170,7 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 				for k, r := range g.results {
 					nr := r.Node(nodes[r.Table][i])
 					col := weightCol + 1 + 2*k
-					score := nr.Score
-					if !nr.Deducted.IsZero() && nr.Weight.IsPositive() {
-						score = nr.Positive // score ÷ weight is the rate; deductions count in the total
-					}
+					score := ShownScore(nr) // score ÷ weight is the rate; deductions count in the total
 					var err error
 					switch {
 					case vetoOnly(nr.Indicator):
