@@ -451,7 +451,9 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	if info, err := os.Stat(in); err == nil {
 		o.modified = info.ModTime()
 	}
-	ins := inspect(ctx, in, opts.inspectOptions)
+	inspectOpts := opts.inspectOptions
+	inspectOpts.DropCells = true // results are written, not the cells: they go once read
+	ins := inspect(ctx, in, inspectOpts)
 	if ins.Book != nil {
 		defer ins.Book.Close()
 	}
@@ -468,7 +470,9 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	if ctx.Err() != nil || errors.Is(ins.OpenErr, context.Canceled) || errors.Is(ins.OpenErr, context.DeadlineExceeded) {
 		return interrupted(in, lang)
 	}
-	o.report, o.openErr = ins.report(lang), ins.OpenErr
+	// The departments' entries are made once the outputs are written,
+	// not to be held beside everything the writing needs.
+	o.report, o.openErr = ins.reportHead(lang), ins.OpenErr
 	source := sheet.Mark{Source: filepath.Base(in), SourceSHA256: o.sha256}
 	// A workbook whose only errors are some departments' own (spec §8)
 	// gets a result for the others and an annotated copy.
@@ -494,6 +498,7 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	if !scored {
 		removeStale(names.result, source, opts)
 		removeSplitDir(names.splitDir, opts)
+		o.report.Departments = ins.departments(lang)
 		if ins.Workbook != nil { // its departments, blocked: the run knows they sent a workbook
 			o.settings = ins.Workbook.Settings
 			o.batch = sheet.NewBatchDepartments(nil, ins.Workbook.Blocked)
@@ -515,6 +520,7 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 		return o.fail(lang, names.result, err)
 	}
 	o.report.Output = names.result
+	o.report.Departments = ins.departments(lang)
 	o.splitDir = names.splitDir
 	o.batch = sheet.NewBatchDepartments(o.results, o.blocked)
 	o.blocked = nil // their tables: the batch rows keep what the run needs

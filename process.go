@@ -27,6 +27,10 @@ type inspectOptions struct {
 
 	SettingsFile string          // --settings FILE
 	Settings     []sheet.Setting // its settings, applied to every workbook
+
+	// DropCells: the caller reads results, not the score cells as read
+	// (validate.Options.DropCells).
+	DropCells bool
 }
 
 // checkRegular says, without opening it, whether path is a regular file
@@ -82,7 +86,7 @@ func inspect(ctx context.Context, path string, opts inspectOptions) (in inspecti
 		return in
 	}
 	in.Book = book
-	in.Workbook, in.Problems = validate.CheckWith(book, validate.Options{Lang: opts.Lang})
+	in.Workbook, in.Problems = validate.CheckWith(book, validate.Options{Lang: opts.Lang, DropCells: opts.DropCells})
 	switch {
 	case in.Problems.Err() != nil: // no score table included: the workbook opened fine (spec §6.3)
 		in.Status = statusInvalid
@@ -94,6 +98,21 @@ func inspect(ctx context.Context, path string, opts inspectOptions) (in inspecti
 
 // report turns an inspection into its report entry, without outputs.
 func (in inspection) report(lang string) FileReport {
+	fr := in.reportHead(lang)
+	fr.Departments = in.departments(lang)
+	return fr
+}
+
+// departments are the report entries of the inspection's departments.
+func (in inspection) departments(lang string) []DepartmentReport {
+	if in.Workbook == nil || len(in.Workbook.Results) == 0 && len(in.Workbook.Blocked) == 0 {
+		return []DepartmentReport{}
+	}
+	return append(departmentReports(in.Workbook.Results, in.Workbook.Settings, sheet.LabelsFor(lang).NotApplicable), blockedReports(in.Workbook.Blocked)...)
+}
+
+// reportHead is report without the departments.
+func (in inspection) reportHead(lang string) FileReport {
 	fr := FileReport{Path: in.Path, Status: in.Status, Problems: []ProblemReport{}, Departments: []DepartmentReport{}}
 	switch {
 	case in.Panic != nil:
@@ -107,9 +126,6 @@ func (in inspection) report(lang string) FileReport {
 			Severity: p.Severity.String(), Sheet: p.Sheet, Cell: p.Cell, Department: p.Department,
 			Indicator: p.Indicator, Message: p.Message(lang), Hint: p.Hint(lang), Code: validate.Code(p),
 		})
-	}
-	if in.Workbook != nil && (len(in.Workbook.Results) > 0 || len(in.Workbook.Blocked) > 0) {
-		fr.Departments = append(departmentReports(in.Workbook.Results, in.Workbook.Settings, sheet.LabelsFor(lang).NotApplicable), blockedReports(in.Workbook.Blocked)...)
 	}
 	return fr
 }

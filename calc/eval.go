@@ -82,9 +82,14 @@ type Result struct {
 	Department string
 	Sheet      string
 	Table      *Table
-	nodes      []node       // by indicator, in preorder: see Node
-	wide       []NodeResult // instead of nodes, when a number does not fit in a node
-	Level1     []NodeResult // per root of Table, in order
+	// The result at each indicator, in preorder (see Node): the index of
+	// its NodeKey in keys, which the results of one evaluation share, or
+	// (wide) the NodeResults whole when a number does not fit in a key.
+	order  []*Indicator // Table's indicators in preorder
+	keys   *nodeKeys
+	ids    []uint32
+	wide   []NodeResult
+	Level1 []NodeResult // per root of Table, in order
 	// Total is the exact total: level-1 scores rescaled to total points
 	// when items are 不适用, plus deduction items, never below 0 (0 for a
 	// vetoed department with Settings.VetoZero).
@@ -135,15 +140,17 @@ type Blocked struct {
 func EvaluateExcept(tables []*Table, s Settings, skip func(t *Table, department string) bool) []Result {
 	var out []Result
 	var buf sumBuffer
+	keys := &nodeKeys{index: map[NodeKey]uint32{}}
 	for _, t := range tables {
 		order := t.prepare()
 		for _, d := range t.Departments {
 			if skip != nil && skip(t, d.Name) {
 				continue
 			}
-			out = append(out, evaluate(t, order, d, s, &buf))
+			out = append(out, evaluate(t, order, d, s, &buf, keys))
 		}
 	}
+	keys.index = nil // the results only read keys from now on
 	Rank(out)
 	return out
 }
@@ -171,22 +178,25 @@ func (r *Result) Node(n *Indicator) NodeResult {
 	if n != nil && n.node < len(r.wide) && r.wide[n.node].Indicator == n {
 		return r.wide[n.node]
 	}
-	if n != nil && n.node < len(r.nodes) && r.nodes[n.node].ind == n {
-		return r.nodes[n.node].result()
+	if key, ok := r.NodeKey(n); ok {
+		return key.result(n)
 	}
 	return NodeResult{}
 }
 
-// node is a NodeResult as a Result keeps it: a department has one per
-// indicator (a million for 5,000 departments of 200 leaves), so its four
-// decimals are kept as coefficient and exponent inline, 32 bytes and no
-// *big.Int instead of 88 bytes and a *big.Int per sum. A result with a
+// NodeKey is a NodeResult as a Result keeps it, without its indicator: a
+// department has one per indicator (a million for 5,000 departments of
+// 200 leaves), so its four decimals are kept as coefficient and exponent
+// inline, 24 bytes and no *big.Int instead of 88 bytes and a *big.Int per
+// sum; and the results of one evaluation keep each distinct key once
+// (nodeKeys), each result an index per indicator, 4 bytes. A result with a
 // number that does not fit (a coefficient past int32, an exponent past
-// int8: shares of shares under the weighted model) keeps its
-// NodeResults whole instead (Result.wide). result gives back the same
-// decimals (the same coefficients and exponents).
-type node struct {
-	ind  *Indicator
+// int8: shares of shares under the weighted model) keeps its NodeResults
+// whole instead (Result.wide). result gives back the same decimals (the
+// same coefficients and exponents). Keys are comparable: equal keys make
+// equal NodeResults but for Indicator, so writers that turn a million
+// results into cells make each distinct one once (Result.NodeKey).
+type NodeKey struct {
 	coef [4]int32 // Score, Weight, Positive, Deducted
 	exp  [4]int8
 	// bits 0–3: which of the four are the zero decimal.Decimal{} (no
@@ -194,14 +204,51 @@ type node struct {
 	flags uint8
 }
 
+// NA is NodeResult.NA of the key's results.
+func (k NodeKey) NA() bool { return k.flags&nodeNA != 0 }
+
+// NodeKey is the key of the department's result at indicator n, ok false
+// when the result is not kept compact (Result.wide) or n is of another
+// table.
+func (r *Result) NodeKey(n *Indicator) (key NodeKey, ok bool) {
+	if n != nil && n.node < len(r.ids) && r.order[n.node] == n {
+		return r.keys.keys[r.ids[n.node]], true
+	}
+	return NodeKey{}, false
+}
+
+// nodeKeys are the distinct NodeKeys of one evaluation, each once; index
+// finds them while it runs. Past maxIndexed keys, new ones are kept
+// without being looked up (a key kept twice costs what it would inline),
+// so that a workbook of all-different results does not grow a map of
+// millions.
+type nodeKeys struct {
+	keys  []NodeKey
+	index map[NodeKey]uint32
+}
+
+const maxIndexed = 1 << 18
+
+func (k *nodeKeys) id(key NodeKey) uint32 {
+	if id, ok := k.index[key]; ok {
+		return id
+	}
+	id := uint32(len(k.keys))
+	k.keys = append(k.keys, key)
+	if len(k.index) < maxIndexed {
+		k.index[key] = id
+	}
+	return id
+}
+
 const (
 	nodeNA     = 1 << 4
 	nodeVetoed = 1 << 5
 )
 
-// compactNode is nr as a node, ok false when a number does not fit.
-func compactNode(nr NodeResult) (node, bool) {
-	n := node{ind: nr.Indicator}
+// compactNode is nr as a key, ok false when a number does not fit.
+func compactNode(nr NodeResult) (NodeKey, bool) {
+	var n NodeKey
 	if nr.NA {
 		n.flags |= nodeNA
 	}
@@ -215,28 +262,29 @@ func compactNode(nr NodeResult) (node, bool) {
 		}
 		e := d.Exponent()
 		if d.NumDigits() > 9 || e < -128 || e > 127 {
-			return node{}, false
+			return NodeKey{}, false
 		}
 		n.coef[i], n.exp[i] = int32(d.CoefficientInt64()), int8(e)
 	}
 	return n, true
 }
 
-func (n node) dec(i int) decimal.Decimal {
+func (n NodeKey) dec(i int) decimal.Decimal {
 	if n.flags&(1<<i) != 0 {
 		return decimal.Decimal{}
 	}
 	return decimal.New(int64(n.coef[i]), int32(n.exp[i]))
 }
 
-func (n node) result() NodeResult {
-	return NodeResult{Indicator: n.ind, Score: n.dec(0), Weight: n.dec(1), NA: n.flags&nodeNA != 0, Positive: n.dec(2), Deducted: n.dec(3), Vetoed: n.flags&nodeVetoed != 0}
+// result is the NodeResult of the key at indicator ind.
+func (n NodeKey) result(ind *Indicator) NodeResult {
+	return NodeResult{Indicator: ind, Score: n.dec(0), Weight: n.dec(1), NA: n.flags&nodeNA != 0, Positive: n.dec(2), Deducted: n.dec(3), Vetoed: n.flags&nodeVetoed != 0}
 }
 
-func evaluate(t *Table, order []*Indicator, d Department, s Settings, buf *sumBuffer) Result {
-	r := Result{Department: d.Name, Sheet: t.Sheet, Table: t}
+func evaluate(t *Table, order []*Indicator, d Department, s Settings, buf *sumBuffer, keys *nodeKeys) Result {
+	r := Result{Department: d.Name, Sheet: t.Sheet, Table: t, order: order, keys: keys}
 	// full holds each indicator's result while the department is rolled
-	// up; r.nodes keeps them compact.
+	// up; r.ids keeps them compact.
 	full := buf.results(len(order))
 	scores, weights, deducted := buf.take(0), buf.take(1), buf.take(2)
 	for i, leaf := range t.Leaves {
@@ -288,14 +336,14 @@ func evaluate(t *Table, order []*Indicator, d Department, s Settings, buf *sumBu
 		}
 		full[n.node] = nr
 	}
-	r.nodes = make([]node, len(full))
+	r.ids = make([]uint32, len(full))
 	for i, nr := range full {
 		n, ok := compactNode(nr)
 		if !ok {
-			r.nodes, r.wide = nil, slices.Clone(full)
+			r.ids, r.wide = nil, slices.Clone(full)
 			break
 		}
-		r.nodes[i] = n
+		r.ids[i] = keys.id(n)
 	}
 	for _, root := range t.Roots {
 		r.Level1 = append(r.Level1, full[root.node])

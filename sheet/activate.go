@@ -44,11 +44,7 @@ func saveCarrying(f *excelize.File, carried map[string]*zip.File, path, first st
 		if err != nil {
 			return err
 		}
-		data, err := firstActive(buf.Bytes(), first, cols, carried)
-		if err != nil {
-			return err
-		}
-		return stableZip(data, w)
+		return firstActive(buf.Bytes(), first, cols, carried, w)
 	})
 }
 
@@ -71,11 +67,17 @@ const headLimit = 4 << 20
 // column widths of a sheet excelize's StreamWriter wrote (setting them
 // through it, range by range, is quadratic in columns). Other parts are
 // copied raw; those named in carried are taken from there (the input's
-// sheets, for which excelize had stubs).
-func firstActive(data []byte, first string, cols map[string]*streamedSheet, carried map[string]*zip.File) ([]byte, error) {
+// sheets, for which excelize had stubs). The package goes to out as
+// stableZip writes it: parts in a stable order, written once, straight
+// into the file (a result of 5,000 departments is 15 MB, not to be held
+// in memory twice).
+func firstActive(data []byte, first string, cols map[string]*streamedSheet, carried map[string]*zip.File, out io.Writer) error {
 	p, err := openLayout(data)
-	if err != nil || len(p.sheets) == 0 {
-		return data, err
+	if err != nil {
+		return err
+	}
+	if len(p.sheets) == 0 {
+		return stableZip(data, out)
 	}
 	wbPath := p.workbook
 	sheetParts := map[string]bool{}
@@ -92,14 +94,21 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet, carr
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, err
+		return err
 	}
+	files := stableOrder(zr.File)
 	// The sheets are compressed side by side, each into a zip of its own
 	// (the input's score sheet, when its tab selection changes, and the
-	// large sheets written), then copied in order.
+	// large sheets written), spooled (a temporary file past a few MiB),
+	// then copied in order.
 	sheets := map[string]*compressed{}
+	defer func() {
+		for _, c := range sheets {
+			c.buf.Close()
+		}
+	}()
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for _, f := range zr.File {
+	for _, f := range files {
 		if c := carried[f.Name]; c != nil {
 			f = c
 		}
@@ -114,13 +123,13 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet, carr
 			write = func(zw *zip.Writer) error { return rewriteSheetHead(zw, f, first != "", f.Name == firstPath) }
 		}
 		if write != nil {
-			c := &compressed{done: make(chan struct{})}
+			c := &compressed{done: make(chan struct{}), buf: &spool{dir: tmpDirOf(cols)}}
 			sheets[f.Name] = c
 			go func() {
 				defer close(c.done)
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				zw := zip.NewWriter(&c.buf)
+				zw := zip.NewWriter(c.buf)
 				zw.RegisterCompressor(zip.Deflate, fastDeflate)
 				if c.err = write(zw); c.err == nil {
 					c.err = zw.Close()
@@ -134,9 +143,8 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet, carr
 			<-c.done
 		}
 	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, f := range zr.File {
+	zw := zip.NewWriter(out)
+	for _, f := range files {
 		if c := carried[f.Name]; c != nil {
 			f = c
 		}
@@ -151,6 +159,8 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet, carr
 			continue
 		}
 		switch {
+		case f.Name == contentTypes:
+			firstErr = writeContentTypes(zw, f)
 		case f.Name == wbPath && first != "":
 			part, err := readPart(f, headLimit)
 			if err == nil {
@@ -166,17 +176,14 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet, carr
 	}
 	wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return firstErr
 	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
+	return zw.Close()
 }
 
 // compressed is one part written into a zip of its own.
 type compressed struct {
-	buf  bytes.Buffer
+	buf  *spool
 	err  error
 	done chan struct{}
 }
@@ -186,7 +193,11 @@ func (c *compressed) copyTo(zw *zip.Writer) error {
 	if c.err != nil {
 		return c.err
 	}
-	zr, err := zip.NewReader(bytes.NewReader(c.buf.Bytes()), int64(c.buf.Len()))
+	r, size, err := c.buf.readerAt()
+	if err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return err
 	}
@@ -466,3 +477,14 @@ func copyRaw(zw *zip.Writer, f *zip.File) error {
 // copyBuffers are copyRaw's buffers: a result copies most of its input's
 // parts, and a batch has thousands of them.
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// tmpDirOf is where the streamed sheets spool (the run's temporary
+// folder), "" for the system's.
+func tmpDirOf(cols map[string]*streamedSheet) string {
+	for _, c := range cols {
+		if c != nil && c.rows != nil {
+			return c.rows.dir
+		}
+	}
+	return ""
+}

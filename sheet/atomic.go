@@ -134,43 +134,57 @@ func stableZip(data []byte, w io.Writer) error {
 		_, err = w.Write(data)
 		return err
 	}
-	// excelize writes the parts of streamed sheets in map order: the
-	// parts go out [Content_Types].xml first, then by name.
-	files := append([]*zip.File(nil), r.File...)
-	sort.SliceStable(files, func(i, j int) bool {
-		a, b := files[i].Name, files[j].Name
-		if (a == "[Content_Types].xml") != (b == "[Content_Types].xml") {
-			return a == "[Content_Types].xml"
-		}
-		return a < b
-	})
 	zw := zip.NewWriter(w)
-	for _, file := range files {
-		if file.Name != "[Content_Types].xml" {
+	for _, file := range stableOrder(r.File) {
+		if file.Name != contentTypes {
 			if err := copyRaw(zw, file); err != nil {
 				return err
 			}
 			continue
 		}
-		rc, err := file.Open()
-		if err != nil {
-			return err
-		}
-		xml, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return err
-		}
-		header := file.FileHeader
-		out, err := zw.CreateHeader(&zip.FileHeader{Name: header.Name, Method: header.Method, Modified: header.Modified})
-		if err != nil {
-			return err
-		}
-		if _, err := out.Write(sortDefaults(xml)); err != nil {
+		if err := writeContentTypes(zw, file); err != nil {
 			return err
 		}
 	}
 	return zw.Close()
+}
+
+const contentTypes = "[Content_Types].xml"
+
+// stableOrder is the order a package's parts are written in: excelize
+// writes the parts of streamed sheets in map order, so they go out
+// [Content_Types].xml first, then by name.
+func stableOrder(parts []*zip.File) []*zip.File {
+	files := append([]*zip.File(nil), parts...)
+	sort.SliceStable(files, func(i, j int) bool {
+		a, b := files[i].Name, files[j].Name
+		if (a == contentTypes) != (b == contentTypes) {
+			return a == contentTypes
+		}
+		return a < b
+	})
+	return files
+}
+
+// writeContentTypes writes the [Content_Types].xml part with its
+// defaults sorted.
+func writeContentTypes(zw *zip.Writer, file *zip.File) error {
+	rc, err := file.Open()
+	if err != nil {
+		return err
+	}
+	xml, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	header := file.FileHeader
+	out, err := zw.CreateHeader(&zip.FileHeader{Name: header.Name, Method: header.Method, Modified: header.Modified})
+	if err != nil {
+		return err
+	}
+	_, err = out.Write(sortDefaults(xml))
+	return err
 }
 
 // sortDefaults sorts the run of <Default> elements of a content types

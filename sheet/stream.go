@@ -319,7 +319,8 @@ type spool struct {
 	file *os.File
 }
 
-const spoolMemory = 8 << 20
+// spoolMemory is how much a spool holds in memory (a variable for tests).
+var spoolMemory = 8 << 20
 
 func (s *spool) Write(p []byte) (int, error) {
 	if s.file == nil && s.mem.Len()+len(p) > spoolMemory {
@@ -348,6 +349,18 @@ func (s *spool) reader() (io.Reader, error) {
 		return nil, err
 	}
 	return s.file, nil
+}
+
+// readerAt reads what was written, by offset, and its size.
+func (s *spool) readerAt() (io.ReaderAt, int64, error) {
+	if s.file == nil {
+		return bytes.NewReader(s.mem.Bytes()), int64(s.mem.Len()), nil
+	}
+	size, err := s.file.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.file, size, nil
 }
 
 // Close removes the temporary file.

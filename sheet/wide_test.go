@@ -84,3 +84,71 @@ func writeRatesOnly(path string, s calc.Settings, results []calc.Result) error {
 	}
 	return saveMarkedCols(f, path, Mark{Kind: KindResult}, w.streamed)
 }
+
+// TestRatesSpooled: 得分率 written through spools that overflow into
+// temporary files at once (the sheet's rows and its compressed part)
+// reads back with each department's own score and rate, equal results
+// made once and written for each, and leaves no temporary file behind.
+func TestRatesSpooled(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	defer func(n int) { spoolMemory = n }(spoolMemory)
+	spoolMemory = 16
+	tab := &calc.Table{Sheet: "指标"}
+	tab.Add([]string{"决策"}, "目标", decimal.NewFromInt(60), 2)
+	tab.Add([]string{"决策"}, "过程", decimal.NewFromInt(40), 3)
+	for i, s := range [][2]string{{"45", "40"}, {"45", "40"}, {"59.5", "不适用"}, {"45", "30"}} {
+		d := calc.Department{Name: fmt.Sprintf("部门%d", i+1)}
+		for _, v := range s {
+			if v == "不适用" {
+				d.Scores = append(d.Scores, calc.Score{NA: true})
+			} else {
+				d.Scores = append(d.Scores, calc.Score{Value: decimal.RequireFromString(v)})
+			}
+		}
+		tab.Departments = append(tab.Departments, d)
+	}
+	settings := calc.DefaultSettings()
+	results := calc.Evaluate([]*calc.Table{tab}, settings)
+	path := filepath.Join(t.TempDir(), "rates.xlsx")
+	if err := writeRatesOnly(path, settings, results); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("得分率")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Columns: 一级, 二级, 分值, then 得分 and 得分率 of 部门1..4.
+	want := map[string][]string{
+		"决策": {"85.00", "85.00%", "85.00", "85.00%", "59.50", "99.17%", "75.00", "75.00%"},
+		"目标": {"45.00", "75.00%", "45.00", "75.00%", "59.50", "99.17%", "45.00", "75.00%"},
+		"过程": {"40.00", "100.00%", "40.00", "100.00%", "不适用", "", "30.00", "75.00%"},
+	}
+	seen := 0
+	for _, row := range rows {
+		for _, name := range row[:min(2, len(row))] {
+			w, ok := want[name]
+			if !ok || len(row) < 3 {
+				continue
+			}
+			seen++
+			got := append(row[3:], make([]string, 8)...)[:8]
+			for k := range w {
+				if got[k] != w[k] {
+					t.Errorf("%s: column %d is %q, want %q (row %q)", name, 4+k, got[k], w[k], row)
+				}
+			}
+		}
+	}
+	if seen != 3 {
+		t.Errorf("found %d of 3 indicator rows: %q", seen, rows)
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}

@@ -360,12 +360,58 @@ func (w *writer) setRate(sheet string, col, row int, rate decimal.Decimal, bold 
 	if bold {
 		style = w.boldPercent
 	}
-	// The column is as wide as the percentage shown ("88.93%"), which is
-	// never narrower than the fraction stored (0.8893 shown with as many
-	// decimals), so that one is not formatted.
+	value, width := w.rateCell(rate)
+	w.fit(sheet, col, width)
+	return w.put(sheet, col, row, value, style)
+}
+
+// rateCell is the value and column width setRate writes for rate. The
+// column is as wide as the percentage shown ("88.93%"), which is never
+// narrower than the fraction stored (0.8893 shown with as many decimals),
+// so that one is not formatted.
+func (w *writer) rateCell(rate decimal.Decimal) (value, width float64) {
 	p := w.s.Percent(rate)
-	w.fit(sheet, col, float64(fixedLen(p, w.s.Decimals)+1+2))
-	return w.put(sheet, col, row, percentFraction(p, w.s.Decimals), style)
+	return percentFraction(p, w.s.Decimals), float64(fixedLen(p, w.s.Decimals) + 1 + 2)
+}
+
+// nodeCells are the score and rate cells 得分率 writes for a node result
+// that is neither 不适用 nor a veto item's: what setPoints and setRate
+// would write.
+type nodeCells struct {
+	points, pointsWidth float64
+	rate, rateWidth     float64
+	hasRate             bool
+}
+
+// maxNodeCells bounds the cells 得分率 keeps made: past it they are
+// made again.
+const maxNodeCells = 1 << 16
+
+func (w *writer) nodeCells(nr calc.NodeResult) nodeCells {
+	p := w.s.Points(ShownScore(nr)) // score ÷ weight is the rate; deductions count in the total
+	c := nodeCells{points: p.InexactFloat64(), pointsWidth: float64(fixedLen(p, w.s.Decimals) + 2), hasRate: nr.HasRate()}
+	if c.hasRate {
+		c.rate, c.rateWidth = w.rateCell(nr.Rate())
+	}
+	return c
+}
+
+// putNodeCells writes c at col and col+1 of row as setPoints and setRate
+// (or an empty cell without a rate) would.
+func (w *writer) putNodeCells(sheet string, col, row int, c nodeCells, bold bool) error {
+	points, percent := w.points, w.percent
+	if bold {
+		points, percent = w.boldPoints, w.boldPercent
+	}
+	w.fit(sheet, col, c.pointsWidth)
+	if err := w.put(sheet, col, row, c.points, points); err != nil {
+		return err
+	}
+	if !c.hasRate {
+		return w.set(sheet, col+1, row, "", w.text)
+	}
+	w.fit(sheet, col+1, c.rateWidth)
+	return w.put(sheet, col+1, row, c.rate, percent)
 }
 
 // percentFraction is the fraction p% stored in a cell (0.8893 for 88.93),
@@ -1083,6 +1129,7 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 	}
 	L := w.L
 	blocks, groups := ratesBlocks(results)
+	cells := map[calc.NodeKey]nodeCells{}
 	var keep [][2]int // level-1 groups of rows, for the page breaks
 	titleCols, firstHeader := 0, 0
 	layout := func() error {
@@ -1135,8 +1182,12 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 			header := row
 			row++
 			nodes := map[*calc.Table][]*calc.Indicator{}
+			vetoes := map[*calc.Table][]bool{}
 			for _, t := range g.tables {
 				nodes[t] = preorder(t)
+				for _, n := range nodes[t] {
+					vetoes[t] = append(vetoes[t], vetoOnly(n))
+				}
 			}
 			for i, n := range nodes[g.tables[0]] {
 				switch {
@@ -1168,8 +1219,24 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 					return err
 				}
 				for k, r := range g.results {
-					nr := r.Node(nodes[r.Table][i])
+					ind := nodes[r.Table][i]
 					col := weightCol + 1 + 2*k
+					if key, ok := r.NodeKey(ind); ok && !key.NA() && !vetoes[r.Table][i] {
+						// The common case, made once per distinct result.
+						c, hit := cells[key]
+						if !hit {
+							c = w.nodeCells(r.Node(ind))
+							if len(cells) >= maxNodeCells {
+								clear(cells)
+							}
+							cells[key] = c
+						}
+						if err := w.putNodeCells(sheet, col, row, c, parent); err != nil {
+							return err
+						}
+						continue
+					}
+					nr := r.Node(ind)
 					score := ShownScore(nr) // score ÷ weight is the rate; deductions count in the total
 					var err error
 					switch {

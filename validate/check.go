@@ -73,6 +73,11 @@ type Options struct {
 	// grades are Excellent, Good, Fair and Poor, and a vetoed grade says
 	// so in English.
 	Lang string
+	// DropCells lets the score cells of the tables as read (each row's
+	// Scores) go once the calc tables are made from them, for a caller
+	// that will not read them again (run: a million cells for 5,000
+	// departments, which need not live while they are computed).
+	DropCells bool
 }
 
 // Check is CheckWith in Chinese.
@@ -93,6 +98,13 @@ func CheckWith(b *sheet.Book, opt Options) (*Workbook, List) {
 	for _, t := range b.Tables {
 		if info := buildTable(t, s, seen, units, &problems); info != nil {
 			infos = append(infos, info)
+		}
+	}
+	if opt.DropCells {
+		for _, t := range b.Tables {
+			for i := range t.Rows {
+				t.Rows[i].Scores = nil
+			}
 		}
 	}
 
