@@ -319,37 +319,59 @@ func rewriteSheetHead(zw *zip.Writer, f *zip.File, views, selected bool) error {
 }
 
 // usedRange is the range of the cells a sheet part holds (A1:H40), read
-// once through: "" when it holds none.
+// once through, a chunk at a time (an input sheet of a million cells is
+// 40 MB): "" when it holds none.
 func usedRange(f *zip.File) (string, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return "", err
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		return "", err
-	}
+	pattern := []byte(`<c r="`)
 	minCol, minRow, maxCol, maxRow := 0, 0, 0, 0
-	for i := 0; ; {
-		j := bytes.Index(data[i:], []byte(`<c r="`))
-		if j < 0 {
-			break
-		}
-		i += j + len(`<c r="`)
-		end := bytes.IndexByte(data[i:], '"')
-		if end < 0 {
-			break
-		}
-		col, row, err := cellCoordinates(string(data[i : i+end]))
+	cell := func(ref []byte) {
+		col, row, err := cellCoordinates(string(ref))
 		if err != nil {
-			continue
+			return
 		}
 		if maxRow == 0 {
 			minCol, minRow = col, row
 		}
 		minCol, minRow = min(minCol, col), min(minRow, row)
 		maxCol, maxRow = max(maxCol, col), max(maxRow, row)
+	}
+	chunk := make([]byte, 64<<10)
+	var data []byte // what is left of the last chunk, then this one
+	for {
+		n, err := rc.Read(chunk)
+		data = append(data, chunk[:n]...)
+		i := 0
+		for {
+			j := bytes.Index(data[i:], pattern)
+			if j < 0 {
+				i = max(i, len(data)-len(pattern)+1) // a pattern cut at the end
+				break
+			}
+			start := i + j + len(pattern)
+			end := bytes.IndexByte(data[start:], '"')
+			if end < 0 {
+				if len(data)-start > 32 { // no reference is that long
+					i = start
+					continue
+				}
+				i += j // the reference goes on in the next chunk
+				break
+			}
+			cell(data[start : start+end])
+			i = start + end
+		}
+		data = append(data[:0], data[i:]...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
 	}
 	if maxRow == 0 {
 		return "", nil

@@ -713,7 +713,7 @@ func (g *grid) cell(row, col int) Cell {
 // the first cell's formula moved to their place.
 func (g *grid) formulaOf(x *xcell, row int) string {
 	if x.shared == 0 {
-		return x.formula
+		return g.data.formulaAt(x)
 	}
 	sf, ok := g.data.shared[int(x.shared)-1]
 	if !ok {

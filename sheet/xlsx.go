@@ -436,7 +436,7 @@ func (p *pkg) style(s string) xfStyle {
 // xcell is one stored cell, kept small: a score table may hold millions.
 type xcell struct {
 	value   string
-	formula string // the formula; for a shared formula's other cells, computed from its first cell when asked
+	formula int32 // 1 + its index in sheetData.formulas, 0 for none; a shared formula's other cells have none, theirs is computed from its first cell when asked
 	col     int32
 	shared  int32 // 1 + the shared formula's index, for its other cells
 	kind    CellKind
@@ -465,10 +465,45 @@ type sheetData struct {
 	hiddenRows []int
 	hiddenCols [][2]int // ranges of hidden columns
 	shared     map[int]sharedFormula
+	values     map[string]string // see intern
+	formulas   []string // the cells' formulas (xcell.formula): most cells have none, and a sheet a million cells
 	complete   bool // every row was read (false when reading stopped early)
 	cells      int
 	padded     int64 // the cells a reader that fills each row out to its last cell would make (excelize does)
 }
+
+// formulaAt is the formula of x, "" for none.
+func (s *sheetData) formulaAt(x *xcell) string {
+	if x.formula == 0 {
+		return ""
+	}
+	return s.formulas[x.formula-1]
+}
+
+// intern is the value v as a string, the same string for the short values
+// that repeat (scores such as 4.5, 不适用): a million score cells need
+// not be a million small allocations.
+func (s *sheetData) intern(v []byte) string {
+	if len(v) > maxInterned {
+		return string(v)
+	}
+	if str, ok := s.values[string(v)]; ok {
+		return str
+	}
+	str := string(v)
+	if s.values == nil {
+		s.values = map[string]string{}
+	}
+	if len(s.values) < maxInternedValues {
+		s.values[str] = str
+	}
+	return str
+}
+
+const (
+	maxInterned       = 16
+	maxInternedValues = 1 << 14
+)
 
 // rowAt is the stored row with number n, or nil.
 func (s *sheetData) rowAt(n int) *xrow {
@@ -518,7 +553,7 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 		cur      xcell
 		inCell   bool
 		field    string // "v", "f", "t" (inline text) or ""
-		text     strings.Builder
+		text     bytes.Buffer
 		typ      string
 		colNext  int
 		fType    string // the formula's t and si
@@ -661,19 +696,23 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 			switch string(sc.name) {
 			case "v":
 				if field == "v" {
-					cur.value = text.String()
+					cur.value = s.intern(text.Bytes())
 					field = ""
 				}
 			case "f":
 				if field == "f" {
-					cur.formula = text.String()
+					formula := text.String() // a copy
+					if formula != "" {
+						s.formulas = append(s.formulas, formula)
+						cur.formula = int32(len(s.formulas))
+					}
 					field = ""
 					if fType == "shared" {
 						idx, err := strconv.Atoi(fIndex)
 						if err == nil && idx >= 0 && idx < 1<<30 {
-							if cur.formula != "" {
+							if formula != "" {
 								if _, seen := s.shared[idx]; !seen {
-									s.shared[idx] = sharedFormula{col: int(cur.col), row: rowNum, formula: cur.formula}
+									s.shared[idx] = sharedFormula{col: int(cur.col), row: rowNum, formula: formula}
 								}
 							} else {
 								cur.shared = int32(idx) + 1
@@ -691,7 +730,7 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 				if isText > 0 {
 					isText--
 					if isText == 0 {
-						cur.value = text.String()
+						cur.value = s.intern(text.Bytes())
 						typ = "inlineStr"
 					}
 				}

@@ -157,15 +157,19 @@ func (p *pkg) readSheetXML(sp sheetPart, ctl readControl) (*sheetData, error) {
 				}
 			case "f":
 				if field == "f" {
-					cur.formula = text.String()
+					formula := text.String()
+					if formula != "" {
+						s.formulas = append(s.formulas, formula)
+						cur.formula = int32(len(s.formulas))
+					}
 					field = ""
 					if ft, _ := attr(fAttrs, "t"); ft == "shared" {
 						si, _ := attr(fAttrs, "si")
 						idx, err := strconv.Atoi(si)
 						if err == nil && idx >= 0 && idx < 1<<30 {
-							if cur.formula != "" {
+							if formula != "" {
 								if _, seen := s.shared[idx]; !seen {
-									s.shared[idx] = sharedFormula{col: int(cur.col), row: rowNum, formula: cur.formula}
+									s.shared[idx] = sharedFormula{col: int(cur.col), row: rowNum, formula: formula}
 								}
 							} else {
 								cur.shared = int32(idx) + 1
