@@ -466,8 +466,8 @@ type sheetData struct {
 	hiddenCols [][2]int // ranges of hidden columns
 	shared     map[int]sharedFormula
 	values     map[string]string // see intern
-	formulas   []string // the cells' formulas (xcell.formula): most cells have none, and a sheet a million cells
-	complete   bool // every row was read (false when reading stopped early)
+	formulas   []string          // the cells' formulas (xcell.formula): most cells have none, and a sheet a million cells
+	complete   bool              // every row was read (false when reading stopped early)
 	cells      int
 	padded     int64 // the cells a reader that fills each row out to its last cell would make (excelize does)
 }
