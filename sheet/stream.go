@@ -320,7 +320,7 @@ type spool struct {
 }
 
 // spoolMemory is how much a spool holds in memory (a variable for tests).
-var spoolMemory = 8 << 20
+var spoolMemory = 1 << 20
 
 func (s *spool) Write(p []byte) (int, error) {
 	if s.file == nil && s.mem.Len()+len(p) > spoolMemory {

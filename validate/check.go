@@ -96,7 +96,7 @@ func CheckWith(b *sheet.Book, opt Options) (*Workbook, List) {
 	var infos []*tableInfo
 	units := newUnitNamer(b)
 	for _, t := range b.Tables {
-		if info := buildTable(t, s, seen, units, &problems); info != nil {
+		if info := buildTable(t, s, seen, units, opt.DropCells, &problems); info != nil {
 			infos = append(infos, info)
 		}
 	}
@@ -247,7 +247,7 @@ type seenDepartment struct {
 
 // buildTable reads one score table's departments, indicators, weights and
 // scores; nil when it has no usable structure.
-func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment, units unitNamer, problems *List) *tableInfo {
+func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment, units unitNamer, dropCells bool, problems *List) *tableInfo {
 	depth := len(t.Levels)
 	if depth == 0 {
 		return nil // sheet never returns such a table
@@ -351,6 +351,9 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 	var declarations []declaration
 	named := map[string]bool{} // indicator paths whose names were checked for invisible characters
 	for rowIndex, row := range t.Rows {
+		if dropCells && rowIndex > 0 { // the row before is read: its scores are in the departments' now
+			t.Rows[rowIndex-1].Scores = nil
+		}
 		parents := make([]string, depth-1)
 		for p := range parents {
 			parents[p] = row.Names[p].Value
@@ -359,14 +362,14 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 		leafName := row.Leaf().Value
 		if leafName == "" {
 			strayNumbers(t, row, active, problems)
-			declarations = append(declarations, declaration{parentRow(row), parents})
+			declarations = append(declarations, declaration{withoutScores(parentRow(row)), parents})
 			continue
 		}
 		wc := row.Weights[depth-1]
 		path := strings.Join(append(nonEmpty(parents), leafName), "/")
 		if isVeto(row) {
 			vetoRow(info, t, row, rowIndex, parents, leafName, path, active, problems)
-			declarations = append(declarations, declaration{row, parents})
+			declarations = append(declarations, declaration{withoutScores(row), parents})
 			continue
 		}
 		wv := readWeight(wc)
@@ -396,7 +399,7 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 			add(cellProblem(SeverityError, t.Sheet, row.Leaf(), "", path, ErrDuplicateIndicator, leafName, strconv.Itoa(leaf.Row)))
 			continue
 		}
-		declarations = append(declarations, declaration{row, parents})
+		declarations = append(declarations, declaration{withoutScores(row), parents})
 		info.leafOfRow[rowIndex] = len(info.table.Leaves) - 1
 		for k, i := range active {
 			dept := &info.table.Departments[k]
@@ -404,6 +407,9 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 			sc.Value = scores.intern(sc.Value)
 			dept.Scores = append(dept.Scores, sc)
 		}
+	}
+	if dropCells && len(t.Rows) > 0 {
+		t.Rows[len(t.Rows)-1].Scores = nil
 	}
 	for _, d := range declarations {
 		declareParentWeights(info, d.row, d.parents, problems)
@@ -1093,4 +1099,11 @@ func (m *decimals) intern(d decimal.Decimal) decimal.Decimal {
 		(*m)[k] = d
 	}
 	return d
+}
+
+// withoutScores is row without its score cells, as parent weights are
+// declared from it once every row is read.
+func withoutScores(row sheet.Row) sheet.Row {
+	row.Scores = nil
+	return row
 }
