@@ -181,12 +181,13 @@ func duplicates(lang string, files []sheet.BatchFile) []batchNote {
 					"check which copy is final; keep only that one and run again, or let the newer file count"),
 			}})
 		}
+		listed := fileList(lang, others)
 		msg := fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交；本文件修改时间最晚，本次按本文件计入排名和统计",
-			"department %q was also sent in %s; this file was modified last, so the run counts it from here"), name, strings.Join(others, tr(lang, "、", ", ")))
+			"department %q was also sent in %s; this file was modified last, so the run counts it from here"), name, listed)
 		hint := tr(lang, "确认本文件是最终版本；否则删去它后重新运行", "check that this file is the final one; if not, remove it and run again")
 		if kept.Departments[last.Dept].Blocked > 0 {
 			msg = fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交；本文件修改时间最晚，以本文件为准，但本文件中该部门有错误，本次不计分、不排名",
-				"department %q was also sent in %s; this file was modified last and counts, but the department has errors here, so it is not scored or ranked in this run"), name, strings.Join(others, tr(lang, "、", ", ")))
+				"department %q was also sent in %s; this file was modified last and counts, but the department has errors here, so it is not scored or ranked in this run"), name, listed)
 			hint = tr(lang, "改正本文件中该部门的错误后重新运行；若较早的文件才是最终版本，删去本文件", "correct the department's errors in this file and run again; if the earlier file is the final one, remove this one")
 		}
 		notes = append(notes, batchNote{last.File, ProblemReport{
@@ -441,4 +442,20 @@ func (r *rosterList) check(files []sheet.BatchFile) *sheet.RosterCheck {
 		c.Unknown[i].Similar = mail.Closest(c.Unknown[i].Name, missing)
 	}
 	return c
+}
+
+// maxListedFiles is how many files a message names before it counts the
+// rest: a department sent in 500 files is not a line of 500 names.
+const maxListedFiles = 5
+
+// fileList names files in a message: the first few, then how many more.
+func fileList(lang string, files []string) string {
+	sep := tr(lang, "、", ", ")
+	if len(files) <= maxListedFiles {
+		return strings.Join(files, sep)
+	}
+	if lang == "en" {
+		return strings.Join(files[:maxListedFiles], sep) + fmt.Sprintf(" and %d more files", len(files)-maxListedFiles)
+	}
+	return strings.Join(files[:maxListedFiles], sep) + fmt.Sprintf(" 等 %d 个文件", len(files))
 }

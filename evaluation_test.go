@@ -636,3 +636,22 @@ func wd(t *testing.T) string {
 	}
 	return d
 }
+
+// TestFileList: a message names at most five files, then counts them.
+func TestFileList(t *testing.T) {
+	files := []string{"a.xlsx", "b.xlsx", "c.xlsx", "d.xlsx", "e.xlsx", "f.xlsx", "g.xlsx"}
+	for _, tt := range []struct {
+		lang  string
+		files []string
+		want  string
+	}{
+		{"zh", files[:2], "a.xlsx、b.xlsx"},
+		{"zh", files[:5], "a.xlsx、b.xlsx、c.xlsx、d.xlsx、e.xlsx"},
+		{"zh", files, "a.xlsx、b.xlsx、c.xlsx、d.xlsx、e.xlsx 等 7 个文件"},
+		{"en", files, "a.xlsx, b.xlsx, c.xlsx, d.xlsx, e.xlsx and 2 more files"},
+	} {
+		if got := fileList(tt.lang, tt.files); got != tt.want {
+			t.Errorf("%s %d files: %q, want %q", tt.lang, len(tt.files), got, tt.want)
+		}
+	}
+}
