@@ -520,7 +520,11 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 		return o.fail(lang, names.result, err)
 	}
 	o.report.Output = names.result
-	o.report.Departments = ins.departments(lang)
+	if opts.Report != "" {
+		o.report.Departments = ins.departments(lang)
+	} else { // only printed and counted
+		o.report.Departments = ins.departmentLines()
+	}
 	o.splitDir = names.splitDir
 	o.batch = sheet.NewBatchDepartments(o.results, o.blocked)
 	o.blocked = nil // their tables: the batch rows keep what the run needs

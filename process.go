@@ -13,6 +13,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"perfeval/calc"
 	"perfeval/sheet"
 	"perfeval/validate"
 )
@@ -109,6 +110,20 @@ func (in inspection) departments(lang string) []DepartmentReport {
 		return []DepartmentReport{}
 	}
 	return append(departmentReports(in.Workbook.Results, in.Workbook.Settings, sheet.LabelsFor(lang).NotApplicable), blockedReports(in.Workbook.Blocked)...)
+}
+
+// departmentLines are the departments as a run without a report prints
+// and counts them: name, sheet and status, in the order of departments.
+func (in inspection) departmentLines() []DepartmentReport {
+	if in.Workbook == nil {
+		return []DepartmentReport{}
+	}
+	out := make([]DepartmentReport, 0, len(in.Workbook.Results)+len(in.Workbook.Blocked))
+	for _, i := range calc.ByRank(in.Workbook.Results) {
+		r := in.Workbook.Results[i]
+		out = append(out, DepartmentReport{Name: r.Department, Sheet: r.Sheet, Status: statusOK, Rank: r.Rank, Grade: r.Grade, GradeLabel: r.GradeLabel})
+	}
+	return append(out, blockedReports(in.Workbook.Blocked)...)
 }
 
 // reportHead is report without the departments.

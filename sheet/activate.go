@@ -278,7 +278,9 @@ func rewriteSheetHead(zw *zip.Writer, f *zip.File, views, selected bool) error {
 	}
 	defer rc.Close()
 	head := make([]byte, 0, 4096)
-	buf := make([]byte, 32<<10)
+	bufp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bufp)
+	buf := *bufp
 	for len(head) < headLimit && !bytes.Contains(head, []byte("sheetData")) {
 		n, err := rc.Read(buf)
 		head = append(head, buf[:n]...)
@@ -340,8 +342,10 @@ func usedRange(f *zip.File) (string, error) {
 		minCol, minRow = min(minCol, col), min(minRow, row)
 		maxCol, maxRow = max(maxCol, col), max(maxRow, row)
 	}
-	chunk := make([]byte, 64<<10)
-	var data []byte // what is left of the last chunk, then this one
+	chunkBuf, dataBuf := copyBuffers.Get().(*[]byte), copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(chunkBuf)
+	defer copyBuffers.Put(dataBuf)
+	chunk, data := *chunkBuf, (*dataBuf)[:0] // data: what is left of the last chunk, then this one
 	for {
 		n, err := rc.Read(chunk)
 		data = append(data, chunk[:n]...)

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -315,14 +316,21 @@ func (s *streamedSheet) fill(part []byte) ([]byte, io.Reader, []byte, error) {
 // (the system's when "") once they pass spoolMemory.
 type spool struct {
 	dir  string
-	mem  bytes.Buffer
+	mem  *bytes.Buffer // from spoolBuffers until Close, nil before the first write
 	file *os.File
 }
 
 // spoolMemory is how much a spool holds in memory (a variable for tests).
 var spoolMemory = 1 << 20
 
+// spoolBuffers are the spools' memory: a batch writes a few streamed
+// sheets per workbook, thousands in all.
+var spoolBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func (s *spool) Write(p []byte) (int, error) {
+	if s.file == nil && s.mem == nil {
+		s.mem = spoolBuffers.Get().(*bytes.Buffer)
+	}
 	if s.file == nil && s.mem.Len()+len(p) > spoolMemory {
 		f, err := os.CreateTemp(s.dir, TempPattern())
 		if err != nil {
@@ -332,7 +340,7 @@ func (s *spool) Write(p []byte) (int, error) {
 		if _, err := f.Write(s.mem.Bytes()); err != nil {
 			return 0, err
 		}
-		s.mem = bytes.Buffer{}
+		s.release()
 	}
 	if s.file != nil {
 		return s.file.Write(p)
@@ -340,10 +348,29 @@ func (s *spool) Write(p []byte) (int, error) {
 	return s.mem.Write(p)
 }
 
+// release gives the memory back, once.
+func (s *spool) release() {
+	if s.mem != nil {
+		if s.mem.Cap() <= 2*spoolMemory {
+			s.mem.Reset()
+			spoolBuffers.Put(s.mem)
+		}
+		s.mem = nil
+	}
+}
+
+// bytes is what a spool in memory holds.
+func (s *spool) bytes() []byte {
+	if s.mem == nil {
+		return nil
+	}
+	return s.mem.Bytes()
+}
+
 // reader reads what was written, from the start.
 func (s *spool) reader() (io.Reader, error) {
 	if s.file == nil {
-		return bytes.NewReader(s.mem.Bytes()), nil
+		return bytes.NewReader(s.bytes()), nil
 	}
 	if _, err := s.file.Seek(0, io.SeekStart); err != nil {
 		return nil, err
@@ -354,7 +381,8 @@ func (s *spool) reader() (io.Reader, error) {
 // readerAt reads what was written, by offset, and its size.
 func (s *spool) readerAt() (io.ReaderAt, int64, error) {
 	if s.file == nil {
-		return bytes.NewReader(s.mem.Bytes()), int64(s.mem.Len()), nil
+		b := s.bytes()
+		return bytes.NewReader(b), int64(len(b)), nil
 	}
 	size, err := s.file.Seek(0, io.SeekEnd)
 	if err != nil {
@@ -363,9 +391,14 @@ func (s *spool) readerAt() (io.ReaderAt, int64, error) {
 	return s.file, size, nil
 }
 
-// Close removes the temporary file.
+// Close gives the memory back and removes the temporary file; what was
+// written cannot be read after it. Closing again does nothing.
 func (s *spool) Close() error {
-	if s == nil || s.file == nil {
+	if s == nil {
+		return nil
+	}
+	s.release()
+	if s.file == nil {
 		return nil
 	}
 	name := s.file.Name()
