@@ -384,7 +384,7 @@ func departmentReports(results []calc.Result, s calc.Settings, notApplicable str
 			}
 			d.Level1 = append(d.Level1, l)
 		}
-		for _, ded := range r.Deductions {
+		for _, ded := range r.Deductions() {
 			d.Deductions = append(d.Deductions, DeductionReport{Level1: ded.Level1, Name: ded.Name, Loss: points(s, ded.Loss), Shown: DeductionShown{Loss: s.FormatPoints(ded.Loss)}})
 		}
 		out = append(out, d)

@@ -150,7 +150,7 @@ func TestEvaluate(t *testing.T) {
 			}
 		}
 		var got []string
-		for _, d := range r.Deductions {
+		for _, d := range r.Deductions() {
 			got = append(got, d.Level1+"/"+d.Name+" "+d.Loss.String())
 		}
 		if len(got) != len(tt.deductions) {

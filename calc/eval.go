@@ -113,7 +113,17 @@ type Result struct {
 	Grade      string
 	GradeIndex int
 	Rank       int
-	Deductions []Deduction
+}
+
+// Deductions lists, for each level-1 indicator in order, its children
+// (itself when it is a leaf) that lost points, largest loss first: the
+// department's main deductions (扣分项). They are made from the node
+// results when asked, not kept (20,000 departments would hold 70 MB).
+func (r *Result) Deductions() []Deduction {
+	if r.Table == nil {
+		return nil
+	}
+	return deductionsOf(r.Table, r)
 }
 
 // Evaluate computes every department of every table, then ranks them by
@@ -379,7 +389,6 @@ func evaluate(t *Table, order []*Indicator, d Department, s Settings, buf *sumBu
 		r.Grade = s.Bands[r.GradeIndex].Label
 	}
 	r.GradeLabel = r.Grade
-	r.Deductions = deductionsOf(t, &r)
 	return r
 }
 

@@ -291,7 +291,7 @@ func WriteDepartment(path string, d Department) (err error) {
 			return err
 		}
 	}
-	for _, d := range r.Deductions {
+	for _, d := range r.Deductions() {
 		row++
 		if err := w.set(sheet, 1, row, d.Level1, w.text); err != nil {
 			return err
@@ -477,7 +477,7 @@ func departmentFacts(lang string, s calc.Settings, r calc.Result, of int) Depart
 		Points: s.FormatPoints(s.TotalPoints), Total: s.FormatPoints(r.Total), Rate: s.FormatPercent(r.Rate),
 		Grade: r.Grade, Rank: r.Rank, Of: of, Deductions: []FactDeduction{},
 	}
-	for _, ded := range r.Deductions {
+	for _, ded := range r.Deductions() {
 		d.Deductions = append(d.Deductions, FactDeduction{Level1: ded.Level1, Name: ded.Name, Loss: s.FormatPoints(ded.Loss)})
 	}
 	return d

@@ -745,7 +745,7 @@ func DeductionText(r calc.Result, s calc.Settings, lang string) string {
 		}
 		items = nil
 	}
-	for _, d := range r.Deductions {
+	for _, d := range r.Deductions() {
 		loss := s.Points(d.Loss)
 		if loss.IsZero() {
 			continue
