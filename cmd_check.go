@@ -68,7 +68,9 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 		if ctx.Err() != nil {
 			return failf(lang, "共 %[2]d 个工作簿，检查完 %[1]d 个后被中断", "interrupted after %d of %d workbooks", i, len(inputs))
 		}
-		ins := inspect(ctx, in, opts.inspectOptions)
+		inspectOpts := opts.inspectOptions
+		inspectOpts.DropCells = !opts.Explain // only the layouts read the cells again
+		ins := inspect(ctx, in, inspectOpts)
 		if ins.Book != nil {
 			ins.Book.Close()
 		}
