@@ -181,6 +181,11 @@ func (r Row) Leaf() Cell { return r.Names[len(r.Names)-1] }
 // table's Departments).
 func (r Row) Score(i int) Cell { return r.Scores[i].cell(r.Num) }
 
+// ScoreValue is Score without its reference (Ref is "" unless the cell
+// was made with one), for reading a million cells: the reference is made
+// by Score when a message names the cell.
+func (r Row) ScoreValue(i int) Cell { return r.Scores[i].cell(0) }
+
 // ScoreCell is a score cell as a Row keeps it: a table keeps one per
 // department and indicator (a million for 5,000 departments), so it
 // keeps the cell's column instead of its reference (made again when a
@@ -224,7 +229,7 @@ func (c ScoreCell) cell(row int) Cell {
 	if c.more != nil {
 		out.Ref, out.Formula, out.Err, out.Merge = c.more.ref, c.more.formula, c.more.err, c.more.merge
 	}
-	if out.Ref == "" {
+	if out.Ref == "" && row > 0 {
 		out.Ref = ref(int(c.col), row)
 	}
 	return out

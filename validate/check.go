@@ -277,7 +277,7 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 	for i, col := range t.Departments {
 		filled, numbers := 0, 0
 		for _, row := range t.Rows {
-			c := row.Score(i)
+			c := row.ScoreValue(i)
 			if blank(c) || row.Leaf().Value == "" || isVeto(row) {
 				continue
 			}
@@ -403,7 +403,7 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 		info.leafOfRow[rowIndex] = len(info.table.Leaves) - 1
 		for k, i := range active {
 			dept := &info.table.Departments[k]
-			sc := score(t.Sheet, row.Score(i), dept.Name, leaf, weightOK, s, problems)
+			sc := score(t.Sheet, row, i, dept.Name, leaf, weightOK, s, problems)
 			sc.Value = scores.intern(sc.Value)
 			dept.Scores = append(dept.Scores, sc)
 		}
@@ -453,21 +453,24 @@ func nonEmpty(names []string) []string {
 }
 
 // score reads one score cell and checks its bounds.
-func score(sheetName string, c sheet.Cell, dept string, leaf *calc.Indicator, weightOK bool, s calc.Settings, problems *List) calc.Score {
-	// leaf.Path() is made only for a problem: a million scores are fine.
+func score(sheetName string, row sheet.Row, i int, dept string, leaf *calc.Indicator, weightOK bool, s calc.Settings, problems *List) calc.Score {
+	// leaf.Path() and the cell's reference (at) are made only for a
+	// problem: a million scores are fine.
+	c := row.ScoreValue(i)
+	at := func() sheet.Cell { return row.Score(i) }
 	v := readValue(c, true)
 	switch {
 	case v.err == ErrFormula:
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrFormula, shown(c), v.detail))
+		problems.Add(cellProblem(SeverityError, sheetName, at(), dept, leaf.Path(), ErrFormula, shown(c), v.detail))
 		return calc.Score{}
 	case v.err != nil:
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), v.err, shown(c), "").naming(v))
+		problems.Add(cellProblem(SeverityError, sheetName, at(), dept, leaf.Path(), v.err, shown(c), "").naming(v))
 		return calc.Score{}
 	case v.na:
 		return calc.Score{NA: true}
 	}
 	if v.text {
-		problems.Add(cellProblem(SeverityWarning, sheetName, c, dept, leaf.Path(), WarnTextNumber, shown(c), v.num.String()).naming(v))
+		problems.Add(cellProblem(SeverityWarning, sheetName, at(), dept, leaf.Path(), WarnTextNumber, shown(c), v.num.String()).naming(v))
 	}
 	model := s.Model
 	if leaf.Deduction() {
@@ -477,27 +480,27 @@ func score(sheetName string, c sheet.Cell, dept string, leaf *calc.Indicator, we
 	case v.percent && model == calc.WeightedModel:
 		v.num = v.num.Mul(s.ScoreScale) // 87% of the score scale
 	case v.percent && model == calc.PointsModel:
-		problems.Add(cellProblem(SeverityWarning, sheetName, c, dept, leaf.Path(), WarnPercentScore, shown(c), v.num.String()))
+		problems.Add(cellProblem(SeverityWarning, sheetName, at(), dept, leaf.Path(), WarnPercentScore, shown(c), v.num.String()))
 	}
 	switch {
 	case model == calc.WeightedModel && v.num.IsNegative():
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrBelowZero, v.num.String(), s.ScoreScale.String()))
+		problems.Add(cellProblem(SeverityError, sheetName, at(), dept, leaf.Path(), ErrBelowZero, v.num.String(), s.ScoreScale.String()))
 	case model == calc.WeightedModel && v.num.GreaterThan(s.ScoreScale):
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrAboveScale, v.num.String(), s.ScoreScale.String()))
+		problems.Add(cellProblem(SeverityError, sheetName, at(), dept, leaf.Path(), ErrAboveScale, v.num.String(), s.ScoreScale.String()))
 	case model == calc.CoefficientModel && v.num.IsNegative():
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrBelowZero, v.num.String(), s.CoefficientCap.String()))
+		problems.Add(cellProblem(SeverityError, sheetName, at(), dept, leaf.Path(), ErrBelowZero, v.num.String(), s.CoefficientCap.String()))
 	case model == calc.CoefficientModel && v.num.GreaterThan(s.CoefficientCap):
-		problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrAboveCap, v.num.String(), s.CoefficientCap.String()))
+		problems.Add(cellProblem(SeverityError, sheetName, at(), dept, leaf.Path(), ErrAboveCap, v.num.String(), s.CoefficientCap.String()))
 	}
 	if weightOK && model == calc.PointsModel {
 		w := leaf.Weight
 		switch {
-		case leaf.Deduction() && (v.num.LessThan(w) || v.num.IsPositive()):
-			problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrDeductionRange, v.num.String(), w.String()))
+		case leaf.Deduction() && (calc.Compare(v.num, w) < 0 || v.num.IsPositive()):
+			problems.Add(cellProblem(SeverityError, sheetName, at(), dept, leaf.Path(), ErrDeductionRange, v.num.String(), w.String()))
 		case !leaf.Deduction() && v.num.IsNegative():
-			problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrBelowZero, v.num.String(), w.String()))
-		case !leaf.Deduction() && v.num.GreaterThan(w):
-			problems.Add(cellProblem(SeverityError, sheetName, c, dept, leaf.Path(), ErrAboveWeight, v.num.String(), w.String()))
+			problems.Add(cellProblem(SeverityError, sheetName, at(), dept, leaf.Path(), ErrBelowZero, v.num.String(), w.String()))
+		case !leaf.Deduction() && calc.Compare(v.num, w) > 0:
+			problems.Add(cellProblem(SeverityError, sheetName, at(), dept, leaf.Path(), ErrAboveWeight, v.num.String(), w.String()))
 		}
 	}
 	return calc.Score{Value: v.num}

@@ -157,6 +157,15 @@ func suggestModel(info *tableInfo, problems *List) {
 	rootShares = rootShares && rootSum.Equal(decimal.NewFromInt(1))
 	shares = shares || rootShares
 	coefLimit := decimal.RequireFromString("1.05")
+	// What each leaf is compared with, made once: a table holds a
+	// million scores.
+	heavy := make([]bool, len(t.Leaves))             // worth 3 or more
+	halves := make([]decimal.Decimal, len(t.Leaves)) // half its weight
+	for i, l := range t.Leaves {
+		heavy[i] = l.Weight.GreaterThanOrEqual(decimal.NewFromInt(3))
+		halves[i] = l.Weight.Mul(decimal.New(5, -1))
+	}
+	gt := func(a, b decimal.Decimal) bool { return calc.Compare(a, b) > 0 }
 	for _, d := range t.Departments {
 		scored, above, positive, small := 0, 0, false, 0
 		top := decimal.Zero
@@ -167,21 +176,21 @@ func suggestModel(info *tableInfo, problems *List) {
 				continue
 			}
 			scored++
-			if sc.Value.GreaterThan(l.Weight) {
+			if gt(sc.Value, l.Weight) {
 				above++
 			}
 			if sc.Value.IsPositive() {
 				positive = true
 			}
-			if sc.Value.GreaterThan(coefLimit) || sc.Value.GreaterThan(calc.Hundred) {
+			if gt(sc.Value, coefLimit) || gt(sc.Value, calc.Hundred) {
 				within = false
 			}
-			if sc.Value.GreaterThan(top) {
+			if gt(sc.Value, top) {
 				top = sc.Value
 			}
 			// A score of at most 1.5 where the leaf is worth 3 or more
 			// and twice the score: a coefficient rather than points.
-			if sc.Value.LessThanOrEqual(smallLimit) && l.Weight.GreaterThanOrEqual(decimal.NewFromInt(3)) && l.Weight.GreaterThanOrEqual(sc.Value.Mul(decimal.NewFromInt(2))) {
+			if !gt(sc.Value, smallLimit) && heavy[i] && !gt(sc.Value, halves[i]) {
 				small++
 			}
 		}
