@@ -286,9 +286,8 @@ feed:
 	// twice, statistics, the roster; then the per-department workbooks,
 	// which show the run's rank and means.
 	files := batchFiles(outcomes)
-	batch, notes := assembleBatch(lang, files, opts.roster)
 	notesOut := bufio.NewWriter(opts.Stderr) // a batch of copies has thousands: one write, not one per line
-	for _, n := range notes {
+	batch := assembleBatch(lang, files, opts.roster, func(n batchNote) {
 		fr := &outcomes[n.file].report
 		printProblems(notesOut, "perfeval: ", lang, FileReport{Path: fr.Path, Problems: []ProblemReport{n.problem}})
 		switch {
@@ -299,7 +298,7 @@ feed:
 		default:
 			fr.droppedWarnings++
 		}
-	}
+	})
 	notesOut.Flush()
 	for i := range outcomes {
 		setBatchRanks(&outcomes[i].report, files[i])

@@ -269,12 +269,11 @@ func (w *watcher) process(ctx context.Context, path string) {
 	}
 	idx := w.state.put(filepath.Base(path), o.sha256, batchFiles([]outcome{o})[0])
 	files := w.state.batchFiles()
-	batch, notes := assembleBatch(lang, files, w.opts.roster)
-	for _, n := range notes {
+	batch := assembleBatch(lang, files, w.opts.roster, func(n batchNote) {
 		if n.file == idx {
 			o.report.Problems = append(o.report.Problems, n.problem)
 		}
-	}
+	})
 	setBatchRanks(&o.report, files[idx])
 	if o.results != nil && o.splitDir != "" {
 		writeSplitOf(w.opts.runOptions, &o, batch, idx, w.opts.Jobs)
@@ -309,7 +308,7 @@ func (w *watcher) process(ctx context.Context, path string) {
 	// The summary names the file where it is now; a copy of a department
 	// that this workbook replaces loses its per-department workbook, so
 	// that only the department's latest result can be sent.
-	batch, _ = assembleBatch(lang, w.state.batchFiles(), w.opts.roster)
+	batch = assembleBatch(lang, w.state.batchFiles(), w.opts.roster, nil)
 	for i := range batch.Files {
 		if i != idx {
 			w.dropSuperseded(&w.state.Files[i].File, batch.Files[i])

@@ -31,8 +31,13 @@ type batchNote struct {
 // assembleBatch ranks the departments of files across the run, marks the
 // copies of a department sent twice, computes each group's statistics and
 // checks the roster (nil: none). files' departments get their BatchRank,
-// BatchOf and CountedIn.
-func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList) (*sheet.Batch, []batchNote) {
+// BatchOf and CountedIn. The notes (copies sent twice) go to note as they
+// are found, not gathered: a batch of copies has thousands (nil: none
+// wanted).
+func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList, note func(batchNote)) *sheet.Batch {
+	if note == nil {
+		note = func(batchNote) {}
+	}
 	b := &sheet.Batch{Files: files}
 
 	// A department blocked by errors of its table (broken weights) goes
@@ -55,7 +60,7 @@ func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList) (*s
 			}
 		}
 	}
-	notes := duplicates(lang, files)
+	duplicates(lang, files, note)
 
 	// Groups, in order of first appearance; a group's level-1 columns are
 	// those of its first department whose table could be read.
@@ -113,7 +118,7 @@ func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList) (*s
 	if roster != nil {
 		b.Roster = roster.check(files)
 	}
-	return b, notes
+	return b
 }
 
 // duplicates marks, for every department found in several files (the
@@ -122,7 +127,7 @@ func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList) (*s
 // file modified last (the later file of the run on a tie) as counted
 // there instead, and says so in both files' problems. Two departments of
 // one file are never copies of each other.
-func duplicates(lang string, files []sheet.BatchFile) []batchNote {
+func duplicates(lang string, files []sheet.BatchFile, note func(batchNote)) {
 	type key struct{ name, group string }
 	seen := map[key][]sheet.BatchRef{}
 	var order []key
@@ -138,7 +143,6 @@ func duplicates(lang string, files []sheet.BatchFile) []batchNote {
 			seen[k] = append(seen[k], sheet.BatchRef{File: fi, Dept: di})
 		}
 	}
-	var notes []batchNote
 	for _, k := range order {
 		refs := seen[k]
 		last := refs[0]
@@ -173,7 +177,7 @@ func duplicates(lang string, files []sheet.BatchFile) []batchNote {
 			if d.Tree != tree {
 				other = tr(lang, "（两份的指标表不完全相同）", " (the two indicator trees differ)")
 			}
-			notes = append(notes, batchNote{ref.File, ProblemReport{
+			note(batchNote{ref.File, ProblemReport{
 				Severity: "warning", Sheet: d.Sheet, Department: name, Code: "sent-twice",
 				Message: fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交（%s）%s，本次按那个文件计入排名和统计，本文件中的不计入",
 					"department %q was also sent in %s (%s)%s: the run counts it from there, not from this file"), name, kept.Path, why, other),
@@ -190,7 +194,7 @@ func duplicates(lang string, files []sheet.BatchFile) []batchNote {
 				"department %q was also sent in %s; this file was modified last and counts, but the department has errors here, so it is not scored or ranked in this run"), name, listed)
 			hint = tr(lang, "改正本文件中该部门的错误后重新运行；若较早的文件才是最终版本，删去本文件", "correct the department's errors in this file and run again; if the earlier file is the final one, remove this one")
 		}
-		notes = append(notes, batchNote{last.File, ProblemReport{
+		note(batchNote{last.File, ProblemReport{
 			Severity: "warning", Sheet: kept.Departments[last.Dept].Sheet, Department: name, Code: "sent-twice", Message: msg, Hint: hint,
 		}})
 	}
@@ -213,13 +217,13 @@ func duplicates(lang string, files []sheet.BatchFile) []batchNote {
 			if !d.Whole || !ok || other == fi {
 				continue
 			}
-			notes = append(notes, batchNote{fi, ProblemReport{
+			note(batchNote{fi, ProblemReport{
 				Severity: "warning", Sheet: d.Sheet, Department: d.Name, Code: "sent-twice",
 				Message: fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交；本文件的评分表有错误，未计分，本次按那个文件计入",
 					"department %q was also sent in %s; this file's table has errors and is not scored, so the run counts it from there"), d.Name, files[other].Path),
 				Hint: tr(lang, "若本文件是最终版本，改正标注副本中的错误后重新运行", "if this file is the final one, correct the errors of its annotated copy and run again"),
 			}})
-			notes = append(notes, batchNote{other, ProblemReport{
+			note(batchNote{other, ProblemReport{
 				Severity: "warning", Sheet: d.Sheet, Department: d.Name, Code: "sent-twice",
 				Message: fmt.Sprintf(tr(lang, "部门“%s”也在 %s 中提交，但那份评分表有错误，未计分；本次按本文件计入",
 					"department %q was also sent in %s, whose table has errors and is not scored; the run counts it from here"), d.Name, files[fi].Path),
@@ -227,7 +231,6 @@ func duplicates(lang string, files []sheet.BatchFile) []batchNote {
 			}})
 		}
 	}
-	return notes
 }
 
 // groupStats are, per level-1 indicator of the group and for the total,
