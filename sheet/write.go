@@ -1288,12 +1288,30 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 			// make a department's applicable weight differ, a note says
 			// so, so that score ÷ weight is the rate shown (spec §7.2).
 			notes := 0
+			// Whether a node's applicable weight is reduced, found once
+			// per distinct result (most departments share theirs).
+			type nodeOf struct {
+				n   *calc.Indicator
+				key calc.NodeKey
+			}
+			reduced := map[nodeOf]bool{}
 			for _, r := range g.results {
 				for _, n := range nodes[r.Table] {
-					nr := r.Node(n)
-					if n.IsLeaf() || !nr.Reduced() {
+					if n.IsLeaf() {
 						continue
 					}
+					key, ok := r.NodeKey(n)
+					red, seen := reduced[nodeOf{n, key}]
+					if !ok || !seen {
+						red = r.Node(n).Reduced()
+						if ok && len(reduced) < maxNodeCells {
+							reduced[nodeOf{n, key}] = red
+						}
+					}
+					if !red {
+						continue
+					}
+					nr := r.Node(n)
 					if notes >= maxRatesNotes {
 						notes = maxRatesNotes + 1
 						break
