@@ -29,13 +29,14 @@ import (
 // only one selected, and the column widths of streamed sheets (cols, see
 // insertCols) put in.
 func saveFirstActive(f *excelize.File, path, first string, m Mark, cols map[string]*streamedSheet) error {
-	return saveCarrying(f, nil, path, first, m, cols)
+	return saveCarrying(f, nil, path, first, m, cols, tmpDirOf(cols))
 }
 
 // saveCarrying is saveFirstActive for a workbook opened with
 // openCarrying: the parts named in carried are copied in place of the
-// stubs excelize wrote.
-func saveCarrying(f *excelize.File, carried map[string]*zip.File, path, first string, m Mark, cols map[string]*streamedSheet) error {
+// stubs excelize wrote. Large parts spool in tmpDir ("": the system's
+// temporary folder).
+func saveCarrying(f *excelize.File, carried map[string]*zip.File, path, first string, m Mark, cols map[string]*streamedSheet, tmpDir string) error {
 	if err := setMark(f, m); err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func saveCarrying(f *excelize.File, carried map[string]*zip.File, path, first st
 		if err != nil {
 			return err
 		}
-		return firstActive(buf.Bytes(), first, cols, carried, w)
+		return firstActive(buf.Bytes(), first, cols, carried, tmpDir, w)
 	})
 }
 
@@ -71,7 +72,7 @@ const headLimit = 4 << 20
 // stableZip writes it: parts in a stable order, written once, straight
 // into the file (a result of 5,000 departments is 15 MB, not to be held
 // in memory twice).
-func firstActive(data []byte, first string, cols map[string]*streamedSheet, carried map[string]*zip.File, out io.Writer) error {
+func firstActive(data []byte, first string, cols map[string]*streamedSheet, carried map[string]*zip.File, tmpDir string, out io.Writer) error {
 	p, err := openLayout(data)
 	if err != nil {
 		return err
@@ -123,7 +124,7 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet, carr
 			write = func(zw *zip.Writer) error { return rewriteSheetHead(zw, f, first != "", f.Name == firstPath) }
 		}
 		if write != nil {
-			c := &compressed{done: make(chan struct{}), buf: &spool{dir: tmpDirOf(cols)}}
+			c := &compressed{done: make(chan struct{}), buf: &spool{dir: tmpDir}}
 			sheets[f.Name] = c
 			go func() {
 				defer close(c.done)
@@ -505,7 +506,7 @@ func copyRaw(zw *zip.Writer, f *zip.File) error {
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // tmpDirOf is where the streamed sheets spool (the run's temporary
-// folder), "" for the system's.
+// folder, when the writer was given one), "" for the system's.
 func tmpDirOf(cols map[string]*streamedSheet) string {
 	for _, c := range cols {
 		if c != nil && c.rows != nil {

@@ -88,7 +88,7 @@ func (b *Book) WriteResult(path string, out Output) (err error) {
 	}
 	m := out.Mark
 	m.Kind = KindResult
-	return saveCarrying(f, carried, path, summary, m, w.streamed)
+	return saveCarrying(f, carried, path, summary, m, w.streamed, w.tmpDir)
 }
 
 // uniqueSheetName is name, or name (2), … when the input has that sheet.
