@@ -29,21 +29,7 @@ func TestWideRates(t *testing.T) {
 			Scores: []calc.Score{{Value: decimal.NewFromInt(int64(i % 61))}, {Value: decimal.NewFromInt(40)}},
 		})
 	}
-	settings := calc.DefaultSettings()
-	results := calc.Evaluate([]*calc.Table{tab}, settings)
-	path := filepath.Join(t.TempDir(), "wide.xlsx")
-	if err := writeRatesOnly(path, settings, results); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows("得分率")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := ratesRows(t, tab)
 	totals := 0
 	for _, row := range rows {
 		if len(row) > maxColumns {
@@ -108,21 +94,7 @@ func TestRatesSpooled(t *testing.T) {
 		}
 		tab.Departments = append(tab.Departments, d)
 	}
-	settings := calc.DefaultSettings()
-	results := calc.Evaluate([]*calc.Table{tab}, settings)
-	path := filepath.Join(t.TempDir(), "rates.xlsx")
-	if err := writeRatesOnly(path, settings, results); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows("得分率")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := ratesRows(t, tab)
 	// Columns: 一级, 二级, 分值, then 得分 and 得分率 of 部门1..4.
 	want := map[string][]string{
 		"决策": {"85.00", "85.00%", "85.00", "85.00%", "59.50", "99.17%", "75.00", "75.00%"},
@@ -151,4 +123,26 @@ func TestRatesSpooled(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(tmp, "*")); len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
+}
+
+// ratesRows computes tab's departments with the default settings, writes
+// 得分率 alone and reads its rows back.
+func ratesRows(t *testing.T, tab *calc.Table) [][]string {
+	t.Helper()
+	settings := calc.DefaultSettings()
+	results := calc.Evaluate([]*calc.Table{tab}, settings)
+	path := filepath.Join(t.TempDir(), "rates.xlsx")
+	if err := writeRatesOnly(path, settings, results); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("得分率")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
