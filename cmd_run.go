@@ -322,6 +322,7 @@ feed:
 	}
 	var failures []error
 	if plan.Summary != "" {
+		batch.TmpDir = opts.TmpDir
 		if err := sheet.WriteBatchSummary(plan.Summary, lang, batch); err != nil {
 			failures = append(failures, withHint(failf(lang, "无法写入批量汇总 %s：%s", "cannot write the batch summary %s: %s", plan.Summary, writeCause(lang, err)), writeHint(lang, err)))
 			plan.Summary = ""

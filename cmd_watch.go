@@ -316,6 +316,7 @@ func (w *watcher) process(ctx context.Context, path string) {
 		}
 	}
 	w.saveState()
+	batch.TmpDir = w.opts.TmpDir
 	if err := sheet.WriteBatchSummary(w.summary, lang, batch); err != nil {
 		fmt.Fprintf(w.opts.Stderr, tr(lang, "perfeval: 警告：无法写入批量汇总 %s：%s\n", "perfeval: warning: cannot write the batch summary %s: %s\n"), w.summary, writeCause(lang, err))
 	}

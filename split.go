@@ -47,7 +47,7 @@ func writeSplit(dir, lang string, s calc.Settings, results []calc.Result, source
 			continue
 		}
 		path := outputPath(tmp, sheet.DepartmentResultName(r.Department, s, lang), used)
-		d.Lang, d.Settings, d.Result, d.Source, d.Time = lang, s, r, source, modTime
+		d.Lang, d.Settings, d.Result, d.Source, d.Time, d.TmpDir = lang, s, r, source, modTime, tmp
 		todo = append(todo, file{path, d})
 		names = append(names, filepath.Base(path))
 	}

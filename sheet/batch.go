@@ -156,6 +156,7 @@ type Batch struct {
 	Files  []BatchFile
 	Groups []BatchGroup
 	Roster *RosterCheck // nil without a roster
+	TmpDir string       // where large sheets spool while the summary is written; "": the system's temporary folder
 }
 
 // BatchGroup is the departments of the run whose tables share level-1
@@ -236,6 +237,7 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 		return err
 	}
 	defer base.close()
+	base.tmpDir = b.TmpDir
 	// One writer per number of decimals (workbooks may show 1 or 2), all
 	// sizing the same columns.
 	writers := map[int32]*writer{base.s.Decimals: base}
@@ -245,7 +247,7 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 			if w, err = newWriter(f, lang, s); err != nil {
 				return nil, err
 			}
-			w.widths = base.widths
+			w.widths, w.tmpDir = base.widths, base.tmpDir
 			writers[s.Decimals] = w
 		}
 		w.s = s

@@ -119,6 +119,7 @@ type Department struct {
 	Mean     MeanRates // the rates beside which the department's are shown (a radar chart and a row); Count 0: none
 	Source   Mark      // which input it comes from (its mark's Source and SourceSHA256); kind and department are set here
 	Time     time.Time // the input's modification time: the workbook's created and modified time
+	TmpDir   string    // where large parts spool while it is written; "": the system's temporary folder
 }
 
 // WriteDepartment writes, atomically at path, a workbook for one
@@ -142,6 +143,7 @@ func WriteDepartment(path string, d Department) (err error) {
 		return err
 	}
 	defer w.close()
+	w.tmpDir = d.TmpDir
 	if err := setFont(f, w.L.Font); err != nil {
 		return err
 	}

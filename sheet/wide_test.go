@@ -146,3 +146,25 @@ func ratesRows(t *testing.T, tab *calc.Table) [][]string {
 	}
 	return rows
 }
+
+// TestSpoolsInTmpDir: with the system's temporary folder unusable, the
+// batch summary spools its large sheets in the folder it is given (the
+// run's), writes, and leaves nothing there.
+func TestSpoolsInTmpDir(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	defer func(n int) { spoolMemory = n }(spoolMemory)
+	spoolMemory = 16
+	b := batchOf([]string{"0.9", "0.8", "0.7"})
+	b.TmpDir = t.TempDir()
+	path := filepath.Join(t.TempDir(), "批量汇总.xlsx")
+	if err := WriteBatchSummary(path, "zh", b); err != nil {
+		t.Fatalf("with its own temporary folder: %v", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(b.TmpDir, "*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	b.TmpDir = ""
+	if err := WriteBatchSummary(path, "zh", b); err == nil {
+		t.Error("spooled in a missing system folder without an error")
+	}
+}
