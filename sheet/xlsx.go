@@ -564,8 +564,15 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 		phonetic int
 	)
 	rowMax := 0 // the last column of the row, blank cells included
+	// A row's cells are gathered in scratch, then kept in a slice of
+	// their exact number: grown by appending, a sheet of a million cells
+	// would hold a third more.
+	var scratch []xcell
 	flushRow := func() {
 		if row != nil && len(row.cells) > 0 {
+			cells := make([]xcell, len(row.cells))
+			copy(cells, row.cells)
+			scratch, row.cells = row.cells[:0], cells
 			s.rows = append(s.rows, *row)
 		}
 		s.padded += int64(rowMax)
@@ -621,13 +628,13 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 				if h, _ := sc.attr("hidden"); h == "1" || h == "true" {
 					s.hiddenRows = append(s.hiddenRows, rowNum)
 				}
-				row = &xrow{num: rowNum}
+				row = &xrow{num: rowNum, cells: scratch[:0]}
 				colNext = 1
 			case "c":
 				if row == nil { // a cell outside a row: damaged, but read it in a row of its own
 					flushRow()
 					rowNum++
-					row = &xrow{num: rowNum}
+					row = &xrow{num: rowNum, cells: scratch[:0]}
 					colNext = 1
 				}
 				cur = xcell{col: int32(colNext)}
