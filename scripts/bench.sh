@@ -9,10 +9,12 @@
 # openpyxl peer when /usr/bin/python3 has openpyxl. Timings are measured
 # here, never asserted in tests.
 #
-# usage: scripts/bench.sh [-n RUNS] [-s "SIZES"] [-b "BATCHES"] [-P] [-k]
+# usage: scripts/bench.sh [-n RUNS] [-s "SIZES"] [-b "BATCHES"] [-S "SHAPES"] [-P] [-k]
 #   -n  runs per measurement, the median is shown (default 3)
 #   -s  stress sizes in departments (default "1000 2500 5000 10000 20000")
 #   -b  batch sizes in workbooks (default "50 500")
+#   -S  other shapes of a million score cells (default "deep tall sheets";
+#       see benchgen shape)
 #   -P  skip the openpyxl peer
 #   -k  keep the work folder and print its path
 # env: BENCH_SHARED (default ../shared/bench), PEER_SIZES (default 5000),
@@ -21,12 +23,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
-runs=3 sizes="1000 2500 5000 10000 20000" batches="50 500" peer=1 keep=0
-while getopts "n:s:b:Pk" opt; do
+runs=3 sizes="1000 2500 5000 10000 20000" batches="50 500" shapes="deep tall sheets" peer=1 keep=0
+while getopts "n:s:b:S:Pk" opt; do
   case $opt in
     n) runs=$OPTARG ;;
     s) sizes=$OPTARG ;;
     b) batches=$OPTARG ;;
+    S) shapes=$OPTARG ;;
     P) peer=0 ;;
     k) keep=1 ;;
     *) sed -n '2,20p' "$0" >&2; exit 2 ;;
@@ -112,6 +115,16 @@ for n in $sizes; do
   fi
 done
 
+for k in $shapes; do
+  echo "shape $k…" >&2
+  "$bin/benchgen" shape "$k" "$work/shape-$k.xlsx"
+  for _ in $(seq "$runs"); do
+    rm -rf "$work/out"
+    measure "shape${k}" "$bin/perfeval" run "$work/shape-$k.xlsx" --out "$work/out"
+    measure "shapefloor${k}" "$bin/floor" "$work/shape-$k.xlsx"
+  done
+done
+
 # --split on a 24-department workbook of the same shape: the per-file cost
 # to compare with (the same files, each department's 200 leaves). A run
 # this short is measured three times as often.
@@ -160,6 +173,11 @@ for n in $sizes; do
       "$(awk -v a="$st" -v b="$rt" -v n="$n" 'BEGIN { printf "%.2f", (a - b) * 1000 / n }')" \
       "$(awk -v a="$s24" -v b="$r24" 'BEGIN { printf "%.2f", (a - b) * 1000 / 24 }')"
   fi
+done
+for k in $shapes; do
+  echo "— shape $k (benchgen shape $k)"
+  row "floor (excelize)" "shapefloor${k}"
+  row "perfeval run" "shape${k}" "shapefloor${k}"
 done
 first=${sizes%% *} last=${sizes##* }
 if [ "$first" != "$last" ]; then

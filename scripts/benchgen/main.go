@@ -8,6 +8,10 @@
 //
 //	benchgen stress N FILE      the stress workbook with N departments
 //	benchgen batch N DIR        N small workbooks in DIR
+//	benchgen shape KIND FILE    a million score cells in another shape:
+//	                            deep   (4 levels, 1,000 leaves × 1,000 departments)
+//	                            tall   (10,000 leaves × 100 departments)
+//	                            sheets (200 sheets of 200 leaves × 25 departments)
 //
 // The output is the same for the same arguments (a fixed random seed).
 package main
@@ -34,7 +38,10 @@ func main() {
 
 func run(args []string) error {
 	if len(args) != 3 {
-		return fmt.Errorf("usage: benchgen stress N FILE | batch N DIR")
+		return fmt.Errorf("usage: benchgen stress N FILE | batch N DIR | shape deep|tall|sheets FILE")
+	}
+	if args[0] == "shape" {
+		return shape(args[1], args[2])
 	}
 	n, err := strconv.Atoi(args[1])
 	if err != nil || n < 1 {
@@ -125,6 +132,112 @@ func stressSheet(f *excelize.File, name string, from, to int, rng *rand.Rand) er
 				row++
 			}
 		}
+	}
+	return sw.Flush()
+}
+
+// shape writes a million score cells in another shape than the stress
+// workbook's: a deeper tree, a taller one, or many sheets.
+func shape(kind, path string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	rng := rand.New(rand.NewPCG(3, 2026))
+	switch kind {
+	case "deep": // 5 × 4 × 5 × 10 leaves
+		if err := f.SetSheetName("Sheet1", "指标"); err != nil {
+			return err
+		}
+		if err := treeSheet(f, "指标", []int{5, 4, 5, 10}, []float64{20, 5, 1, 0.1}, 0, 1000, rng); err != nil {
+			return err
+		}
+	case "tall": // 5 × 20 × 100 leaves
+		if err := f.SetSheetName("Sheet1", "指标"); err != nil {
+			return err
+		}
+		if err := treeSheet(f, "指标", []int{5, 20, 100}, []float64{20, 1, 0.01}, 0, 100, rng); err != nil {
+			return err
+		}
+	case "sheets": // 200 sheets of the stress tree
+		for i := range 200 {
+			name := fmt.Sprintf("表%03d", i+1)
+			if i == 0 {
+				if err := f.SetSheetName("Sheet1", name); err != nil {
+					return err
+				}
+			} else if _, err := f.NewSheet(name); err != nil {
+				return err
+			}
+			if err := treeSheet(f, name, []int{5, 4, 10}, []float64{20, 5, 0.5}, i*25, i*25+25, rng); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("unknown shape %q (deep, tall or sheets)", kind)
+	}
+	return f.SaveAs(path)
+}
+
+// treeSheet writes a tree of len(fan) levels, fan[l] children under each
+// indicator of level l (fan[0] roots), each of weight weights[l], parents
+// named only on their first row; departments from to to-1 with random
+// scores in cents within [0, leaf weight].
+func treeSheet(f *excelize.File, name string, fan []int, weights []float64, from, to int, rng *rand.Rand) error {
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	words := []string{"一级指标", "二级指标", "三级指标", "四级指标"}
+	var header []any
+	for l := range fan {
+		header = append(header, words[l], "分值")
+	}
+	for d := from; d < to; d++ {
+		header = append(header, fmt.Sprintf("部门%05d", d+1))
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
+	}
+	row, idx := 2, make([]int, len(fan))
+	leafCents := int(weights[len(fan)-1] * 100)
+	var walk func(l int) error
+	walk = func(l int) error {
+		for i := range fan[l] {
+			idx[l] = i
+			if l < len(fan)-1 {
+				if err := walk(l + 1); err != nil {
+					return err
+				}
+				continue
+			}
+			var cells []any
+			for k := range fan {
+				first := true // the first row below level k's indicator names it
+				for m := k + 1; m < len(fan); m++ {
+					first = first && idx[m] == 0
+				}
+				if !first {
+					cells = append(cells, nil, nil)
+					continue
+				}
+				label := "指标" + strconv.Itoa(idx[0]+1)
+				for m := 1; m <= k; m++ {
+					label += "." + strconv.Itoa(idx[m]+1)
+				}
+				cells = append(cells, label, weights[k])
+			}
+			for range to - from {
+				cells = append(cells, float64(rng.IntN(leafCents+1))/100)
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, row)
+			if err := sw.SetRow(cell, cells); err != nil {
+				return err
+			}
+			row++
+		}
+		return nil
+	}
+	if err := walk(0); err != nil {
+		return err
 	}
 	return sw.Flush()
 }
