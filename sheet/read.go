@@ -72,9 +72,9 @@ type Cell struct {
 	Ref     string // "F12"
 	Value   string
 	Kind    CellKind
+	Percent bool   // a number formatted as a percentage (0.9 shown as 90%)
 	Formula string // the formula, when the cell has one
 	Err     error  // why a formula could not be computed
-	Percent bool   // a number formatted as a percentage (0.9 shown as 90%)
 	Merge   string // the merge the value was taken from ("F2:F9"), when it was
 
 }
@@ -171,7 +171,7 @@ type Row struct {
 	Names   []Cell      // per level: parents inherited, merges resolved
 	Weights []Cell      // per level; Blank where there is no column
 	Scores  []ScoreCell // per department: Score(i) is the cell
-	Type    Cell        // the 指标类型 (Type) column's cell, when the table has one (a veto item says 否决项)
+	Type    *Cell       // the 指标类型 (Type) column's cell, when the table has one (a veto item says 否决项); nil without one
 }
 
 // Leaf is the row's leaf name cell.

@@ -597,7 +597,8 @@ func readRows(t *Table, g *grid, layout Layout) (next int) {
 			row.Scores = append(row.Scores, scoreCell(g.resolved(r, d.Index, false, true, fromDept), d.Index))
 		}
 		if t.TypeColumn != nil {
-			row.Type = g.resolved(r, t.TypeColumn.Index, true, false, nil)
+			typ := g.resolved(r, t.TypeColumn.Index, true, false, nil)
+			row.Type = &typ
 		}
 		if t.Total != nil {
 			t.Footer = append(t.Footer, row)

@@ -265,7 +265,7 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 	// column of words.
 	isVeto := func(row sheet.Row) bool {
 		wc := row.Weights[depth-1]
-		return wc.Kind == sheet.Text && vetoWord(wc.Value) || row.Type.Kind == sheet.Text && vetoWord(row.Type.Value)
+		return wc.Kind == sheet.Text && vetoWord(wc.Value) || row.Type != nil && row.Type.Kind == sheet.Text && vetoWord(row.Type.Value)
 	}
 
 	// Departments: named columns holding scores (numbers or 不适用). A
