@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -70,7 +71,12 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 		}
 		inspectOpts := opts.inspectOptions
 		inspectOpts.DropCells = !opts.Explain // only the layouts read the cells again
+		restore := func() {}
+		if info, err := os.Stat(in); err == nil && info.Size() >= largeInput {
+			restore = tightGC()
+		}
 		ins := inspect(ctx, in, inspectOpts)
+		restore()
 		if ins.Book != nil {
 			ins.Book.Close()
 		}
