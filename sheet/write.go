@@ -375,43 +375,107 @@ func (w *writer) rateCell(rate decimal.Decimal) (value, width float64) {
 }
 
 // nodeCells are the score and rate cells 得分率 writes for a node result
-// that is neither 不适用 nor a veto item's: what setPoints and setRate
-// would write.
+// that is not a veto item's: its points (or 不适用) as setPoints would
+// write them, and its rate as setRate would (or an empty cell).
 type nodeCells struct {
+	text                string // 不适用, in place of the points
 	points, pointsWidth float64
 	rate, rateWidth     float64
 	hasRate             bool
 }
 
-// maxNodeCells bounds the cells 得分率 keeps made: past it they are
-// made again.
-const maxNodeCells = 1 << 16
-
 func (w *writer) nodeCells(nr calc.NodeResult) nodeCells {
-	p := w.s.Points(ShownScore(nr)) // score ÷ weight is the rate; deductions count in the total
-	c := nodeCells{points: p.InexactFloat64(), pointsWidth: float64(fixedLen(p, w.s.Decimals) + 2), hasRate: nr.HasRate()}
+	c := nodeCells{hasRate: nr.HasRate()}
+	if nr.NA {
+		c.text = w.L.NotApplicable
+	} else {
+		p := w.s.Points(ShownScore(nr)) // score ÷ weight is the rate; deductions count in the total
+		c.points, c.pointsWidth = p.InexactFloat64(), float64(fixedLen(p, w.s.Decimals)+2)
+	}
 	if c.hasRate {
 		c.rate, c.rateWidth = w.rateCell(nr.Rate())
 	}
 	return c
 }
 
-// putNodeCells writes c at col and col+1 of row as setPoints and setRate
-// (or an empty cell without a rate) would.
+// putNodeCells writes c at col and col+1 of row.
 func (w *writer) putNodeCells(sheet string, col, row int, c nodeCells, bold bool) error {
 	points, percent := w.points, w.percent
 	if bold {
 		points, percent = w.boldPoints, w.boldPercent
 	}
-	w.fit(sheet, col, c.pointsWidth)
-	if err := w.put(sheet, col, row, c.points, points); err != nil {
-		return err
+	if c.text != "" {
+		if err := w.set(sheet, col, row, c.text, w.text); err != nil {
+			return err
+		}
+	} else {
+		w.fit(sheet, col, c.pointsWidth)
+		if err := w.put(sheet, col, row, c.points, points); err != nil {
+			return err
+		}
 	}
 	if !c.hasRate {
 		return w.set(sheet, col+1, row, "", w.text)
 	}
 	w.fit(sheet, col+1, c.rateWidth)
 	return w.put(sheet, col+1, row, c.rate, percent)
+}
+
+// rateMemo makes what 得分率 shows of node results (their cells, and
+// whether a parent's applicable weight is reduced) once per distinct
+// compact result: most departments share most of theirs. Each map is
+// emptied past maxNodeCells entries.
+type rateMemo struct {
+	w       *writer
+	cells   map[calc.NodeKey]nodeCells
+	reduced map[nodeAt]bool
+}
+
+// nodeAt is a node result at an indicator.
+type nodeAt struct {
+	n   *calc.Indicator
+	key calc.NodeKey
+}
+
+const maxNodeCells = 1 << 16
+
+func newRateMemo(w *writer) *rateMemo {
+	return &rateMemo{w: w, cells: map[calc.NodeKey]nodeCells{}, reduced: map[nodeAt]bool{}}
+}
+
+// cellsOf are the cells of r's result at n.
+func (m *rateMemo) cellsOf(r *calc.Result, n *calc.Indicator) nodeCells {
+	key, ok := r.NodeKey(n)
+	if !ok {
+		return m.w.nodeCells(r.Node(n))
+	}
+	c, hit := m.cells[key]
+	if !hit {
+		c = m.w.nodeCells(r.Node(n))
+		if len(m.cells) >= maxNodeCells {
+			clear(m.cells)
+		}
+		m.cells[key] = c
+	}
+	return c
+}
+
+// isReduced is r.Node(n).Reduced().
+func (m *rateMemo) isReduced(r *calc.Result, n *calc.Indicator) bool {
+	key, ok := r.NodeKey(n)
+	if !ok {
+		return r.Node(n).Reduced()
+	}
+	at := nodeAt{n, key}
+	red, hit := m.reduced[at]
+	if !hit {
+		red = r.Node(n).Reduced()
+		if len(m.reduced) >= maxNodeCells {
+			clear(m.reduced)
+		}
+		m.reduced[at] = red
+	}
+	return red
 }
 
 // percentFraction is the fraction p% stored in a cell (0.8893 for 88.93),
@@ -1129,7 +1193,7 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 	}
 	L := w.L
 	blocks, groups := ratesBlocks(results)
-	cells := map[calc.NodeKey]nodeCells{}
+	memo := newRateMemo(w)
 	var keep [][2]int // level-1 groups of rows, for the page breaks
 	titleCols, firstHeader := 0, 0
 	layout := func() error {
@@ -1221,35 +1285,17 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 				for k, r := range g.results {
 					ind := nodes[r.Table][i]
 					col := weightCol + 1 + 2*k
-					if key, ok := r.NodeKey(ind); ok && !key.NA() && !vetoes[r.Table][i] {
-						// The common case, made once per distinct result.
-						c, hit := cells[key]
-						if !hit {
-							c = w.nodeCells(r.Node(ind))
-							if len(cells) >= maxNodeCells {
-								clear(cells)
-							}
-							cells[key] = c
-						}
-						if err := w.putNodeCells(sheet, col, row, c, parent); err != nil {
+					if !vetoes[r.Table][i] {
+						if err := w.putNodeCells(sheet, col, row, memo.cellsOf(&r, ind), parent); err != nil {
 							return err
 						}
 						continue
 					}
-					nr := r.Node(ind)
-					score := ShownScore(nr) // score ÷ weight is the rate; deductions count in the total
-					var err error
-					switch {
-					case vetoOnly(nr.Indicator):
-						err = w.set(sheet, col, row, vetoText(L, nr), w.text)
-					case nr.NA:
-						err = w.set(sheet, col, row, L.NotApplicable, w.text)
-					default:
-						err = w.setPoints(sheet, col, row, score, parent)
-					}
-					if err != nil {
+					nr := r.Node(ind) // a veto item: 否决 or 通过
+					if err := w.set(sheet, col, row, vetoText(L, nr), w.text); err != nil {
 						return err
 					}
+					var err error
 					if nr.HasRate() {
 						err = w.setRate(sheet, col+1, row, nr.Rate(), parent)
 					} else {
@@ -1288,27 +1334,9 @@ func (w *writer) rates(sheet string, results []calc.Result) error {
 			// make a department's applicable weight differ, a note says
 			// so, so that score ÷ weight is the rate shown (spec §7.2).
 			notes := 0
-			// Whether a node's applicable weight is reduced, found once
-			// per distinct result (most departments share theirs).
-			type nodeOf struct {
-				n   *calc.Indicator
-				key calc.NodeKey
-			}
-			reduced := map[nodeOf]bool{}
 			for _, r := range g.results {
 				for _, n := range nodes[r.Table] {
-					if n.IsLeaf() {
-						continue
-					}
-					key, ok := r.NodeKey(n)
-					red, seen := reduced[nodeOf{n, key}]
-					if !ok || !seen {
-						red = r.Node(n).Reduced()
-						if ok && len(reduced) < maxNodeCells {
-							reduced[nodeOf{n, key}] = red
-						}
-					}
-					if !red {
+					if n.IsLeaf() || !memo.isReduced(&r, n) {
 						continue
 					}
 					nr := r.Node(n)
