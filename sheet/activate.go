@@ -24,18 +24,12 @@ import (
 // workbook view's active tab, and the tabSelected flag in the few bytes
 // before each sheet's data.
 
-// saveFirstActive saves f atomically at path, marked m and never
-// encrypted, with the sheet named first moved to the front, active and the
-// only one selected, and the column widths of streamed sheets (cols, see
-// insertCols) put in.
-func saveFirstActive(f *excelize.File, path, first string, m Mark, cols map[string]*streamedSheet) error {
-	return saveCarrying(f, nil, path, first, m, cols, tmpDirOf(cols))
-}
-
-// saveCarrying is saveFirstActive for a workbook opened with
-// openCarrying: the parts named in carried are copied in place of the
-// stubs excelize wrote. Large parts spool in tmpDir ("": the system's
-// temporary folder).
+// saveCarrying saves f atomically at path, marked m and never encrypted,
+// with the sheet named first (unless "") moved to the front, active and
+// the only one selected, and the column widths of streamed sheets (cols,
+// see insertCols) put in. For a workbook opened with openCarrying, the
+// parts named in carried are copied in place of the stubs excelize wrote.
+// Large parts spool in tmpDir ("": the system's temporary folder).
 func saveCarrying(f *excelize.File, carried map[string]*zip.File, path, first string, m Mark, cols map[string]*streamedSheet, tmpDir string) error {
 	if err := setMark(f, m); err != nil {
 		return err
@@ -504,14 +498,3 @@ func copyRaw(zw *zip.Writer, f *zip.File) error {
 // copyBuffers are copyRaw's buffers: a result copies most of its input's
 // parts, and a batch has thousands of them.
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
-
-// tmpDirOf is where the streamed sheets spool (the run's temporary
-// folder, when the writer was given one), "" for the system's.
-func tmpDirOf(cols map[string]*streamedSheet) string {
-	for _, c := range cols {
-		if c != nil && c.rows != nil {
-			return c.rows.dir
-		}
-	}
-	return ""
-}

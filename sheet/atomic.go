@@ -93,13 +93,14 @@ func recoverWrite(err *error) {
 // at random, so a rerun would not give the same bytes, and the person who
 // has the password protects or stores the result as needed.
 func saveMarked(f *excelize.File, path string, m Mark) error {
-	return saveMarkedCols(f, path, m, nil)
+	return saveMarkedCols(f, path, m, nil, "")
 }
 
 // saveMarkedCols is saveMarked that also puts the column widths of
-// streamed sheets in (see firstActive).
-func saveMarkedCols(f *excelize.File, path string, m Mark, cols map[string]*streamedSheet) error {
-	return saveFirstActive(f, path, "", m, cols) // no Password: written in the clear
+// streamed sheets in (see firstActive), their large parts spooled in
+// tmpDir ("": the system's temporary folder).
+func saveMarkedCols(f *excelize.File, path string, m Mark, cols map[string]*streamedSheet, tmpDir string) error {
+	return saveCarrying(f, nil, path, "", m, cols, tmpDir) // no Password: written in the clear
 }
 
 // saveWorkbook writes f atomically at path. The bytes are the same for the

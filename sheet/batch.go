@@ -580,7 +580,7 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 		return err
 	}
 	f.SetActiveSheet(0)
-	return saveMarkedCols(f, path, Mark{Kind: KindBatchSummary}, base.streamed)
+	return saveMarkedCols(f, path, Mark{Kind: KindBatchSummary}, base.streamed, base.tmpDir)
 }
 
 // headerRow writes a table's header row from column A, two lines tall

@@ -345,7 +345,7 @@ func WriteDepartment(path string, d Department) (err error) {
 	}
 	source := d.Source
 	source.Kind, source.Department = KindDepartment, r.Department
-	return saveMarkedCols(f, path, source, w.streamed)
+	return saveMarkedCols(f, path, source, w.streamed, w.tmpDir)
 }
 
 // spanRow is a row whose text in column A spans the table: a title, a

@@ -219,7 +219,7 @@ func (w *writer) setPanes(sheet string, p *excelize.Panes) error {
 
 // stream writes the rows of a new, empty sheet with layout, once. widths
 // gives the column widths from those measured. The rows and widths are
-// kept in w.streamed, for the package to be saved with (saveFirstActive,
+// kept in w.streamed, for the package to be saved with (saveCarrying,
 // saveMarkedCols).
 func (w *writer) stream(sheet string, layout func() error, widths func(measured map[int]float64) []colRange) (err error) {
 	o := &sheetOut{name: sheet, heights: map[int]float64{}, rows: &spool{dir: w.tmpDir}}

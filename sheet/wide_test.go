@@ -68,7 +68,7 @@ func writeRatesOnly(path string, s calc.Settings, results []calc.Result) error {
 	if err := w.rates("得分率", results); err != nil {
 		return err
 	}
-	return saveMarkedCols(f, path, Mark{Kind: KindResult}, w.streamed)
+	return saveMarkedCols(f, path, Mark{Kind: KindResult}, w.streamed, w.tmpDir)
 }
 
 // TestRatesSpooled: 得分率 written through spools that overflow into
