@@ -71,10 +71,11 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 		}
 		inspectOpts := opts.inspectOptions
 		inspectOpts.DropCells = !opts.Explain // only the layouts read the cells again
-		restore := func() {}
-		if info, err := os.Stat(in); err == nil && info.Size() >= largeInput {
-			restore = tightGC()
+		var size int64
+		if info, err := os.Stat(in); err == nil {
+			size = info.Size()
 		}
+		restore := tightGCFor(size)
 		ins := inspect(ctx, in, inspectOpts)
 		restore()
 		if ins.Book != nil {

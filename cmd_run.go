@@ -450,9 +450,7 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	}
 	if info, err := os.Stat(in); err == nil {
 		o.modified = info.ModTime()
-		if info.Size() >= largeInput {
-			defer tightGC()()
-		}
+		defer tightGCFor(info.Size())()
 	}
 	inspectOpts := opts.inspectOptions
 	inspectOpts.DropCells = true // results are written, not the cells: they go once read

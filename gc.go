@@ -23,6 +23,15 @@ var tight struct {
 	prev int // the GOGC to go back to
 }
 
+// tightGCFor is tightGC for a workbook of size bytes, nothing for a small
+// one.
+func tightGCFor(size int64) (restore func()) {
+	if size < largeInput {
+		return func() {}
+	}
+	return tightGC()
+}
+
 // tightGC lowers GOGC while a large workbook is processed, and returns
 // the function that puts it back once no large workbook is left (jobs
 // process several at once). A GOGC the user set lower is kept.

@@ -9,27 +9,51 @@ import (
 // put back once the last one is done; a GOGC set lower is kept.
 func TestTightGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	gogc := func() int { v := debug.SetGCPercent(-1); debug.SetGCPercent(v); return v }
 	a := tightGC()
 	b := tightGC()
-	if got := gogc(); got != tightGCPercent {
+	if got := currentGOGC(); got != tightGCPercent {
 		t.Fatalf("two large workbooks: GOGC %d, want %d", got, tightGCPercent)
 	}
 	a()
-	if got := gogc(); got != tightGCPercent {
+	if got := currentGOGC(); got != tightGCPercent {
 		t.Fatalf("one left: GOGC %d, want %d", got, tightGCPercent)
 	}
 	b()
-	if got := gogc(); got != 100 {
+	if got := currentGOGC(); got != 100 {
 		t.Fatalf("none left: GOGC %d, want 100", got)
 	}
 	debug.SetGCPercent(20)
 	c := tightGC()
-	if got := gogc(); got != 20 {
+	if got := currentGOGC(); got != 20 {
 		t.Errorf("a lower GOGC: %d, want 20 kept", got)
 	}
 	c()
-	if got := gogc(); got != 20 {
+	if got := currentGOGC(); got != 20 {
 		t.Errorf("after: GOGC %d, want 20", got)
 	}
+}
+
+// TestTightGCFor: only a workbook of largeInput bytes or more lowers GOGC.
+func TestTightGCFor(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	small := tightGCFor(largeInput - 1)
+	if got := currentGOGC(); got != 100 {
+		t.Errorf("a small workbook: GOGC %d, want 100", got)
+	}
+	small()
+	large := tightGCFor(largeInput)
+	if got := currentGOGC(); got != tightGCPercent {
+		t.Errorf("a large workbook: GOGC %d, want %d", got, tightGCPercent)
+	}
+	large()
+	if got := currentGOGC(); got != 100 {
+		t.Errorf("after: GOGC %d, want 100", got)
+	}
+}
+
+// currentGOGC is the collector's GOGC, unchanged.
+func currentGOGC() int {
+	v := debug.SetGCPercent(-1)
+	debug.SetGCPercent(v)
+	return v
 }
