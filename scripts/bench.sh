@@ -91,13 +91,19 @@ row() { # LABEL NAME [BASE]: one line of the table
   fi
 }
 
+# against_floor NAME FILE: perfeval run on FILE, then the floor, measured
+# as runNAME and floorNAME.
+against_floor() {
+  rm -rf "$work/out"
+  measure "run$1" "$bin/perfeval" run "$2" --out "$work/out"
+  measure "floor$1" "$bin/floor" "$2"
+}
+
 for n in $sizes; do
   echo "stress workbook, $n departments…" >&2
   "$bin/benchgen" stress "$n" "$work/s$n.xlsx"
   for _ in $(seq "$runs"); do
-    rm -rf "$work/out"
-    measure "run$n" "$bin/perfeval" run "$work/s$n.xlsx" --out "$work/out"
-    measure "floor$n" "$bin/floor" "$work/s$n.xlsx"
+    against_floor "$n" "$work/s$n.xlsx"
     measure "check$n" "$bin/perfeval" check "$work/s$n.xlsx"
     measure "raw$n" "$bin/rawfloor" "$work/s$n.xlsx"
   done
@@ -119,9 +125,7 @@ for k in $shapes; do
   echo "shape $k…" >&2
   "$bin/benchgen" shape "$k" "$work/shape-$k.xlsx"
   for _ in $(seq "$runs"); do
-    rm -rf "$work/out"
-    measure "shape${k}" "$bin/perfeval" run "$work/shape-$k.xlsx" --out "$work/out"
-    measure "shapefloor${k}" "$bin/floor" "$work/shape-$k.xlsx"
+    against_floor "$k" "$work/shape-$k.xlsx"
   done
 done
 
@@ -176,8 +180,8 @@ for n in $sizes; do
 done
 for k in $shapes; do
   echo "— shape $k (benchgen shape $k)"
-  row "floor (excelize)" "shapefloor${k}"
-  row "perfeval run" "shape${k}" "shapefloor${k}"
+  row "floor (excelize)" "floor$k"
+  row "perfeval run" "run$k" "floor$k"
 done
 first=${sizes%% *} last=${sizes##* }
 if [ "$first" != "$last" ]; then
