@@ -86,15 +86,24 @@ func setFont(f *excelize.File, family string) error {
 func (b *Book) settings() calc.Settings {
 	s := calc.DefaultSettings()
 	for _, row := range b.Settings {
-		val := strings.TrimSpace(row.Value.Value)
-		switch Normalize(strings.TrimSpace(row.Key.Value)) {
-		case "年度", "year":
-			s.Year = val
-		case "评价单位", "evaluator":
-			s.Evaluator = val
-		case "评价名称", "evaluation", "evaluationname":
-			s.Evaluation = val
-		}
+		SetNaming(&s, Normalize(strings.TrimSpace(row.Key.Value)), strings.TrimSpace(row.Value.Value))
 	}
 	return s
+}
+
+// SetNaming sets in s the setting that names the evaluation (年度,
+// 评价单位, 评价名称) that key (Normalize'd) stands for, to val; false
+// when key is another setting's.
+func SetNaming(s *calc.Settings, key, val string) bool {
+	switch key {
+	case "年度", "year":
+		s.Year = val
+	case "评价单位", "evaluator":
+		s.Evaluator = val
+	case "评价名称", "evaluation", "evaluationname":
+		s.Evaluation = val
+	default:
+		return false
+	}
+	return true
 }

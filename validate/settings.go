@@ -102,13 +102,10 @@ func readSettings(b *sheet.Book, problems *List) (s calc.Settings, total, grades
 			default:
 				bad("最低等级 (lowest grade) / 总分为0 (zero)")
 			}
-		case "年度", "year":
-			s.Year = val
-		case "评价单位", "evaluator":
-			s.Evaluator = val
-		case "评价名称", "evaluation", "evaluationname":
-			s.Evaluation = val
 		default:
+			if sheet.SetNaming(&s, key, val) {
+				continue
+			}
 			if sheet.IsLayoutKey(raw) {
 				continue // read by sheet: the columns of the tables (一级指标列, 得分列, …)
 			}
