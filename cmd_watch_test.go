@@ -324,19 +324,7 @@ func TestRunInterrupted(t *testing.T) {
 // listing the inbox again finds the files, and they are taken once
 // unchanged for the settle period.
 func TestWatchRescanWithoutEvents(t *testing.T) {
-	dir := t.TempDir()
-	inbox, out := filepath.Join(dir, "inbox"), filepath.Join(dir, "out")
-	for _, d := range []string{inbox, filepath.Join(inbox, processedDir), filepath.Join(inbox, failedDir), out} {
-		os.MkdirAll(d, 0o755)
-	}
-	var stdout, stderr syncBuffer
-	w := &watcher{
-		opts: watchOptions{
-			runOptions: runOptions{inspectOptions: inspectOptions{Lang: "en", MaxSizeMiB: 256, Log: zerolog.Nop()}, Out: out, Jobs: 1, Stdout: &stdout, Stderr: &stderr},
-			Settle:     time.Second, Rescan: time.Second, Retries: 3,
-		},
-		inbox: inbox, pending: map[string]*candidate{},
-	}
+	w, inbox, out, _ := testWatcher(t, "en", false)
 	os.WriteFile(filepath.Join(inbox, "a.xlsx"), seedBytes(t), 0o644)
 	os.WriteFile(filepath.Join(inbox, "~$a.xlsx"), []byte("lock"), 0o644)
 	now := time.Now()
@@ -366,19 +354,7 @@ func TestWatchRescanWithoutEvents(t *testing.T) {
 // goes, so that only the latest result can be mailed; the batch summary
 // names the files where they are now, in processed/.
 func TestWatchRevisedCopy(t *testing.T) {
-	dir := t.TempDir()
-	inbox, out := filepath.Join(dir, "inbox"), filepath.Join(dir, "out")
-	for _, d := range []string{inbox, filepath.Join(inbox, processedDir), filepath.Join(inbox, failedDir), out} {
-		os.MkdirAll(d, 0o755)
-	}
-	var stdout, stderr syncBuffer
-	w := &watcher{
-		opts: watchOptions{
-			runOptions: runOptions{inspectOptions: inspectOptions{Lang: "zh", MaxSizeMiB: 256, Log: zerolog.Nop()}, Out: out, Split: true, Jobs: 1, Stdout: &stdout, Stderr: &stderr},
-			Settle:     time.Second, Rescan: time.Second, Retries: 3,
-		},
-		inbox: inbox, pending: map[string]*candidate{},
-	}
+	w, inbox, out, stderr := testWatcher(t, "zh", true)
 	specs := samples.YearEnd()
 	drop := func(name, spec string, at time.Time) {
 		path := filepath.Join(inbox, name)
@@ -421,4 +397,24 @@ func TestWatchRevisedCopy(t *testing.T) {
 	if strings.Count(depts, "\n1\t市教育局\t") != 1 {
 		t.Errorf("市教育局 not ranked first once:\n%s", depts)
 	}
+}
+
+// testWatcher is a watcher of a new inbox (with its processed and failed
+// folders) writing to a new out folder, settling and rescanning every
+// second, without its loop: tests scan and process by hand.
+func testWatcher(t *testing.T, lang string, split bool) (w *watcher, inbox, out string, stderr *syncBuffer) {
+	dir := t.TempDir()
+	inbox, out = filepath.Join(dir, "inbox"), filepath.Join(dir, "out")
+	for _, d := range []string{inbox, filepath.Join(inbox, processedDir), filepath.Join(inbox, failedDir), out} {
+		os.MkdirAll(d, 0o755)
+	}
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	w = &watcher{
+		opts: watchOptions{
+			runOptions: runOptions{inspectOptions: inspectOptions{Lang: lang, MaxSizeMiB: 256, Log: zerolog.Nop()}, Out: out, Split: split, Jobs: 1, Stdout: stdout, Stderr: stderr},
+			Settle:     time.Second, Rescan: time.Second, Retries: 3,
+		},
+		inbox: inbox, pending: map[string]*candidate{},
+	}
+	return w, inbox, out, stderr
 }
