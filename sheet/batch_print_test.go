@@ -109,20 +109,9 @@ func TestBatchSummaryPrintsAndCharts(t *testing.T) {
 	names := []string{"部门汇总", "统计", "名单核对", "文件清单", "等级分布", "总分分布"}
 	for _, name := range names {
 		x := sheets[name]
-		if x == "" {
-			t.Fatalf("no sheet %s", name)
-		}
-		if attrOf(t, x, "pageSetup", "paperSize") != "9" || attrOf(t, x, "pageSetup", "fitToWidth") == "" || attrOf(t, x, "pageSetup", "fitToHeight") != "0" {
+		assertPrinted(t, name, x)
+		if attrOf(t, x, "pageSetup", "fitToWidth") == "" {
 			t.Errorf("%s page setup: %s", name, regexp.MustCompile(`<pageSetup[^>]*>`).FindString(x))
-		}
-		if v := attrOf(t, x, "pageSetUpPr", "fitToPage"); v != "1" && v != "true" {
-			t.Errorf("%s not fitted to the page", name)
-		}
-		if !strings.Contains(x, "<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>") {
-			t.Errorf("%s footer: %s", name, regexp.MustCompile(`<headerFooter.*</headerFooter>`).FindString(x))
-		}
-		if v := attrOf(t, x, "sheetView", "showGridLines"); v != "0" && v != "false" {
-			t.Errorf("%s shows gridlines", name)
 		}
 	}
 	// 部门汇总: rank, department, 2 × (score, rate), total, rate, grade,

@@ -68,20 +68,9 @@ func TestResultPrintsAndDescribesItself(t *testing.T) {
 	parts, sheets := zipParts(t, out)
 	for _, name := range []string{"汇总", "得分率", "校验"} {
 		x := sheets[name]
-		if x == "" {
-			t.Fatalf("no sheet %s", name)
-		}
-		if attrOf(t, x, "pageSetup", "paperSize") != "9" || attrOf(t, x, "pageSetup", "fitToWidth") != "1" || attrOf(t, x, "pageSetup", "fitToHeight") != "0" {
+		assertPrinted(t, name, x)
+		if attrOf(t, x, "pageSetup", "fitToWidth") != "1" {
 			t.Errorf("%s page setup: %s", name, regexp.MustCompile(`<pageSetup[^>]*>`).FindString(x))
-		}
-		if v := attrOf(t, x, "pageSetUpPr", "fitToPage"); v != "1" && v != "true" {
-			t.Errorf("%s not fitted to the page", name)
-		}
-		if !strings.Contains(x, "<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>") {
-			t.Errorf("%s footer: %s", name, regexp.MustCompile(`<headerFooter.*</headerFooter>`).FindString(x))
-		}
-		if v := attrOf(t, x, "sheetView", "showGridLines"); v != "0" && v != "false" {
-			t.Errorf("%s shows gridlines", name)
 		}
 		if attrOf(t, x, "pageMargins", "left") != "0.5" {
 			t.Errorf("%s margins: %s", name, regexp.MustCompile(`<pageMargins[^>]*>`).FindString(x))
@@ -257,5 +246,28 @@ func TestPageBreaksKeepGroups(t *testing.T) {
 	// A chart below a table always starts a page when asked.
 	if got := pageBreaks(PrintSetup{BreakBefore: []int{3}}, fit); fmt.Sprint(got) != "[3]" {
 		t.Errorf("break before 3: %v", got)
+	}
+}
+
+// assertPrinted checks what every sheet perfeval writes is printed with:
+// A4, as many pages tall as it needs, fitted to the page, the page
+// numbers in the footer, no gridlines. How many pages wide is the
+// caller's to check.
+func assertPrinted(t *testing.T, name, x string) {
+	t.Helper()
+	if x == "" {
+		t.Fatalf("no sheet %s", name)
+	}
+	if attrOf(t, x, "pageSetup", "paperSize") != "9" || attrOf(t, x, "pageSetup", "fitToHeight") != "0" {
+		t.Errorf("%s page setup: %s", name, regexp.MustCompile(`<pageSetup[^>]*>`).FindString(x))
+	}
+	if v := attrOf(t, x, "pageSetUpPr", "fitToPage"); v != "1" && v != "true" {
+		t.Errorf("%s not fitted to the page", name)
+	}
+	if !strings.Contains(x, "<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>") {
+		t.Errorf("%s footer: %s", name, regexp.MustCompile(`<headerFooter.*</headerFooter>`).FindString(x))
+	}
+	if v := attrOf(t, x, "sheetView", "showGridLines"); v != "0" && v != "false" {
+		t.Errorf("%s shows gridlines", name)
 	}
 }
