@@ -118,6 +118,7 @@ func saveWorkbook(f *excelize.File, path string, opts ...excelize.Options) error
 
 func writeBuffer(f *excelize.File, opts ...excelize.Options) (*bytes.Buffer, error) {
 	var buf bytes.Buffer
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newZipWriter(w) })
 	if _, err := f.WriteTo(&buf, opts...); err != nil {
 		return nil, err
 	}
@@ -135,7 +136,7 @@ func stableZip(data []byte, w io.Writer) error {
 		_, err = w.Write(data)
 		return err
 	}
-	zw := zip.NewWriter(w)
+	zw := newZipWriter(w)
 	for _, file := range stableOrder(r.File) {
 		if file.Name != contentTypes {
 			if err := copyRaw(zw, file); err != nil {
