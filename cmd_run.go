@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -212,6 +213,14 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 		return setupFailed(opts.Out, err)
 	}
 	defer os.RemoveAll(opts.TmpDir)
+	// Each workbook's batch rows wait on disk for the end of the run, so
+	// that a batch's memory does not grow with its workbooks; kept in
+	// memory when the file cannot be made.
+	rows, err := sheet.NewBatchRows(opts.TmpDir)
+	if err != nil {
+		rows = nil
+	}
+	defer rows.Close()
 	if opts.LogFile != "" {
 		if opts.audit, err = openAuditLog(opts.LogFile); err != nil {
 			return setupFailed(opts.LogFile, err)
@@ -234,6 +243,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 			defer wg.Done()
 			for i := range work {
 				o := processFile(ctx, inputs[i], plan.Files[i], opts)
+				o.park(rows)
 				mu.Lock()
 				outcomes[i], done[i] = o, true
 				for next < len(inputs) && done[next] {
@@ -264,6 +274,12 @@ feed:
 	close(work)
 	wg.Wait()
 	progress.wait()
+	// What is left holds every department's row (without its detail,
+	// which stays on disk) while it ranks them and writes the batch
+	// summary: it starts from the memory the workbooks no longer need,
+	// given back, and is collected tightly, as a large workbook is.
+	debug.FreeOSMemory()
+	defer tightGC()()
 
 	report := &Report{Files: []FileReport{}, Skipped: skipped}
 	finished, writeFailed := 0, 0
@@ -285,9 +301,14 @@ feed:
 	// The run as one evaluation: ranks across workbooks, copies sent
 	// twice, statistics, the roster; then the per-department workbooks,
 	// which show the run's rank and means.
+	for i := range outcomes {
+		if err := outcomes[i].unpark(rows); err != nil {
+			return rowsLost(lang, opts.TmpDir, err)
+		}
+	}
 	files := batchFiles(outcomes)
 	notesOut := bufio.NewWriter(opts.Stderr) // a batch of copies has thousands: one write, not one per line
-	batch := assembleBatch(lang, files, opts.roster, func(n batchNote) {
+	batch, err := assembleBatch(lang, files, opts.roster, func(n batchNote) {
 		fr := &outcomes[n.file].report
 		printProblems(notesOut, "perfeval: ", lang, FileReport{Path: fr.Path, Problems: []ProblemReport{n.problem}})
 		switch {
@@ -300,6 +321,9 @@ feed:
 		}
 	})
 	notesOut.Flush()
+	if err != nil {
+		return rowsLost(lang, opts.TmpDir, err)
+	}
 	for i := range outcomes {
 		setBatchRanks(&outcomes[i].report, files[i])
 	}
@@ -390,6 +414,7 @@ type outcome struct {
 	results     []calc.Result // while its outputs are written (with --split, until its per-department workbooks are); dropped after
 	blocked     []calc.Blocked
 	batch       []sheet.BatchDepartment // what the batch summary shows of it
+	parked      *sheet.BatchSpan        // batch, while it waits in the run's batch rows
 	splitDir    string                  // its per-department folder, written once the run's ranks are known
 	modified    time.Time               // the input's modification time
 	sha256      string
@@ -397,6 +422,38 @@ type outcome struct {
 	openErr     error // why the file could not be read
 	writeErr    error // an output could not be written
 	splitFailed bool  // its per-department workbooks could not be written
+}
+
+// rowsLost is the run's failure when its batch rows cannot be read back
+// from its temporary folder dir.
+func rowsLost(lang, dir string, err error) error {
+	return withHint(failf(lang, "无法读回本次运行的临时文件（%s）：%s", "cannot read back the run's temporary file (%s): %s", dir, writeCause(lang, err)),
+		tr(lang, "检查输出文件夹所在的磁盘后重新运行；各工作簿的结果已写出，批量汇总和报告没有写出", "check the disk of the output folder and run again; each workbook's outputs are written, the batch summary and the report are not"))
+}
+
+// park moves the outcome's batch rows to rows (nil: kept in memory, as
+// they are when the file cannot be written).
+func (o *outcome) park(rows *sheet.BatchRows) {
+	if rows == nil || len(o.batch) == 0 {
+		return
+	}
+	if span, err := rows.Park(o.batch); err == nil {
+		o.batch, o.parked = nil, &span
+	}
+}
+
+// unpark reads the outcome's batch rows back from rows, without their
+// level-1 indicators (sheet.BatchRows.Load).
+func (o *outcome) unpark(rows *sheet.BatchRows) error {
+	if o.parked == nil {
+		return nil
+	}
+	batch, err := rows.Load(*o.parked)
+	if err != nil {
+		return err
+	}
+	o.batch, o.parked = batch, nil
+	return nil
 }
 
 // compact drops what only the report shows of the file's departments,

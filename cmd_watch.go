@@ -269,11 +269,15 @@ func (w *watcher) process(ctx context.Context, path string) {
 	}
 	idx := w.state.put(filepath.Base(path), o.sha256, batchFiles([]outcome{o})[0])
 	files := w.state.batchFiles()
-	batch := assembleBatch(lang, files, w.opts.roster, func(n batchNote) {
+	batch, err := assembleBatch(lang, files, w.opts.roster, func(n batchNote) {
 		if n.file == idx {
 			o.report.Problems = append(o.report.Problems, n.problem)
 		}
 	})
+	if err != nil { // the state's rows are in memory: not expected
+		fmt.Fprintf(w.opts.Stderr, tr(lang, "perfeval: 警告：无法汇总 %s：%v\n", "perfeval: warning: cannot rank %s in the batch: %v\n"), path, err)
+		return
+	}
 	setBatchRanks(&o.report, files[idx])
 	if o.results != nil && o.splitDir != "" {
 		writeSplitOf(w.opts.runOptions, &o, batch, idx, w.opts.Jobs)
@@ -308,7 +312,10 @@ func (w *watcher) process(ctx context.Context, path string) {
 	// The summary names the file where it is now; a copy of a department
 	// that this workbook replaces loses its per-department workbook, so
 	// that only the department's latest result can be sent.
-	batch = assembleBatch(lang, w.state.batchFiles(), w.opts.roster, nil)
+	if batch, err = assembleBatch(lang, w.state.batchFiles(), w.opts.roster, nil); err != nil {
+		fmt.Fprintf(w.opts.Stderr, tr(lang, "perfeval: 警告：无法写入批量汇总 %s：%v\n", "perfeval: warning: cannot write the batch summary %s: %v\n"), w.summary, err)
+		return
+	}
 	for i := range batch.Files {
 		if i != idx {
 			w.dropSuperseded(&w.state.Files[i].File, batch.Files[i])

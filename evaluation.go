@@ -33,8 +33,10 @@ type batchNote struct {
 // checks the roster (nil: none). files' departments get their BatchRank,
 // BatchOf and CountedIn. The notes (copies sent twice) go to note as they
 // are found, not gathered: a batch of copies has thousands (nil: none
-// wanted).
-func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList, note func(batchNote)) *sheet.Batch {
+// wanted). It fails only when the level-1 indicators of departments kept
+// in the run's batch rows (sheet.BatchRows) cannot be read back
+// (BatchDepartment.Detail).
+func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList, note func(batchNote)) (*sheet.Batch, error) {
 	if note == nil {
 		note = func(batchNote) {}
 	}
@@ -76,8 +78,12 @@ func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList, not
 				fromWhole[gi] = true
 			}
 			if fromWhole[gi] && (len(b.Groups[gi].Level1) == 0 || !d.Whole) {
+				x, err := d.Detail()
+				if err != nil {
+					return nil, err
+				}
 				var cols []sheet.BatchColumn
-				for _, l := range d.Level1 {
+				for _, l := range x.Level1 {
 					cols = append(cols, sheet.BatchColumn{Name: l.Name, Weight: l.Weight.Dec()})
 				}
 				b.Groups[gi].Level1, fromWhole[gi] = cols, d.Whole
@@ -113,12 +119,15 @@ func assembleBatch(lang string, files []sheet.BatchFile, roster *rosterList, not
 		slices.SortStableFunc(ranked, func(x, y sheet.BatchRef) int { return b.Department(x).BatchRank - b.Department(y).BatchRank })
 		g.Ranked = len(ranked)
 		g.Rows = append(append(ranked, blocked...), copies...)
-		g.Stats = groupStats(b, *g)
+		var err error
+		if g.Stats, err = groupStats(b, *g); err != nil {
+			return nil, err
+		}
 	}
 	if roster != nil {
 		b.Roster = roster.check(files)
 	}
-	return b
+	return b, nil
 }
 
 // duplicates marks, for every department found in several files (the
@@ -237,8 +246,10 @@ func duplicates(lang string, files []sheet.BatchFile, note func(batchNote)) {
 // the count, mean, median, minimum and maximum rate of the departments
 // counted (an indicator not applicable to a department, or with no
 // weight, leaves it out of that indicator's figures).
-func groupStats(b *sheet.Batch, g sheet.BatchGroup) []sheet.BatchStat {
-	rates := make([][]decimal.Decimal, len(g.Level1)+1)
+func groupStats(b *sheet.Batch, g sheet.BatchGroup) ([]sheet.BatchStat, error) {
+	// The rates as the rows keep them: a decimal each only for the few
+	// figures shown.
+	rates := make([][]sheet.Num, len(g.Level1)+1)
 	var points decimal.Decimal
 	for _, ref := range g.Rows {
 		d := b.Department(ref)
@@ -248,12 +259,16 @@ func groupStats(b *sheet.Batch, g sheet.BatchGroup) []sheet.BatchStat {
 		if points.IsZero() {
 			points = b.Files[ref.File].Settings.TotalPoints
 		}
-		for k, l := range d.Level1 {
+		x, err := d.Detail()
+		if err != nil {
+			return nil, err
+		}
+		for k, l := range x.Level1 {
 			if k < len(g.Level1) && l.HasRate && !l.NA {
-				rates[k] = append(rates[k], l.Rate.Dec())
+				rates[k] = append(rates[k], l.Rate)
 			}
 		}
-		rates[len(g.Level1)] = append(rates[len(g.Level1)], d.Rate.Dec())
+		rates[len(g.Level1)] = append(rates[len(g.Level1)], d.Rate)
 	}
 	out := make([]sheet.BatchStat, len(rates))
 	for k, list := range rates {
@@ -264,22 +279,22 @@ func groupStats(b *sheet.Batch, g sheet.BatchGroup) []sheet.BatchStat {
 			st.Total, st.Weight = true, points
 		}
 		if len(list) > 0 {
-			slices.SortFunc(list, func(a, b decimal.Decimal) int { return a.Cmp(b) })
+			slices.SortFunc(list, sheet.Num.Cmp)
 			sum := decimal.Zero
 			for _, r := range list {
-				sum = sum.Add(r)
+				sum = sum.Add(r.Dec())
 			}
 			st.Mean = sum.Div(decimal.NewFromInt(int64(len(list))))
-			st.Min, st.Max = list[0], list[len(list)-1]
+			st.Min, st.Max = list[0].Dec(), list[len(list)-1].Dec()
 			if n := len(list); n%2 == 1 {
-				st.Median = list[n/2]
+				st.Median = list[n/2].Dec()
 			} else {
-				st.Median = list[n/2-1].Add(list[n/2]).Div(decimal.NewFromInt(2))
+				st.Median = list[n/2-1].Dec().Add(list[n/2].Dec()).Div(decimal.NewFromInt(2))
 			}
 		}
 		out[k] = st
 	}
-	return out
+	return out, nil
 }
 
 // rosterList is the departments a run expects (--roster).

@@ -29,34 +29,50 @@ type BatchFile struct {
 }
 
 // BatchDepartment is what the batch summary shows of one department, and
-// all it needs to rank it across the run: its level-1 scores and rates,
-// total, grade and rank within its workbook. A run (and watch's state
-// file) holds this much per department, not its results.
+// all it needs to rank it across the run: its total as shown, rate,
+// grade and group, and (in BatchDetail) its level-1 scores and rates,
+// exact total and rank within its workbook. A run (and watch's state
+// file) holds this much per department, not its results; a run keeps
+// the rows in a file (BatchRows) until its end, and then holds them
+// without their BatchDetail, which Detail reads back row by row.
 type BatchDepartment struct {
-	Sheet      string        `json:"sheet"`
-	Name       string        `json:"name"`
-	Group      string        `json:"group"` // calc.GroupKey of its table: departments with the same one are ranked together
-	Tree       string        `json:"tree"`  // a hash of calc.TreeKey: the same name and tree in two files is one department sent twice
-	Level1     []BatchLevel1 `json:"level1"`
-	Total      Num           `json:"total"` // exact
-	Shown      Num           `json:"shown"` // as shown, what ranks go by
-	Rate       Num           `json:"rate"`
-	Grade      string        `json:"grade"` // as shown: with the veto item beside the band
-	Band       string        `json:"band"`  // the grade band alone
-	GradeIndex int           `json:"grade_index"`
-	Vetoed     bool          `json:"vetoed,omitempty"`
-	Deducted   Num           `json:"deducted"`          // the deduction items' sum
-	Applicable Num           `json:"applicable"`        // with Factor, of a total rescaled for 不适用 items
-	Factor     Num           `json:"factor"`            // 0: not rescaled
-	Rank       int           `json:"rank,omitempty"`    // within its workbook; 0 when blocked
-	Blocked    int           `json:"blocked,omitempty"` // its errors: not scored, not ranked
-	Whole      bool          `json:"whole,omitempty"`   // blocked by errors of its table or workbook, not its own
-	Names      string        `json:"names"`             // its level-1 indicators' names (calc.NameKey), to place it when its weights are broken
+	Sheet   string `json:"sheet"`
+	Name    string `json:"name"`
+	Group   string `json:"group"` // calc.GroupKey of its table: departments with the same one are ranked together
+	Tree    string `json:"tree"`  // a hash of calc.TreeKey: the same name and tree in two files is one department sent twice
+	Shown   Num    `json:"shown"` // as shown, what ranks go by
+	Rate    Num    `json:"rate"`
+	Band    string `json:"band"` // the grade band alone
+	Vetoed  bool   `json:"vetoed,omitempty"`
+	Blocked int    `json:"blocked,omitempty"` // its errors: not scored, not ranked
+	Whole   bool   `json:"whole,omitempty"`   // blocked by errors of its table or workbook, not its own
+	Names   string `json:"names"`             // its level-1 indicators' names (calc.NameKey), to place it when its weights are broken
+
+	*BatchDetail // nil in a row BatchRows.Load returned: Detail reads it
 
 	// Set for the run by the caller before the summary is written.
 	BatchRank int    `json:"-"` // rank among every department of the run with the same Group; 0: not ranked
 	BatchOf   int    `json:"-"` // how many are ranked in its group
 	CountedIn string `json:"-"` // sent twice: the file it is counted from instead
+
+	// Set by BatchRows.Load: where its BatchDetail is, and whether it has
+	// deductions and a rescaled total (the summary's extra columns).
+	rows               *BatchRows
+	detailAt           int64
+	detailSize         int32
+	deducted, rescaled bool
+}
+
+// BatchDetail is what only a department's row of the summary shows.
+type BatchDetail struct {
+	Level1     []BatchLevel1 `json:"level1"`
+	Total      Num           `json:"total"` // exact
+	Grade      string        `json:"grade"` // as shown: with the veto item beside the band
+	GradeIndex int           `json:"grade_index"`
+	Deducted   Num           `json:"deducted"`       // the deduction items' sum
+	Applicable Num           `json:"applicable"`     // with Factor, of a total rescaled for 不适用 items
+	Factor     Num           `json:"factor"`         // 0: not rescaled
+	Rank       int           `json:"rank,omitempty"` // within its workbook; 0 when blocked
 }
 
 // BatchLevel1 is one level-1 indicator of a department.
@@ -110,8 +126,9 @@ func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchD
 	for _, i := range calc.ByRank(results) {
 		r := results[i]
 		k := key(r.Table)
-		d := BatchDepartment{Sheet: r.Sheet, Name: r.Department, Group: k[0], Tree: k[1], Names: k[2], Total: NumOf(r.Total), Shown: NumOf(r.Shown), Rate: NumOf(r.Rate),
-			Grade: r.Grade, Band: r.GradeLabel, GradeIndex: r.GradeIndex, Vetoed: len(r.Vetoed) > 0, Rank: r.Rank, Deducted: NumOf(r.Deducted)}
+		d := BatchDepartment{Sheet: r.Sheet, Name: r.Department, Group: k[0], Tree: k[1], Names: k[2], Shown: NumOf(r.Shown), Rate: NumOf(r.Rate),
+			Band: r.GradeLabel, Vetoed: len(r.Vetoed) > 0,
+			BatchDetail: &BatchDetail{Total: NumOf(r.Total), Grade: r.Grade, GradeIndex: r.GradeIndex, Rank: r.Rank, Deducted: NumOf(r.Deducted)}}
 		if Rescaled(r) {
 			d.Applicable, d.Factor = NumOf(r.Applicable), NumOf(r.Factor)
 		}
@@ -130,7 +147,7 @@ func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchD
 	}
 	for _, b := range blocked {
 		k := key(b.Table)
-		d := BatchDepartment{Sheet: b.Sheet, Name: b.Department, Group: k[0], Tree: k[1], Blocked: max(b.Errors, 1), Whole: b.Whole, Names: k[2]}
+		d := BatchDepartment{Sheet: b.Sheet, Name: b.Department, Group: k[0], Tree: k[1], Blocked: max(b.Errors, 1), Whole: b.Whole, Names: k[2], BatchDetail: &BatchDetail{}}
 		d.Level1 = carve(len(b.Table.Roots))
 		for _, root := range b.Table.Roots {
 			d.Level1 = append(d.Level1, BatchLevel1{Name: root.Name, Weight: NumOf(root.ShownWeight())})
@@ -140,11 +157,12 @@ func NewBatchDepartments(results []calc.Result, blocked []calc.Blocked) []BatchD
 	return out
 }
 
-// row is the department as the summaries' score cells show it.
-func (d BatchDepartment) row() scoreRow {
-	r := scoreRow{sheet: d.Sheet, department: d.Name, total: d.Total.Dec(), rate: d.Rate.Dec(), grade: d.Grade, band: d.Band, gradeIndex: d.GradeIndex, rank: d.Rank,
-		deducted: d.Deducted.Dec(), applicable: d.Applicable.Dec(), factor: d.Factor.Dec()}
-	for _, l := range d.Level1 {
+// row is the department, with its detail x, as the summaries' score
+// cells show it.
+func (d BatchDepartment) row(x *BatchDetail) scoreRow {
+	r := scoreRow{sheet: d.Sheet, department: d.Name, total: x.Total.Dec(), rate: d.Rate.Dec(), grade: x.Grade, band: d.Band, gradeIndex: x.GradeIndex, rank: x.Rank,
+		deducted: x.Deducted.Dec(), applicable: x.Applicable.Dec(), factor: x.Factor.Dec()}
+	for _, l := range x.Level1 {
 		r.level1 = append(r.level1, level1Score{name: l.Name, na: l.NA, hasRate: l.HasRate, score: l.Score.Dec(), rateOf: l.Rate.Dec()})
 	}
 	return r
@@ -302,13 +320,14 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 				headers = append(headers, c.Name+L.ScoreSuffix, c.Name+L.RateSuffix)
 			}
 			headers = append(headers, L.Total, L.Rate, L.Grade, L.File, L.Sheet, L.WorkbookRank, L.Status)
-			var rows []scoreRow
+			var extra extraColumns // as extraOf would find from the rows
 			for _, ref := range g.Rows {
 				if d := b.Department(ref); d.Blocked == 0 {
-					rows = append(rows, d.row())
+					deducted, rescaled := d.extras()
+					extra.deducted = extra.deducted || deducted
+					extra.rescaled = extra.rescaled || rescaled
 				}
 			}
-			extra := extraOf(rows)
 			headers = append(headers, extra.headers(L)...)
 			if err := base.headerRow(depts, row, headers); err != nil {
 				return err
@@ -341,19 +360,24 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 				if err := w.set(depts, 2, row, d.Name, w.bold); err != nil {
 					return err
 				}
+				x, err := d.Detail()
+				if err != nil {
+					return err
+				}
 				if d.Blocked == 0 {
-					if _, err := w.scoreCells(depts, row, 3, l1, d.row()); err != nil {
+					r := d.row(x)
+					if _, err := w.scoreCells(depts, row, 3, l1, r); err != nil {
 						return err
 					}
-					if err := w.extraCells(depts, row, next+4, extra, d.row()); err != nil {
+					if err := w.extraCells(depts, row, next+4, extra, r); err != nil {
 						return err
 					}
 				} else if err := w.set(depts, totalCol+2, row, L.StatusInvalid, w.gradeStyle(len(w.s.Bands)-1, len(w.s.Bands))); err != nil {
 					return err
 				}
 				values := []any{short(bf.Path), d.Sheet, nil, state}
-				if d.Rank > 0 {
-					values[2] = d.Rank
+				if x.Rank > 0 {
+					values[2] = x.Rank
 				}
 				for i, v := range values {
 					if err := w.set(depts, next+i, row, v, w.text); err != nil {
@@ -363,7 +387,7 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 				if d.Counted() {
 					if _, seen := grades[d.Band]; !seen {
 						gradeOrder = append(gradeOrder, d.Band)
-						tones[d.Band] = gradeTone(d.GradeIndex, len(bf.Settings.Bands))
+						tones[d.Band] = gradeTone(x.GradeIndex, len(bf.Settings.Bands))
 					}
 					grades[d.Band]++
 				}

@@ -40,7 +40,8 @@ func batchOf(rates ...[]string) *Batch {
 			total := rate.Mul(calc.Hundred)
 			label, index := s.Grade(total)
 			d := BatchDepartment{Sheet: "指标", Name: fmt.Sprintf("部门%d-%d", gi+1, i+1), Group: strconv.Itoa(gi),
-				Total: NumOf(total), Shown: NumOf(total), Rate: NumOf(rate), Grade: label, Band: label, GradeIndex: index, Rank: i + 1, BatchRank: i + 1, BatchOf: len(group)}
+				Shown: NumOf(total), Rate: NumOf(rate), Band: label, BatchRank: i + 1, BatchOf: len(group),
+				BatchDetail: &BatchDetail{Total: NumOf(total), Grade: label, GradeIndex: index, Rank: i + 1}}
 			for _, c := range cols {
 				d.Level1 = append(d.Level1, BatchLevel1{Name: c.Name, Weight: NumOf(c.Weight), HasRate: true, Score: NumOf(c.Weight.Mul(rate)), Rate: NumOf(rate)})
 			}

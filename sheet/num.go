@@ -1,6 +1,10 @@
 package sheet
 
-import "github.com/shopspring/decimal"
+import (
+	"cmp"
+
+	"github.com/shopspring/decimal"
+)
 
 // Num is a decimal as a batch row keeps it: its coefficient and exponent
 // inline when the coefficient has at most 18 digits (every score, rate
@@ -41,6 +45,25 @@ func (n Num) IsZero() bool {
 		return n.big.IsZero()
 	}
 	return n.coef == 0
+}
+
+// Cmp compares n with m as decimal.Decimal.Cmp does, without making
+// decimals when both are inline with exponents at most 3 apart and
+// coefficients of at most 15 digits (so that scaling cannot overflow).
+func (n Num) Cmp(m Num) int {
+	const small = 1e15
+	if n.big != nil || m.big != nil || n.exp-m.exp > 3 || m.exp-n.exp > 3 ||
+		n.coef >= small || n.coef <= -small || m.coef >= small || m.coef <= -small {
+		return n.Dec().Cmp(m.Dec())
+	}
+	a, b := n.coef, m.coef
+	for e := n.exp; e > m.exp; e-- {
+		a *= 10
+	}
+	for e := m.exp; e > n.exp; e-- {
+		b *= 10
+	}
+	return cmp.Compare(a, b)
 }
 
 // MarshalJSON writes n as decimal.Decimal does.
