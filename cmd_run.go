@@ -413,7 +413,7 @@ type outcome struct {
 	settings    calc.Settings
 	results     []calc.Result // while its outputs are written (with --split, until its per-department workbooks are); dropped after
 	blocked     []calc.Blocked
-	batch       []sheet.BatchDepartment // what the batch summary shows of it
+	batch       []sheet.BatchDepartment // what the batch summary shows of it; nil while parked
 	parked      *sheet.BatchSpan        // batch, while it waits in the run's batch rows
 	splitDir    string                  // its per-department folder, written once the run's ranks are known
 	modified    time.Time               // the input's modification time
@@ -443,7 +443,7 @@ func (o *outcome) park(rows *sheet.BatchRows) {
 }
 
 // unpark reads the outcome's batch rows back from rows, without their
-// level-1 indicators (sheet.BatchRows.Load).
+// detail (sheet.BatchRows.Load).
 func (o *outcome) unpark(rows *sheet.BatchRows) error {
 	if o.parked == nil {
 		return nil

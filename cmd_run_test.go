@@ -150,3 +150,51 @@ func TestPanicInOneFileDoesNotStopTheBatch(t *testing.T) {
 		t.Errorf("report:\n%s", data)
 	}
 }
+
+// TestParkedRows: a workbook's batch rows leave memory for the run's
+// batch rows and come back at its end; when they cannot, the run fails
+// saying what is written and what to do, and a file it could not park
+// keeps its rows in memory.
+func TestParkedRows(t *testing.T) {
+	dir := t.TempDir()
+	rows, err := sheet.NewBatchRows(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := outcome{batch: []sheet.BatchDepartment{{Sheet: "评分表", Name: "甲局", Band: "优"}, {Sheet: "评分表", Name: "乙局", Blocked: 2}}}
+	o.park(rows)
+	if o.batch != nil || o.parked == nil || o.parked.Len() != 2 {
+		t.Fatalf("not parked: %v %v", o.batch, o.parked)
+	}
+	if err := o.unpark(rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(o.batch) != 2 || o.batch[0].Name != "甲局" || o.batch[0].Band != "优" || o.batch[1].Blocked != 2 || o.parked != nil {
+		t.Fatalf("back: %+v", o.batch)
+	}
+
+	o.park(rows)
+	rows.Close()
+	err = o.unpark(rows)
+	if err == nil {
+		t.Fatal("rows read back from a closed file")
+	}
+	msg := rowsLost("zh", dir, err).Error()
+	if !strings.Contains(msg, "无法读回本次运行的临时文件") || !strings.Contains(msg, dir) {
+		t.Errorf("message: %s", msg)
+	}
+	if h, ok := rowsLost("en", dir, err).(hinted); !ok || !strings.Contains(h.hint, "run again") || !strings.Contains(h.Error(), "cannot read back") {
+		t.Errorf("English: %v", rowsLost("en", dir, err))
+	}
+
+	kept := outcome{batch: []sheet.BatchDepartment{{Name: "丙局"}}}
+	kept.park(rows) // closed: kept in memory
+	if len(kept.batch) != 1 || kept.parked != nil {
+		t.Errorf("a row that could not be parked: %v %v", kept.batch, kept.parked)
+	}
+	var none *sheet.BatchRows
+	kept.park(none)
+	if len(kept.batch) != 1 {
+		t.Error("a run without batch rows lost a row")
+	}
+}

@@ -89,6 +89,9 @@ func (r *BatchRows) Load(span BatchSpan) ([]BatchDepartment, error) {
 	if span.n == 0 {
 		return nil, nil
 	}
+	if r.f == nil {
+		return nil, os.ErrClosed
+	}
 	rd := &rowReader{r: bufio.NewReaderSize(io.NewSectionReader(r.f, span.at, span.size), 16<<10), at: span.at, strs: r.strs}
 	out := make([]BatchDepartment, span.n)
 	for i := range out {
@@ -109,6 +112,8 @@ func (d *BatchDepartment) Detail() (*BatchDetail, error) {
 		return d.BatchDetail, nil
 	case d.rows == nil:
 		return &BatchDetail{}, nil
+	case d.rows.f == nil:
+		return nil, os.ErrClosed
 	}
 	b := make([]byte, d.detailSize)
 	if _, err := d.rows.f.ReadAt(b, d.detailAt); err != nil {

@@ -111,6 +111,12 @@ func TestBatchRowsRoundTrip(t *testing.T) {
 	if _, err := rows.Park(depts); err == nil {
 		t.Error("Park after Close")
 	}
+	if _, err := rows.Load(span); err == nil {
+		t.Error("Load after Close")
+	}
+	if _, err := back[0].Detail(); err == nil {
+		t.Error("Detail after Close")
+	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("left in the folder: %v", entries)
 	}
