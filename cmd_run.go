@@ -301,50 +301,67 @@ feed:
 	// The run as one evaluation: ranks across workbooks, copies sent
 	// twice, statistics, the roster; then the per-department workbooks,
 	// which show the run's rank and means.
-	for i := range outcomes {
-		if err := outcomes[i].unpark(rows); err != nil {
-			return rowsLost(lang, opts.TmpDir, err)
-		}
-	}
-	files := batchFiles(outcomes)
-	notesOut := bufio.NewWriter(opts.Stderr) // a batch of copies has thousands: one write, not one per line
-	batch, err := assembleBatch(lang, files, opts.roster, func(n batchNote) {
-		fr := &outcomes[n.file].report
-		printProblems(notesOut, "perfeval: ", lang, FileReport{Path: fr.Path, Problems: []ProblemReport{n.problem}})
-		switch {
-		case !fr.compacted || opts.LogFile != "":
-			fr.Problems = append(fr.Problems, n.problem)
-		case n.problem.Severity == "error": // printed, and counted in the tally and the batch summary
-			fr.droppedErrors++
-		default:
-			fr.droppedWarnings++
-		}
-	})
-	notesOut.Flush()
-	if err != nil {
-		return rowsLost(lang, opts.TmpDir, err)
+	var lost error // the run's rows could not be read back: nothing is ranked across the run
+	if testHookRows != nil {
+		testHookRows(rows)
 	}
 	for i := range outcomes {
-		setBatchRanks(&outcomes[i].report, files[i])
+		if lost = outcomes[i].unpark(rows); lost != nil {
+			break
+		}
 	}
-	report.Batch = batchReport(batch)
-	splitsSkipped, err := writeSplits(ctx, opts, outcomes, batch)
-	if err != nil && auditErr == nil {
+	var batch *sheet.Batch
+	var files []sheet.BatchFile
+	if lost == nil {
+		files = batchFiles(outcomes)
+		notesOut := bufio.NewWriter(opts.Stderr) // a batch of copies has thousands: one write, not one per line
+		batch, lost = assembleBatch(lang, files, opts.roster, func(n batchNote) {
+			fr := &outcomes[n.file].report
+			printProblems(notesOut, "perfeval: ", lang, FileReport{Path: fr.Path, Problems: []ProblemReport{n.problem}})
+			switch {
+			case !fr.compacted || opts.LogFile != "":
+				fr.Problems = append(fr.Problems, n.problem)
+			case n.problem.Severity == "error": // printed, and counted in the tally and the batch summary
+				fr.droppedErrors++
+			default:
+				fr.droppedWarnings++
+			}
+		})
+		notesOut.Flush()
+	}
+	splitsSkipped := 0
+	if lost == nil {
+		for i := range outcomes {
+			setBatchRanks(&outcomes[i].report, files[i])
+		}
+		report.Batch = batchReport(batch)
+		var err error
+		splitsSkipped, err = writeSplits(ctx, opts, outcomes, batch)
+		if err != nil && auditErr == nil {
+			auditErr = err
+		}
+	} else if err := dropRanked(opts, outcomes, plan.Summary); err != nil && auditErr == nil {
 		auditErr = err
 	}
 	for i := range outcomes {
 		o := &outcomes[i]
-		if o.splitFailed { // the summary lists the file as failed, without its folder
-			writeFailed++
-			files[i].Status = o.report.Status
-		}
-		files[i].Errors, files[i].Warnings = problemCounts(o.report) // with the run's own warnings (sent twice)
-		if len(o.report.Split) == 0 {                                // none written: every department counted from another file, or it failed
-			files[i].SplitDir = ""
+		if lost == nil {
+			if o.splitFailed { // the summary lists the file as failed, without its folder
+				writeFailed++
+				files[i].Status = o.report.Status
+			}
+			files[i].Errors, files[i].Warnings = problemCounts(o.report) // with the run's own warnings (sent twice)
+			if len(o.report.Split) == 0 {                                // none written: every department counted from another file, or it failed
+				files[i].SplitDir = ""
+			}
 		}
 		report.Files[i] = o.report
 	}
 	var failures []error
+	if lost != nil {
+		failures = append(failures, rowsLost(lang, opts.Out, lost))
+		plan.Summary = ""
+	}
 	if plan.Summary != "" {
 		batch.TmpDir = opts.TmpDir
 		if err := sheet.WriteBatchSummary(plan.Summary, lang, batch); err != nil {
@@ -425,10 +442,38 @@ type outcome struct {
 }
 
 // rowsLost is the run's failure when its batch rows cannot be read back
-// from its temporary folder dir.
-func rowsLost(lang, dir string, err error) error {
-	return withHint(failf(lang, "无法读回本次运行的临时文件（%s）：%s", "cannot read back the run's temporary file (%s): %s", dir, writeCause(lang, err)),
-		tr(lang, "检查输出文件夹所在的磁盘后重新运行；各工作簿的结果已写出，批量汇总和报告没有写出", "check the disk of the output folder and run again; each workbook's outputs are written, the batch summary and the report are not"))
+// from its temporary file in the output folder out.
+func rowsLost(lang, out string, err error) error {
+	return withHint(failf(lang, "无法读回本次运行放在 %s 中的临时文件（%s），没有跨工作簿排名：批量汇总和分部门工作簿没有写出，旧的已删除",
+		"cannot read back the run's temporary file in %s (%s), so nothing is ranked across the run: the batch summary and the per-department workbooks are not written, and earlier ones were removed", out, writeCause(lang, err)),
+		tr(lang, "各工作簿的结果已写出；检查输出文件夹所在的磁盘后重新运行", "each workbook's result is written; check the disk of the output folder and run again"))
+}
+
+// dropRanked removes, when the run's rows are lost, what would show the
+// run's ranks and would otherwise be an earlier run's: the per-department
+// folders waiting for them (then logs their workbooks in the audit log,
+// whose first error it returns) and the batch summary at summary, when
+// perfeval wrote it.
+func dropRanked(opts runOptions, outcomes []outcome, summary string) (auditErr error) {
+	for i := range outcomes {
+		o := &outcomes[i]
+		if o.splitDir == "" {
+			continue
+		}
+		removeSplitDir(o.splitDir, opts)
+		o.splitDir, o.results = "", nil
+		if err := opts.audit.Log(*o); err != nil && auditErr == nil {
+			auditErr = err
+		}
+	}
+	if summary != "" && checkRegular(summary) == nil {
+		if m, ok, _ := sheet.ReadMark(summary); ok && m.Kind == sheet.KindBatchSummary {
+			if err := os.Remove(summary); err == nil {
+				opts.Log.Info().Str("file", summary).Msg("removed an earlier run's batch summary")
+			}
+		}
+	}
+	return auditErr
 }
 
 // park moves the outcome's batch rows to rows (nil: kept in memory, as
@@ -469,6 +514,10 @@ func (o *outcome) compact() {
 // written; an error it returns stands for the write's (tests use it to
 // make a disk full or a folder read-only, which root ignores).
 var testHookWrite func(path string) error
+
+// testHookRows, when set, gets the run's batch rows before they are
+// read back (tests close them, as a disk that fails would).
+var testHookRows func(rows *sheet.BatchRows)
 
 // writeWith runs the test hook, then write.
 func writeWith(path string, write func() error) error {
@@ -878,7 +927,11 @@ func printTally(opts runOptions, r *Report, summary string) {
 	}
 	fmt.Fprintf(w, tr(lang, "工作簿  共 %d 个：%d 个通过，%d 个有错误，%d 个无法读取%s；跳过 %s 个文件\n", "workbooks    %d: %d ok, %d invalid, %d unreadable%s; %s skipped\n"),
 		len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], failedText, count(lang, len(r.Skipped), "file"))
-	fmt.Fprintf(w, tr(lang, "部门    共 %d 个%s\n", "departments  %d%s\n"), departments, gradeText)
+	if r.Batch == nil { // the run's rows were lost: copies sent twice are not known
+		fmt.Fprint(w, tr(lang, "部门    未统计（本次运行没有完成跨工作簿排名）\n", "departments  not counted (the run could not rank across workbooks)\n"))
+	} else {
+		fmt.Fprintf(w, tr(lang, "部门    共 %d 个%s\n", "departments  %d%s\n"), departments, gradeText)
+	}
 	if r.Batch != nil && r.Batch.Roster != nil {
 		ro := r.Batch.Roster
 		var unknown []string

@@ -180,7 +180,7 @@ func TestParkedRows(t *testing.T) {
 		t.Fatal("rows read back from a closed file")
 	}
 	msg := rowsLost("zh", dir, err).Error()
-	if !strings.Contains(msg, "无法读回本次运行的临时文件") || !strings.Contains(msg, dir) {
+	if !strings.Contains(msg, "无法读回本次运行放在") || !strings.Contains(msg, dir) {
 		t.Errorf("message: %s", msg)
 	}
 	if h, ok := rowsLost("en", dir, err).(hinted); !ok || !strings.Contains(h.hint, "run again") || !strings.Contains(h.Error(), "cannot read back") {
@@ -196,5 +196,72 @@ func TestParkedRows(t *testing.T) {
 	kept.park(none)
 	if len(kept.batch) != 1 {
 		t.Error("a run without batch rows lost a row")
+	}
+}
+
+// TestRowsLost: when the run's rows cannot be read back, each workbook's
+// result is still written and the report and audit log are complete,
+// but nothing shows the run's ranks: no batch summary and no
+// per-department workbooks, and an earlier run's are removed so that no
+// old rank or score is left beside the new results; the run fails
+// saying so.
+func TestRowsLost(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.Mkdir(in, 0o755)
+	if err := sheet.Build(filepath.Join(in, "a.xlsx"), samples.Bureau()); err != nil {
+		t.Fatal(err)
+	}
+	if err := sheet.Build(filepath.Join(in, "b.xlsx"), samples.Seed()); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"run", "in", "--out", "out", "--split", "--log-file", "audit.log", "--report", "r.json"}
+	if code, _, stderr := runIn(t, dir, args...); code != exitOK {
+		t.Fatalf("first run: exit %d\n%s", code, stderr)
+	}
+	summary := filepath.Join(dir, "out", sheet.LabelsFor("zh").BatchName)
+	for _, p := range []string{summary, filepath.Join(dir, "out", "a"), filepath.Join(dir, "out", "b")} {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Remove(filepath.Join(dir, "audit.log"))
+
+	testHookRows = func(rows *sheet.BatchRows) { rows.Close() }
+	defer func() { testHookRows = nil }()
+	code, stdout, stderr := runIn(t, dir, args...)
+	if code != exitFailure {
+		t.Fatalf("exit %d, want %d\n%s", code, exitFailure, stderr)
+	}
+	if !strings.Contains(stderr, "无法读回本次运行放在 out 中的临时文件") || !strings.Contains(stderr, "旧的已删除") || !strings.Contains(stderr, "hint: 各工作簿的结果已写出") {
+		t.Errorf("message:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "部门    未统计") {
+		t.Errorf("tally:\n%s", stdout)
+	}
+	for _, p := range []string{summary, filepath.Join(dir, "out", "a"), filepath.Join(dir, "out", "b")} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s is still there: %v", p, err)
+		}
+	}
+	for _, name := range []string{"a_结果.xlsx", "b_结果.xlsx"} {
+		if _, err := os.Stat(filepath.Join(dir, "out", name)); err != nil {
+			t.Error(err)
+		}
+	}
+	r := readReport(t, filepath.Join(dir, "r.json"))
+	if len(r.Files) != 2 || r.Batch != nil || r.Files[0].Status != statusOK || len(r.Files[0].Departments) != len(samples.BureauDepartments) || len(r.Files[0].Split) != 0 {
+		t.Errorf("report: %d files, batch %v, %+v", len(r.Files), r.Batch, r.Files[0].Status)
+	}
+	log, err := os.ReadFile(filepath.Join(dir, "audit.log"))
+	if err != nil || strings.Count(string(log), "\n") != 2 {
+		t.Errorf("audit log (%v):\n%s", err, log)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "out")); len(entries) != 2 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("out holds %v", names)
 	}
 }

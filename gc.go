@@ -34,13 +34,13 @@ func tightGCFor(size int64) (restore func()) {
 
 // tightGC lowers GOGC while a large workbook is processed, and returns
 // the function that puts it back once no large workbook is left (jobs
-// process several at once). A GOGC the user set lower is kept.
+// process several at once). A GOGC the user set lower, or off, is kept.
 func tightGC() (restore func()) {
 	tight.Lock()
 	defer tight.Unlock()
 	if tight.n == 0 {
 		tight.prev = debug.SetGCPercent(tightGCPercent)
-		if tight.prev >= 0 && tight.prev < tightGCPercent {
+		if tight.prev < tightGCPercent { // lower, or off (-1): kept
 			debug.SetGCPercent(tight.prev)
 		}
 	}

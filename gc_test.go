@@ -6,7 +6,7 @@ import (
 )
 
 // TestTightGC: GOGC is lowered while any large workbook is processed and
-// put back once the last one is done; a GOGC set lower is kept.
+// put back once the last one is done; a GOGC set lower, or off, is kept.
 func TestTightGC(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	a := tightGC()
@@ -30,6 +30,15 @@ func TestTightGC(t *testing.T) {
 	c()
 	if got := currentGOGC(); got != 20 {
 		t.Errorf("after: GOGC %d, want 20", got)
+	}
+	debug.SetGCPercent(-1) // GOGC=off
+	d := tightGC()
+	if got := currentGOGC(); got != -1 {
+		t.Errorf("GOGC=off: %d, want off kept", got)
+	}
+	d()
+	if got := currentGOGC(); got != -1 {
+		t.Errorf("after GOGC=off: %d", got)
 	}
 }
 

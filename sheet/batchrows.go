@@ -92,7 +92,7 @@ func (r *BatchRows) Load(span BatchSpan) ([]BatchDepartment, error) {
 	if r.f == nil {
 		return nil, os.ErrClosed
 	}
-	rd := &rowReader{r: bufio.NewReaderSize(io.NewSectionReader(r.f, span.at, span.size), 16<<10), at: span.at, strs: r.strs}
+	rd := &rowReader{r: bufio.NewReaderSize(io.NewSectionReader(r.f, span.at, span.size), 16<<10), at: span.at, end: span.at + span.size, strs: r.strs}
 	out := make([]BatchDepartment, span.n)
 	for i := range out {
 		if err := rd.department(&out[i]); err != nil {
@@ -119,7 +119,7 @@ func (d *BatchDepartment) Detail() (*BatchDetail, error) {
 	if _, err := d.rows.f.ReadAt(b, d.detailAt); err != nil {
 		return nil, fmt.Errorf("batch rows at %d: %w", d.detailAt, err)
 	}
-	rd := &rowReader{r: bytes.NewReader(b), at: d.detailAt}
+	rd := &rowReader{r: bytes.NewReader(b), at: d.detailAt, end: d.detailAt + int64(len(b))}
 	x, err := rd.detail(uint64(len(b)))
 	if err != nil {
 		return nil, fmt.Errorf("batch rows at %d: %w", rd.at, err)
@@ -220,6 +220,7 @@ func appendNum(b []byte, n Num) []byte {
 type rowReader struct {
 	r    byteReader
 	at   int64             // the offset in the file of the next byte
+	end  int64             // the offset past the last byte there is to read
 	strs map[string]string // nil: strings are not shared
 	tmp  []byte
 }
@@ -252,6 +253,9 @@ func (rd *rowReader) uvarint() (uint64, error) {
 			return 0, err
 		}
 		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 { // past 64 bits
+				return 0, errCorrupt
+			}
 			return x | uint64(c)<<s, nil
 		}
 		x |= uint64(c&0x7f) << s
@@ -270,7 +274,7 @@ func (rd *rowReader) varint() (int64, error) {
 }
 
 func (rd *rowReader) bytes(n uint64) ([]byte, error) {
-	if n > maxRowBytes {
+	if n > maxRowBytes || int64(n) > rd.end-rd.at { // never more than is left
 		return nil, errCorrupt
 	}
 	if uint64(cap(rd.tmp)) < n {

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -203,5 +204,19 @@ func TestNumCmp(t *testing.T) {
 	}
 	if num("1.50").Cmp(num("1.5")) != 0 || num("-0.001").Cmp(num("0")) != -1 {
 		t.Error("equal or signed values compare wrong")
+	}
+}
+
+// TestRowReaderCorrupt: lengths and varints that cannot be right are
+// errors, never a huge allocation or a wrapped number.
+func TestRowReaderCorrupt(t *testing.T) {
+	for name, b := range map[string][]byte{
+		"varint past 64 bits":         {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02},
+		"string longer than the rest": binary.AppendUvarint(nil, 1<<20),
+	} {
+		rd := &rowReader{r: bytes.NewReader(b), end: int64(len(b))}
+		if _, err := rd.str(); err == nil {
+			t.Errorf("%s: read", name)
+		}
 	}
 }

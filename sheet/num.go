@@ -52,7 +52,7 @@ func (n Num) IsZero() bool {
 // coefficients of at most 15 digits (so that scaling cannot overflow).
 func (n Num) Cmp(m Num) int {
 	const small = 1e15
-	if n.big != nil || m.big != nil || n.exp-m.exp > 3 || m.exp-n.exp > 3 ||
+	if d := int64(n.exp) - int64(m.exp); n.big != nil || m.big != nil || d > 3 || d < -3 ||
 		n.coef >= small || n.coef <= -small || m.coef >= small || m.coef <= -small {
 		return n.Dec().Cmp(m.Dec())
 	}
