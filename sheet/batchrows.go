@@ -16,10 +16,11 @@ import (
 // BatchRows keeps a run's batch rows (each workbook's BatchDepartments) in
 // a temporary file while the run goes on, so that a batch of any number
 // of workbooks holds none of them in memory until its summary is made.
-// At the end each department comes back without its level-1 indicators
-// (Load); those are read again one department at a time, by the
-// statistics and the summary's rows (Level1). Safe for use by several
-// jobs at once.
+// At the end each department comes back without its BatchDetail (Load),
+// which is read again one department at a time, by the statistics and
+// the summary's rows (BatchDepartment.Detail). Park is safe for several
+// jobs at once; Load comes after every Park, from one goroutine, and
+// Close after every read.
 type BatchRows struct {
 	mu   sync.Mutex
 	f    *os.File
