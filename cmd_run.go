@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -234,6 +235,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	done := make([]bool, len(inputs))
 	var mu sync.Mutex
 	var auditErr error
+	var settings sharedSettings
 	next := 0 // the first outcome not yet printed: printing keeps input order
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -245,6 +247,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 				o := processFile(ctx, inputs[i], plan.Files[i], opts)
 				o.park(rows)
 				mu.Lock()
+				o.settings = settings.of(o.settings)
 				outcomes[i], done[i] = o, true
 				for next < len(inputs) && done[next] {
 					printFile(stdout, stderr, lang, outcomes[next].report)
@@ -439,6 +442,27 @@ type outcome struct {
 	openErr     error // why the file could not be read
 	writeErr    error // an output could not be written
 	splitFailed bool  // its per-department workbooks could not be written
+}
+
+// sharedSettings gives workbooks with the same settings one copy of
+// them: a run keeps each workbook's settings to its end (the batch
+// summary formats its rows with them), and most workbooks of a run share
+// theirs.
+type sharedSettings []calc.Settings
+
+// maxShared bounds the distinct settings shared; past it, each keeps its own.
+const maxShared = 64
+
+func (ss *sharedSettings) of(s calc.Settings) calc.Settings {
+	for _, c := range *ss {
+		if reflect.DeepEqual(c, s) { // the same fields, numbers written the same way
+			return c
+		}
+	}
+	if len(*ss) < maxShared {
+		*ss = append(*ss, s)
+	}
+	return s
 }
 
 // rowsLost is the run's failure when its batch rows cannot be read back

@@ -3,11 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
+	"perfeval/calc"
 	"perfeval/samples"
 	"perfeval/sheet"
 )
@@ -263,5 +268,37 @@ func TestRowsLost(t *testing.T) {
 			names = append(names, e.Name())
 		}
 		t.Errorf("out holds %v", names)
+	}
+}
+
+// TestSharedSettings: workbooks with the same settings share one copy;
+// settings that differ, even only in how a number is written, do not.
+func TestSharedSettings(t *testing.T) {
+	var ss sharedSettings
+	a, b := calc.DefaultSettings(), calc.DefaultSettings()
+	if &a.Bands[0] == &b.Bands[0] {
+		t.Fatal("two defaults already share their bands")
+	}
+	first := ss.of(a)
+	if got := ss.of(b); &got.Bands[0] != &first.Bands[0] || !reflect.DeepEqual(got, b) {
+		t.Error("the same settings are not shared")
+	}
+	c := calc.DefaultSettings()
+	c.TotalPoints = decimal.RequireFromString("100.0") // the same number, written otherwise
+	if got := ss.of(c); &got.Bands[0] == &first.Bands[0] || got.TotalPoints.String() != c.TotalPoints.String() || got.TotalPoints.Exponent() != -1 {
+		t.Error("settings that differ were shared")
+	}
+	d := calc.DefaultSettings()
+	d.Year = "2025"
+	if got := ss.of(d); got.Year != "2025" {
+		t.Errorf("year %q", got.Year)
+	}
+	for i := range 2 * maxShared {
+		s := calc.DefaultSettings()
+		s.Evaluation = fmt.Sprint(i)
+		ss.of(s)
+	}
+	if len(ss) != maxShared {
+		t.Errorf("%d settings kept, want at most %d", len(ss), maxShared)
 	}
 }
