@@ -343,8 +343,13 @@ feed:
 		if err != nil && auditErr == nil {
 			auditErr = err
 		}
-	} else if err := dropRanked(opts, outcomes, plan.Summary); err != nil && auditErr == nil {
-		auditErr = err
+	} else {
+		removed, err := dropRanked(opts, outcomes, plan.Summary)
+		if err != nil && auditErr == nil {
+			auditErr = err
+		}
+		lost = rowsLost(lang, opts.Out, plan.Summary != "", opts.Split, removed, lost)
+		report.uncounted = true // copies sent twice are not known
 	}
 	for i := range outcomes {
 		o := &outcomes[i]
@@ -362,13 +367,17 @@ feed:
 	}
 	var failures []error
 	if lost != nil {
-		failures = append(failures, rowsLost(lang, opts.Out, lost))
+		failures = append(failures, lost)
 		plan.Summary = ""
 	}
 	if plan.Summary != "" {
 		batch.TmpDir = opts.TmpDir
-		if err := sheet.WriteBatchSummary(plan.Summary, lang, batch); err != nil {
-			failures = append(failures, withHint(failf(lang, "无法写入批量汇总 %s：%s", "cannot write the batch summary %s: %s", plan.Summary, writeCause(lang, err)), writeHint(lang, err)))
+		if err := writeWith(plan.Summary, func() error { return sheet.WriteBatchSummary(plan.Summary, lang, batch) }); err != nil {
+			removed := ""
+			if removeSummary(plan.Summary, opts) {
+				removed = tr(lang, "；旧的批量汇总已删除，以免留下旧的排名", "; the earlier batch summary was removed, so that no old rank is left")
+			}
+			failures = append(failures, withHint(failf(lang, "无法写入批量汇总 %s：%s%s", "cannot write the batch summary %s: %s%s", plan.Summary, writeCause(lang, err), removed), writeHint(lang, err)))
 			plan.Summary = ""
 		}
 	}
@@ -466,38 +475,62 @@ func (ss *sharedSettings) of(s calc.Settings) calc.Settings {
 }
 
 // rowsLost is the run's failure when its batch rows cannot be read back
-// from its temporary file in the output folder out.
-func rowsLost(lang, out string, err error) error {
-	return withHint(failf(lang, "无法读回本次运行放在 %s 中的临时文件（%s），没有跨工作簿排名：批量汇总和分部门工作簿没有写出，旧的已删除",
-		"cannot read back the run's temporary file in %s (%s), so nothing is ranked across the run: the batch summary and the per-department workbooks are not written, and earlier ones were removed", out, writeCause(lang, err)),
-		tr(lang, "各工作簿的结果已写出；检查输出文件夹所在的磁盘后重新运行", "each workbook's result is written; check the disk of the output folder and run again"))
+// from its temporary file in the output folder out: what was not
+// written (the batch summary when summary, the per-department workbooks
+// when split) and whether earlier ones were removed.
+func rowsLost(lang, out string, summary, split, removed bool, err error) error {
+	zh, en := "", ""
+	switch {
+	case summary && split:
+		zh, en = "：批量汇总和分部门工作簿没有写出", ": the batch summary and the per-department workbooks are not written"
+	case summary:
+		zh, en = "：批量汇总没有写出", ": the batch summary is not written"
+	case split:
+		zh, en = "：分部门工作簿没有写出", ": the per-department workbooks are not written"
+	}
+	if removed {
+		zh += "，旧的已删除，以免留下旧的排名"
+		en += ", and the earlier ones were removed, so that no old rank is left"
+	}
+	return withHint(failf(lang, "无法读回本次运行放在 %s 中的临时文件（%s），没有跨工作簿排名%s", "cannot read back the run's temporary file in %s (%s), so nothing is ranked across the run%s", out, writeCause(lang, err), tr(lang, zh, en)),
+		tr(lang, "已写出的结果都是完整的；检查输出文件夹所在的磁盘后重新运行", "the results written are complete; check the disk of the output folder and run again"))
 }
 
 // dropRanked removes, when the run's rows are lost, what would show the
 // run's ranks and would otherwise be an earlier run's: the per-department
 // folders waiting for them (then logs their workbooks in the audit log,
 // whose first error it returns) and the batch summary at summary, when
-// perfeval wrote it.
-func dropRanked(opts runOptions, outcomes []outcome, summary string) (auditErr error) {
+// perfeval wrote it. removed: some earlier output was removed.
+func dropRanked(opts runOptions, outcomes []outcome, summary string) (removed bool, auditErr error) {
 	for i := range outcomes {
 		o := &outcomes[i]
 		if o.splitDir == "" {
 			continue
 		}
-		removeSplitDir(o.splitDir, opts)
+		removed = removeSplitDir(o.splitDir, opts) || removed
 		o.splitDir, o.results = "", nil
 		if err := opts.audit.Log(*o); err != nil && auditErr == nil {
 			auditErr = err
 		}
 	}
-	if summary != "" && checkRegular(summary) == nil {
-		if m, ok, _ := sheet.ReadMark(summary); ok && m.Kind == sheet.KindBatchSummary {
-			if err := os.Remove(summary); err == nil {
-				opts.Log.Info().Str("file", summary).Msg("removed an earlier run's batch summary")
-			}
-		}
+	return removeSummary(summary, opts) || removed, auditErr
+}
+
+// removeSummary removes the batch summary at path when perfeval wrote it
+// (an earlier run's, which this run could not replace), and reports
+// whether it did.
+func removeSummary(path string, opts runOptions) bool {
+	if path == "" || checkRegular(path) != nil {
+		return false
 	}
-	return auditErr
+	if m, ok, _ := sheet.ReadMark(path); !ok || m.Kind != sheet.KindBatchSummary {
+		return false
+	}
+	if err := os.Remove(path); err != nil {
+		return false
+	}
+	opts.Log.Info().Str("file", path).Msg("removed an earlier run's batch summary")
+	return true
 }
 
 // park moves the outcome's batch rows to rows (nil: kept in memory, as
@@ -951,7 +984,7 @@ func printTally(opts runOptions, r *Report, summary string) {
 	}
 	fmt.Fprintf(w, tr(lang, "工作簿  共 %d 个：%d 个通过，%d 个有错误，%d 个无法读取%s；跳过 %s 个文件\n", "workbooks    %d: %d ok, %d invalid, %d unreadable%s; %s skipped\n"),
 		len(r.Files), counts[statusOK], counts[statusInvalid], counts[statusUnreadable], failedText, count(lang, len(r.Skipped), "file"))
-	if r.Batch == nil { // the run's rows were lost: copies sent twice are not known
+	if r.uncounted { // the run's rows were lost: copies sent twice are not known
 		fmt.Fprint(w, tr(lang, "部门    未统计（本次运行没有完成跨工作簿排名）\n", "departments  not counted (the run could not rank across workbooks)\n"))
 	} else {
 		fmt.Fprintf(w, tr(lang, "部门    共 %d 个%s\n", "departments  %d%s\n"), departments, gradeText)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -184,12 +186,13 @@ func TestParkedRows(t *testing.T) {
 	if err == nil {
 		t.Fatal("rows read back from a closed file")
 	}
-	msg := rowsLost("zh", dir, err).Error()
-	if !strings.Contains(msg, "无法读回本次运行放在") || !strings.Contains(msg, dir) {
+	if msg := rowsLost("zh", dir, false, true, false, err).Error(); !strings.Contains(msg, "无法读回本次运行放在") || !strings.Contains(msg, dir) || !strings.HasSuffix(msg, "没有跨工作簿排名：分部门工作簿没有写出") {
 		t.Errorf("message: %s", msg)
 	}
-	if h, ok := rowsLost("en", dir, err).(hinted); !ok || !strings.Contains(h.hint, "run again") || !strings.Contains(h.Error(), "cannot read back") {
-		t.Errorf("English: %v", rowsLost("en", dir, err))
+	en := rowsLost("en", dir, true, true, true, err)
+	if h, ok := en.(hinted); !ok || !strings.Contains(h.hint, "run again") ||
+		!strings.HasSuffix(h.Error(), "the batch summary and the per-department workbooks are not written, and the earlier ones were removed, so that no old rank is left") {
+		t.Errorf("English: %v", en)
 	}
 
 	kept := outcome{batch: []sheet.BatchDepartment{{Name: "丙局"}}}
@@ -238,7 +241,7 @@ func TestRowsLost(t *testing.T) {
 	if code != exitFailure {
 		t.Fatalf("exit %d, want %d\n%s", code, exitFailure, stderr)
 	}
-	if !strings.Contains(stderr, "无法读回本次运行放在 out 中的临时文件") || !strings.Contains(stderr, "旧的已删除") || !strings.Contains(stderr, "hint: 各工作簿的结果已写出") {
+	if !strings.Contains(stderr, "无法读回本次运行放在 out 中的临时文件") || !strings.Contains(stderr, "批量汇总和分部门工作簿没有写出，旧的已删除") || !strings.Contains(stderr, "hint: 已写出的结果都是完整的") {
 		t.Errorf("message:\n%s", stderr)
 	}
 	if !strings.Contains(stdout, "部门    未统计") {
@@ -257,6 +260,16 @@ func TestRowsLost(t *testing.T) {
 	r := readReport(t, filepath.Join(dir, "r.json"))
 	if len(r.Files) != 2 || r.Batch != nil || r.Files[0].Status != statusOK || len(r.Files[0].Departments) != len(samples.BureauDepartments) || len(r.Files[0].Split) != 0 {
 		t.Errorf("report: %d files, batch %v, %+v", len(r.Files), r.Batch, r.Files[0].Status)
+	}
+	if d := r.Summary.Departments; !d.Uncounted || d.Total != 0 || len(d.ByGrade) != 0 {
+		t.Errorf("report's department counts: %+v", d)
+	}
+
+	// Without --split or an earlier summary: only what was not written.
+	os.RemoveAll(filepath.Join(dir, "out"))
+	code, _, stderr = runIn(t, dir, "run", "in", "--out", "out", "--lang", "en")
+	if code != exitFailure || !strings.Contains(stderr, "nothing is ranked across the run: the batch summary is not written\n") || strings.Contains(stderr, "removed") {
+		t.Errorf("exit %d:\n%s", code, stderr)
 	}
 	log, err := os.ReadFile(filepath.Join(dir, "audit.log"))
 	if err != nil || strings.Count(string(log), "\n") != 2 {
@@ -300,5 +313,52 @@ func TestSharedSettings(t *testing.T) {
 	}
 	if len(ss) != maxShared {
 		t.Errorf("%d settings kept, want at most %d", len(ss), maxShared)
+	}
+}
+
+// TestSummaryFailure: when the batch summary cannot be written, an
+// earlier run's is removed (its ranks would sit beside the new results)
+// and the message says so; the results are written.
+func TestSummaryFailure(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.Mkdir(in, 0o755)
+	if err := sheet.Build(filepath.Join(in, "a.xlsx"), samples.Bureau()); err != nil {
+		t.Fatal(err)
+	}
+	if err := sheet.Build(filepath.Join(in, "b.xlsx"), samples.Seed()); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runIn(t, dir, "run", "in", "--out", "out"); code != exitOK {
+		t.Fatalf("first run: exit %d\n%s", code, stderr)
+	}
+	summary := filepath.Join(dir, "out", sheet.LabelsFor("zh").BatchName)
+	if _, err := os.Stat(summary); err != nil {
+		t.Fatal(err)
+	}
+	testHookWrite = func(path string) error {
+		if path == filepath.Join("out", sheet.LabelsFor("zh").BatchName) {
+			return &fs.PathError{Op: "open", Path: path, Err: syscall.ENOSPC}
+		}
+		return nil
+	}
+	defer func() { testHookWrite = nil }()
+	code, stdout, stderr := runIn(t, dir, "run", "in", "--out", "out")
+	if code != exitFailure {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "无法写入批量汇总 out/批量汇总.xlsx：磁盘已满") || !strings.Contains(stderr, "旧的批量汇总已删除，以免留下旧的排名") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	if strings.Contains(stdout, "批量汇总 out") {
+		t.Errorf("the tally names a summary not written:\n%s", stdout)
+	}
+	if _, err := os.Stat(summary); !os.IsNotExist(err) {
+		t.Errorf("the earlier summary is still there: %v", err)
+	}
+	for _, name := range []string{"a_结果.xlsx", "b_结果.xlsx"} {
+		if _, err := os.Stat(filepath.Join(dir, "out", name)); err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -24,6 +24,8 @@ type Report struct {
 	// Batch is the run as one evaluation (spec §8): its groups of
 	// departments ranked together, with statistics, and the roster check.
 	Batch *BatchReport `json:"batch,omitempty"`
+
+	uncounted bool // the run could not rank across workbooks: its departments are not counted (Summary)
 }
 
 // BatchReport is the run as one evaluation.
@@ -131,11 +133,15 @@ type WorkbookCounts struct {
 type DepartmentCounts struct {
 	Total   int            `json:"total"`
 	ByGrade map[string]int `json:"by_grade"`
+	// Uncounted: the run could not rank across workbooks (its temporary
+	// rows could not be read back), so copies sent twice are not known
+	// and no department is counted.
+	Uncounted bool `json:"uncounted,omitempty"`
 }
 
 // summarize fills r.Summary from its files.
 func (r *Report) summarize() {
-	s := Summary{Departments: DepartmentCounts{ByGrade: map[string]int{}}, Skipped: len(r.Skipped)}
+	s := Summary{Departments: DepartmentCounts{ByGrade: map[string]int{}, Uncounted: r.uncounted}, Skipped: len(r.Skipped)}
 	for _, f := range r.Files {
 		s.Workbooks.Total++
 		switch f.Status {
@@ -150,10 +156,12 @@ func (r *Report) summarize() {
 		case statusInterrupted:
 			s.Workbooks.Interrupted++
 		}
-		f.countedGrades(func(label string) {
-			s.Departments.Total++
-			s.Departments.ByGrade[label]++
-		})
+		if !r.uncounted {
+			f.countedGrades(func(label string) {
+				s.Departments.Total++
+				s.Departments.ByGrade[label]++
+			})
+		}
 	}
 	r.Summary = s
 }

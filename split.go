@@ -116,17 +116,19 @@ func replaceDir(fresh, dir string) error {
 
 // removeSplitDir removes a workbook's per-department folder (it turned
 // invalid, or its new one could not be written), when it holds only
-// per-department workbooks perfeval wrote.
-func removeSplitDir(dir string, opts runOptions) {
+// per-department workbooks perfeval wrote, and reports whether it did.
+func removeSplitDir(dir string, opts runOptions) bool {
 	if dir == "" {
-		return
+		return false
 	}
 	if _, err := os.Lstat(dir); err != nil || foreignEntry(dir) != "" {
-		return
+		return false
 	}
-	if err := os.RemoveAll(dir); err == nil {
-		opts.Log.Info().Str("folder", dir).Msg("removed an earlier run's per-department folder")
+	if err := os.RemoveAll(dir); err != nil {
+		return false
 	}
+	opts.Log.Info().Str("folder", dir).Msg("removed an earlier run's per-department folder")
+	return true
 }
 
 // cleanStale removes what killed runs left in the output folder: their

@@ -101,6 +101,9 @@ func (r *BatchRows) Load(span BatchSpan) ([]BatchDepartment, error) {
 		}
 		out[i].rows = r
 	}
+	if rd.at != rd.end { // the span is its departments, no more, no less
+		return nil, fmt.Errorf("batch rows at %d: %w", rd.at, errCorrupt)
+	}
 	return out, nil
 }
 
@@ -322,6 +325,9 @@ func (rd *rowReader) num() (Num, error) {
 			return Num{}, err
 		}
 		exp, err := rd.varint()
+		if err == nil && int64(int32(exp)) != exp {
+			err = errCorrupt
+		}
 		return Num{coef: coef, exp: int32(exp)}, err
 	case 1:
 		n, err := rd.uvarint()
