@@ -471,7 +471,9 @@ func fastDeflate(w io.Writer) (io.WriteCloser, error) { return fastWriters.get(w
 // made a new one.
 func zipDeflate(w io.Writer) (io.WriteCloser, error) { return zipWriters.get(w) }
 
-// newZipWriter is zip.NewWriter compressing with zipDeflate.
+// newZipWriter is zip.NewWriter compressing with zipDeflate: every zip
+// the sheet package writes but the sheet parts compressed side by side
+// (fastDeflate) goes through it.
 func newZipWriter(w io.Writer) *zip.Writer {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, zipDeflate)

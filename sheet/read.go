@@ -532,7 +532,7 @@ func stubSheets(data []byte) ([]byte, map[string]*zip.File, error) {
 	}
 	carried := map[string]*zip.File{}
 	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
+	zw := newZipWriter(&out)
 	for _, f := range zr.File {
 		if !parts[strings.TrimPrefix(f.Name, "/")] {
 			if err := copyRaw(zw, f); err != nil {
@@ -777,7 +777,7 @@ func withStyles(data []byte) ([]byte, error) {
 		return nil, err
 	}
 	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
+	zw := newZipWriter(&out)
 	for _, f := range zr.File {
 		switch f.Name {
 		case "[Content_Types].xml", "xl/_rels/workbook.xml.rels":
