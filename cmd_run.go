@@ -217,10 +217,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	// Each workbook's batch rows wait on disk for the end of the run, so
 	// that a batch's memory does not grow with its workbooks; kept in
 	// memory when the file cannot be made.
-	rows, err := sheet.NewBatchRows(opts.TmpDir)
-	if err != nil {
-		rows = nil
-	}
+	rows, _ := sheet.NewBatchRows(opts.TmpDir) // nil when it fails
 	defer rows.Close()
 	if opts.LogFile != "" {
 		if opts.audit, err = openAuditLog(opts.LogFile); err != nil {
@@ -520,17 +517,7 @@ func dropRanked(opts runOptions, outcomes []outcome, summary string) (removed bo
 // (an earlier run's, which this run could not replace), and reports
 // whether it did.
 func removeSummary(path string, opts runOptions) bool {
-	if path == "" || checkRegular(path) != nil {
-		return false
-	}
-	if m, ok, _ := sheet.ReadMark(path); !ok || m.Kind != sheet.KindBatchSummary {
-		return false
-	}
-	if err := os.Remove(path); err != nil {
-		return false
-	}
-	opts.Log.Info().Str("file", path).Msg("removed an earlier run's batch summary")
-	return true
+	return removeMarked(path, opts, func(m sheet.Mark) bool { return m.Kind == sheet.KindBatchSummary })
 }
 
 // park moves the outcome's batch rows to rows (nil: kept in memory, as
@@ -807,15 +794,24 @@ func problemCounts(fr FileReport) (errs, warns int) {
 // perfeval marked as written from this input (or an unmarked one from an
 // older perfeval) is removed.
 func removeStale(path string, source sheet.Mark, opts runOptions) {
-	if checkRegular(path) != nil {
-		return
+	removeMarked(path, opts, func(m sheet.Mark) bool { return m.Source == source.Source })
+}
+
+// removeMarked removes the file at path when perfeval marked it and the
+// mark is ours, and reports whether it did: another input's output, or
+// a file perfeval did not write, is never removed.
+func removeMarked(path string, opts runOptions, ours func(sheet.Mark) bool) bool {
+	if path == "" || checkRegular(path) != nil {
+		return false
 	}
-	if m, ok, _ := sheet.ReadMark(path); !ok || m.Source != source.Source {
-		return // another input's output, or a file perfeval did not write: never removed
+	if m, ok, _ := sheet.ReadMark(path); !ok || !ours(m) {
+		return false
 	}
-	if err := os.Remove(path); err == nil {
-		opts.Log.Info().Str("file", path).Msg("removed an earlier run's output")
+	if err := os.Remove(path); err != nil {
+		return false
 	}
+	opts.Log.Info().Str("file", path).Msg("removed an earlier run's output")
+	return true
 }
 
 // sameFile reports whether two paths name the same existing file.
