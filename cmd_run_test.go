@@ -214,15 +214,7 @@ func TestParkedRows(t *testing.T) {
 // old rank or score is left beside the new results; the run fails
 // saying so.
 func TestRowsLost(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in")
-	os.Mkdir(in, 0o755)
-	if err := sheet.Build(filepath.Join(in, "a.xlsx"), samples.Bureau()); err != nil {
-		t.Fatal(err)
-	}
-	if err := sheet.Build(filepath.Join(in, "b.xlsx"), samples.Seed()); err != nil {
-		t.Fatal(err)
-	}
+	dir := bureauAndSeed(t)
 	args := []string{"run", "in", "--out", "out", "--split", "--log-file", "audit.log", "--report", "r.json"}
 	if code, _, stderr := runIn(t, dir, args...); code != exitOK {
 		t.Fatalf("first run: exit %d\n%s", code, stderr)
@@ -320,15 +312,7 @@ func TestSharedSettings(t *testing.T) {
 // earlier run's is removed (its ranks would sit beside the new results)
 // and the message says so; the results are written.
 func TestSummaryFailure(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in")
-	os.Mkdir(in, 0o755)
-	if err := sheet.Build(filepath.Join(in, "a.xlsx"), samples.Bureau()); err != nil {
-		t.Fatal(err)
-	}
-	if err := sheet.Build(filepath.Join(in, "b.xlsx"), samples.Seed()); err != nil {
-		t.Fatal(err)
-	}
+	dir := bureauAndSeed(t)
 	if code, _, stderr := runIn(t, dir, "run", "in", "--out", "out"); code != exitOK {
 		t.Fatalf("first run: exit %d\n%s", code, stderr)
 	}
@@ -361,4 +345,23 @@ func TestSummaryFailure(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// bureauAndSeed is a folder holding in/a.xlsx (the bureau sample) and
+// in/b.xlsx (the seed): two workbooks none of whose departments is a
+// copy of the other's, so that each has a per-department folder.
+func bureauAndSeed(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	if err := os.Mkdir(in, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := sheet.Build(filepath.Join(in, "a.xlsx"), samples.Bureau()); err != nil {
+		t.Fatal(err)
+	}
+	if err := sheet.Build(filepath.Join(in, "b.xlsx"), samples.Seed()); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
