@@ -277,9 +277,9 @@ feed:
 	// What is left holds every department's row (without its detail,
 	// which stays on disk) while it ranks them and writes the batch
 	// summary: it starts from the memory the workbooks no longer need,
-	// given back, and is collected tightly, as a large workbook is.
+	// given back, and is collected tightly (endGC).
 	debug.FreeOSMemory()
-	defer tightGC()()
+	defer endGC()()
 
 	report := &Report{Files: []FileReport{}, Skipped: skipped}
 	finished, writeFailed := 0, 0

@@ -60,6 +60,23 @@ func TestTightGCFor(t *testing.T) {
 	}
 }
 
+// TestEndGC: the end of a run is collected with endGCPercent and GOGC is
+// put back after; a GOGC set lower, or off, is kept.
+func TestEndGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, c := range []struct{ set, during int }{{100, endGCPercent}, {400, endGCPercent}, {5, 5}, {-1, -1}} {
+		debug.SetGCPercent(c.set)
+		restore := endGC()
+		if got := currentGOGC(); got != c.during {
+			t.Errorf("GOGC %d: %d at the end of the run, want %d", c.set, got, c.during)
+		}
+		restore()
+		if got := currentGOGC(); got != c.set {
+			t.Errorf("GOGC %d: %d after the end of the run", c.set, got)
+		}
+	}
+}
+
 // currentGOGC is the collector's GOGC, unchanged.
 func currentGOGC() int {
 	v := debug.SetGCPercent(-1)
