@@ -151,6 +151,11 @@ for n in $batches; do
     rm -rf "$work/out"
     GOMAXPROCS=1 measure "batch${n}p1" "$bin/perfeval" run "$work/b$n" --out "$work/out" --jobs 1
     measure "batchfloor$n" "$bin/floor" "$work/b$n"/*.xlsx
+    # The machine's own reference for two jobs: the floor in two processes
+    # side by side, each on half of the batch.
+    files=("$work/b$n"/*.xlsx)
+    measure "batchfloor2p$n" bash -c 'f=$1 h=$2; shift 2; "$f" "${@:1:h}" & p=$!; "$f" "${@:h+1}" || exit 1; wait "$p"' \
+      _ "$bin/floor" "$(( ${#files[@]} / 2 ))" "${files[@]}"
   done
 done
 
@@ -195,11 +200,16 @@ for n in $batches; do
   row "perfeval run --jobs 1" "batch${n}j1" "batchfloor$n"
   row "perfeval run --jobs 2" "batch${n}j2" "batchfloor$n"
   row "perfeval run --jobs 1, one core" "batch${n}p1" "batchfloor$n"
+  row "floor, two processes, half each" "batchfloor2p$n" "batchfloor$n"
   read -r a _ < <(median "batch${n}j1"); read -r b _ < <(median "batch${n}j2"); read -r c _ < <(median "batch${n}p1")
   printf '%-34s %9s× faster with 2 jobs (%s× than one job on one core)\n' "" "$(ratio "$a" "$b")" "$(ratio "$c" "$b")"
+  read -r a _ < <(median "batchfloor$n"); read -r b _ < <(median "batchfloor2p$n")
+  printf '%-34s %9s× faster in two processes (the machine'"'"'s reference for two jobs)\n' "floor" "$(ratio "$a" "$b")"
 done
 set -- $batches
 if [ $# -ge 2 ]; then
-  read -r _ m1 < <(median "batch${1}j2"); read -r _ m2 < <(median "batch${!#}j2")
-  printf 'batch memory %s → %s workbooks: %s×\n' "$1" "${!#}" "$(ratio "$m2" "$m1")"
+  for j in 1 2; do
+    read -r _ m1 < <(median "batch${1}j$j"); read -r _ m2 < <(median "batch${!#}j$j")
+    printf 'batch memory %s → %s workbooks, --jobs %s: %s×\n' "$1" "${!#}" "$j" "$(ratio "$m2" "$m1")"
+  done
 fi
