@@ -277,9 +277,10 @@ feed:
 	// What is left holds every department's row (without its detail,
 	// which stays on disk) while it ranks them and writes the batch
 	// summary: it starts from the memory the workbooks no longer need,
-	// given back, and is collected tightly (endGC).
+	// given back, and is collected tightly (endGC) while it reads the
+	// rows back, ranks them and writes the batch summary.
 	debug.FreeOSMemory()
-	defer endGC()()
+	restoreGC := endGC()
 
 	report := &Report{Files: []FileReport{}, Skipped: skipped}
 	finished, writeFailed := 0, 0
@@ -329,14 +330,19 @@ feed:
 		})
 		notesOut.Flush()
 	}
+	restoreGC()
 	splitsSkipped := 0
 	if lost == nil {
 		for i := range outcomes {
 			setBatchRanks(&outcomes[i].report, files[i])
 		}
 		report.Batch = batchReport(batch)
+		// The per-department workbooks allocate as the workbooks did,
+		// with their results live: collected as a large workbook is.
+		restore := tightGC()
 		var err error
 		splitsSkipped, err = writeSplits(ctx, opts, outcomes, batch)
+		restore()
 		if err != nil && auditErr == nil {
 			auditErr = err
 		}
@@ -369,7 +375,10 @@ feed:
 	}
 	if plan.Summary != "" {
 		batch.TmpDir = opts.TmpDir
-		if err := writeWith(plan.Summary, func() error { return sheet.WriteBatchSummary(plan.Summary, lang, batch) }); err != nil {
+		restore := endGC()
+		err := writeWith(plan.Summary, func() error { return sheet.WriteBatchSummary(plan.Summary, lang, batch) })
+		restore()
+		if err != nil {
 			removed := ""
 			if removeSummary(plan.Summary, opts) {
 				removed = tr(lang, "；旧的批量汇总已删除，以免留下旧的排名", "; the earlier batch summary was removed, so that no old rank is left")
