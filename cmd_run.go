@@ -331,18 +331,21 @@ feed:
 		notesOut.Flush()
 	}
 	restoreGC()
+	// The rest (per-department workbooks, which allocate as the
+	// workbooks did with their results live; the report, whole) is
+	// collected as a large workbook is.
+	defer tightGC()()
 	splitsSkipped := 0
 	if lost == nil {
 		for i := range outcomes {
 			setBatchRanks(&outcomes[i].report, files[i])
 		}
 		report.Batch = batchReport(batch)
-		// The per-department workbooks allocate as the workbooks did,
-		// with their results live: collected as a large workbook is.
-		restore := tightGC()
+		if testHookEndGC != nil {
+			testHookEndGC("splits")
+		}
 		var err error
 		splitsSkipped, err = writeSplits(ctx, opts, outcomes, batch)
-		restore()
 		if err != nil && auditErr == nil {
 			auditErr = err
 		}
@@ -376,6 +379,9 @@ feed:
 	if plan.Summary != "" {
 		batch.TmpDir = opts.TmpDir
 		restore := endGC()
+		if testHookEndGC != nil {
+			testHookEndGC("summary")
+		}
 		err := writeWith(plan.Summary, func() error { return sheet.WriteBatchSummary(plan.Summary, lang, batch) })
 		restore()
 		if err != nil {
@@ -390,6 +396,9 @@ feed:
 	report.summarize()
 	printTally(opts, report, plan.Summary)
 	if opts.Report != "" {
+		if testHookEndGC != nil {
+			testHookEndGC("report")
+		}
 		if err := writeReport(opts.Report, reportOut, report); err != nil {
 			failures = append(failures, withHint(failf(lang, "无法写入报告 %s：%s", "cannot write the report %s: %s", opts.Report, writeCause(lang, err)), writeHint(lang, err)))
 		}
@@ -571,6 +580,12 @@ var testHookWrite func(path string) error
 // testHookRows, when set, gets the run's batch rows before they are
 // read back (tests close them, as a disk that fails would).
 var testHookRows func(rows *sheet.BatchRows)
+
+// testHookEndGC, when set, is called at the end of a run before the
+// per-department workbooks ("splits"), the batch summary ("summary") and
+// the report ("report") are written, so that tests can see the
+// collector's GOGC there.
+var testHookEndGC func(stage string)
 
 // writeWith runs the test hook, then write.
 func writeWith(path string, write func() error) error {

@@ -77,6 +77,38 @@ func TestEndGC(t *testing.T) {
 	}
 }
 
+// TestEndOfRunGC: at the end of a run the batch summary is written with
+// endGCPercent, the per-department workbooks and the report with
+// tightGCPercent, and the GOGC the run started with is back after it; a
+// lower one is kept where it is lower.
+func TestEndOfRunGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	dir := bureauAndSeed(t)
+	for _, c := range []struct{ start, splits, summary, report int }{
+		{100, tightGCPercent, endGCPercent, tightGCPercent},
+		{30, 30, endGCPercent, 30},
+		{5, 5, 5, 5},
+	} {
+		seen := map[string]int{}
+		testHookEndGC = func(stage string) { seen[stage] = currentGOGC() }
+		debug.SetGCPercent(c.start)
+		code, _, stderr := runIn(t, dir, "run", "in", "--out", "out", "--split", "--report", "out/r.json")
+		testHookEndGC = nil
+		if code != exitOK {
+			t.Fatalf("GOGC %d: exit %d\n%s", c.start, code, stderr)
+		}
+		want := map[string]int{"splits": c.splits, "summary": c.summary, "report": c.report}
+		for stage, gogc := range want {
+			if got, ok := seen[stage]; !ok || got != gogc {
+				t.Errorf("GOGC %d: %s written with GOGC %d (seen: %v), want %d", c.start, stage, got, ok, gogc)
+			}
+		}
+		if got := currentGOGC(); got != c.start {
+			t.Errorf("GOGC %d: %d after the run", c.start, got)
+		}
+	}
+}
+
 // currentGOGC is the collector's GOGC, unchanged.
 func currentGOGC() int {
 	v := debug.SetGCPercent(-1)
