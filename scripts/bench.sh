@@ -152,10 +152,15 @@ for n in $batches; do
     GOMAXPROCS=1 measure "batch${n}p1" "$bin/perfeval" run "$work/b$n" --out "$work/out" --jobs 1
     measure "batchfloor$n" "$bin/floor" "$work/b$n"/*.xlsx
     # The machine's own reference for two jobs: the floor in two processes
-    # side by side, each on half of the batch.
+    # side by side, each on half of the batch. Its peak memory is the two
+    # processes' together (each measured by its own /usr/bin/time).
     files=("$work/b$n"/*.xlsx)
-    measure "batchfloor2p$n" bash -c 'f=$1 h=$2; shift 2; "$f" "${@:1:h}" & p=$!; "$f" "${@:h+1}" || exit 1; wait "$p"' \
-      _ "$bin/floor" "$(( ${#files[@]} / 2 ))" "${files[@]}"
+    measure "batchfloor2p$n" bash -c 'f=$1 h=$2 m=$3; shift 3
+      /usr/bin/time -f %M -o "$m.a" "$f" "${@:1:h}" & p=$!
+      /usr/bin/time -f %M -o "$m.b" "$f" "${@:h+1}"; r=$?
+      wait "$p" || r=1; exit "$r"' _ "$bin/floor" "$(( ${#files[@]} / 2 ))" "$work/m/floor2p" "${files[@]}"
+    kb=$(( $(tail -1 "$work/m/floor2p.a") + $(tail -1 "$work/m/floor2p.b") ))
+    sed -i '$ s/ [0-9]*$/ '"$kb"'/' "$work/m/batchfloor2p$n"
   done
 done
 
