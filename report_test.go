@@ -62,6 +62,45 @@ func TestReportOnStdout(t *testing.T) {
 	}
 }
 
+// TestEncodeReport: the report, written a file at a time, is byte for
+// byte what json.Encoder with a two-space indent writes of it: with and
+// without a batch, with no files, and with files and skipped ones.
+func TestEncodeReport(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"perfeval", "run", "samples", "--out", out, "--report", "-"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	var full Report
+	if err := json.Unmarshal(stdout.Bytes(), &full); err != nil {
+		t.Fatal(err)
+	}
+	if full.Batch == nil || len(full.Files) < 2 || len(full.Skipped) == 0 {
+		t.Fatalf("the samples' report lacks a batch, files or skipped ones: %d files, %d skipped", len(full.Files), len(full.Skipped))
+	}
+	noBatch, oneFile, noFiles := full, full, full
+	noBatch.Batch = nil
+	oneFile.Files = full.Files[:1]
+	noFiles.Files, noFiles.Skipped, noFiles.Batch = []FileReport{}, nil, nil
+	for name, r := range map[string]*Report{"samples": &full, "no batch": &noBatch, "one file": &oneFile, "no files": &noFiles} {
+		var got, want bytes.Buffer
+		if err := encodeReport(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: written\n%s\nwant\n%s", name, got.String(), want.String())
+		}
+		if name == "samples" && got.String() != stdout.String() {
+			t.Errorf("samples: read back and written again, the report differs from the run's")
+		}
+	}
+}
+
 // TestNumberJSON: a Number is written with exactly its digits, "" as null,
 // and read back the same.
 func TestNumberJSON(t *testing.T) {
