@@ -219,6 +219,15 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	// memory when the file cannot be made.
 	rows, _ := sheet.NewBatchRows(opts.TmpDir) // nil when it fails
 	defer rows.Close()
+	// So do the departments of the report, with --report.
+	var reports *parkedReports
+	if opts.Report != "" {
+		reports, _ = newParkedReports(opts.TmpDir) // nil when it fails: kept in memory
+		defer reports.Close()
+		if testHookReports != nil {
+			testHookReports("made", reports)
+		}
+	}
 	if opts.LogFile != "" {
 		if opts.audit, err = openAuditLog(opts.LogFile); err != nil {
 			return setupFailed(opts.LogFile, err)
@@ -255,6 +264,8 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 					}
 					if opts.Report == "" { // only the tally and the batch summary are left to write
 						outcomes[next].compact()
+					} else {
+						outcomes[next].report.park(reports)
 					}
 					next++
 				}
@@ -320,7 +331,7 @@ feed:
 			fr := &outcomes[n.file].report
 			printProblems(notesOut, "perfeval: ", lang, FileReport{Path: fr.Path, Problems: []ProblemReport{n.problem}})
 			switch {
-			case !fr.compacted || opts.LogFile != "":
+			case !fr.compacted || fr.parked != nil || opts.LogFile != "": // kept for the report or the log
 				fr.Problems = append(fr.Problems, n.problem)
 			case n.problem.Severity == "error": // printed, and counted in the tally and the batch summary
 				fr.droppedErrors++
@@ -398,6 +409,9 @@ feed:
 	if opts.Report != "" {
 		if testHookEndGC != nil {
 			testHookEndGC("report")
+		}
+		if testHookReports != nil {
+			testHookReports("end", reports)
 		}
 		if err := writeReport(opts.Report, reportOut, report); err != nil {
 			failures = append(failures, withHint(failf(lang, "无法写入报告 %s：%s", "cannot write the report %s: %s", opts.Report, writeCause(lang, err)), writeHint(lang, err)))
@@ -581,6 +595,11 @@ var testHookWrite func(path string) error
 // read back (tests close them, as a disk that fails would).
 var testHookRows func(rows *sheet.BatchRows)
 
+// testHookReports, when set, gets the run's parked report departments
+// once the file is made ("made") and before the report is written
+// ("end"): tests close it, as a disk that fails would.
+var testHookReports func(stage string, p *parkedReports)
+
 // testHookEndGC, when set, is called at the end of a run before the
 // per-department workbooks ("splits"), the batch summary ("summary") and
 // the report ("report") are written, so that tests can see the
@@ -715,7 +734,7 @@ func (o outcome) refuse(lang, out string) outcome {
 	o.report.Problems = append(o.report.Problems, fileProblem(lang, "输出文件会覆盖输入文件 "+out+"，已拒绝", "the output "+out+" would replace the input: refused",
 		"换一个输出文件夹（--out）", "choose another output folder (--out)", "output-is-input"))
 	o.report.Status, o.results, o.report.Departments = statusFailed, nil, []DepartmentReport{}
-	o.report.compacted, o.report.departments = false, 0
+	o.report.compacted, o.report.departments, o.report.parked = false, 0, nil
 	o.writeErr = errClash
 	return o
 }
@@ -729,7 +748,7 @@ func (o outcome) fail(lang, path string, err error) outcome {
 		Hint:    writeHint(lang, err),
 	})
 	o.report.Status, o.results, o.report.Departments = statusFailed, nil, []DepartmentReport{}
-	o.report.compacted, o.report.departments = false, 0
+	o.report.compacted, o.report.departments, o.report.parked = false, 0, nil
 	o.writeErr = err
 	return o
 }

@@ -221,6 +221,9 @@ type FileReport struct {
 	departments                    int
 	counted                        []string
 	droppedErrors, droppedWarnings int
+	// With --report, the departments wait on disk (park) until the
+	// report is written (whole).
+	parked *parkedDepartments
 }
 
 // departmentCount is how many departments the file had.
@@ -415,6 +418,9 @@ func blockedReports(blocked []calc.Blocked) []DepartmentReport {
 // marks the copies counted from another file.
 func setBatchRanks(fr *FileReport, bf sheet.BatchFile) {
 	if fr.compacted { // only the tally is left to show: the grades of those counted
+		if fr.parked != nil { // and, once read back, the report
+			fr.parked.ranks = &bf
+		}
 		fr.counted = nil
 		for _, bd := range bf.Departments {
 			if bd.Counted() {
@@ -488,8 +494,12 @@ func encodeReport(w io.Writer, r *Report) error {
 	} else {
 		bw.WriteString("[\n")
 		for i := range r.Files {
+			f, err := r.Files[i].whole() // its departments read back, when parked
+			if err != nil {
+				return err
+			}
 			bw.WriteString("    ")
-			if err := value("    ", r.Files[i], i == len(r.Files)-1); err != nil {
+			if err := value("    ", f, i == len(r.Files)-1); err != nil {
 				return err
 			}
 		}

@@ -159,3 +159,74 @@ func TestReportJQExample(t *testing.T) {
 		t.Errorf("jq prints\n%s\ndocs/report.md shows\n%s", got, want)
 	}
 }
+
+// TestParkedReport: with --report, each file's departments wait on disk
+// until the report is written; the report is byte for byte the one made
+// with them kept in memory (the file closed before the first workbook),
+// sent-twice problems and the run's ranks included. When they cannot be
+// read back, the report is not written and the run says why; the
+// workbooks' outputs are written all the same.
+func TestParkedReport(t *testing.T) {
+	defer func() { testHookReports = nil }()
+	dir := bureauAndSeed(t)
+	// A copy of a department sent in two files: sent-twice problems and
+	// the run's ranks reach the report through the parked departments.
+	data, err := os.ReadFile(filepath.Join(dir, "in", "a.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "in", "c.xlsx"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := func(name string, hook func(stage string, p *parkedReports)) (int, string, string) {
+		testHookReports = hook
+		code, _, stderr := runIn(t, dir, "run", "in", "--out", "out", "--report", name)
+		data, _ := os.ReadFile(filepath.Join(dir, name))
+		return code, string(data), stderr
+	}
+	parkedBytes := int64(0)
+	code, parked, stderr := report("parked.json", func(stage string, p *parkedReports) {
+		if stage == "end" {
+			parkedBytes = p.size
+		}
+	})
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if parkedBytes == 0 {
+		t.Fatal("no department was parked")
+	}
+	code, kept, stderr := report("kept.json", func(stage string, p *parkedReports) {
+		if stage == "made" {
+			p.Close()
+		}
+	})
+	if code != exitOK {
+		t.Fatalf("kept in memory: exit %d\n%s", code, stderr)
+	}
+	if parked != kept {
+		t.Errorf("the report from parked departments differs from the one kept in memory:\n%s\nwant\n%s", parked, kept)
+	}
+	for _, want := range []string{`"code": "sent-twice"`, `"batch_rank": 1`, `"status": "duplicate"`, `"counted_in": "`} {
+		if !strings.Contains(parked, want) {
+			t.Errorf("the report lacks %s", want)
+		}
+	}
+	os.Remove(filepath.Join(dir, "lost.json"))
+	code, lost, stderr := report("lost.json", func(stage string, p *parkedReports) {
+		if stage == "end" {
+			p.Close()
+		}
+	})
+	if code != exitFailure || !strings.Contains(stderr, "无法写入报告 lost.json") {
+		t.Errorf("departments lost: exit %d\n%s", code, stderr)
+	}
+	if lost != "" {
+		t.Errorf("a report was written without its departments:\n%s", lost)
+	}
+	for _, name := range []string{"a_结果.xlsx", "b_结果.xlsx", "c_结果.xlsx"} {
+		if _, err := os.Stat(filepath.Join(dir, "out", name)); err != nil {
+			t.Error(err)
+		}
+	}
+}

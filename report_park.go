@@ -1,0 +1,107 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"sync"
+
+	"perfeval/sheet"
+)
+
+// parkedReports keeps the departments of a run's file reports in a
+// temporary file while the run goes on (--report), so that a run of any
+// number of workbooks does not hold every department's report until the
+// report is written: each file's departments come back, one file at a
+// time, as the report is written (encodeReport). Park is safe for
+// several jobs at once; loads come after every park, and Close after
+// every load.
+type parkedReports struct {
+	mu   sync.Mutex
+	f    *os.File
+	size int64
+}
+
+// newParkedReports makes the file in dir. Close removes it.
+func newParkedReports(dir string) (*parkedReports, error) {
+	f, err := os.CreateTemp(dir, sheet.TempPattern())
+	if err != nil {
+		return nil, err
+	}
+	return &parkedReports{f: f}, nil
+}
+
+// Close removes the file.
+func (p *parkedReports) Close() error {
+	if p == nil || p.f == nil {
+		return nil
+	}
+	err := p.f.Close()
+	if rmErr := os.Remove(p.f.Name()); err == nil {
+		err = rmErr
+	}
+	p.f = nil
+	return err
+}
+
+// errParkedCorrupt is the reason a file's departments could not be read
+// back from the run's temporary file.
+var errParkedCorrupt = errors.New("the run's temporary file of report departments is damaged")
+
+// parkedDepartments is where a file report's departments wait, and the
+// run's ranks to give them when they come back (setBatchRanks).
+type parkedDepartments struct {
+	store    *parkedReports
+	at, size int64
+	ranks    *sheet.BatchFile
+}
+
+// park writes the report's departments to p and drops them, keeping
+// their count (compact); they stay when p is nil or cannot be written.
+func (fr *FileReport) park(p *parkedReports) {
+	if p == nil || len(fr.Departments) == 0 {
+		return
+	}
+	b, err := json.Marshal(fr.Departments)
+	if err != nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.f == nil {
+		return
+	}
+	if _, err := p.f.WriteAt(b, p.size); err != nil {
+		return
+	}
+	fr.parked = &parkedDepartments{store: p, at: p.size, size: int64(len(b))}
+	p.size += int64(len(b))
+	fr.departments, fr.compacted = len(fr.Departments), true
+	fr.Departments = nil
+}
+
+// whole is the report with its departments, read back when parked, with
+// the run's ranks; fr itself is left as it is.
+func (fr *FileReport) whole() (FileReport, error) {
+	if fr.parked == nil {
+		return *fr, nil
+	}
+	p := fr.parked
+	if p.store.f == nil {
+		return FileReport{}, os.ErrClosed
+	}
+	var depts []DepartmentReport
+	if err := json.NewDecoder(io.NewSectionReader(p.store.f, p.at, p.size)).Decode(&depts); err != nil {
+		return FileReport{}, err
+	}
+	if len(depts) != fr.departments {
+		return FileReport{}, errParkedCorrupt
+	}
+	w := *fr
+	w.Departments, w.compacted, w.departments, w.counted, w.parked = depts, false, 0, nil, nil
+	if p.ranks != nil {
+		setBatchRanks(&w, *p.ranks)
+	}
+	return w, nil
+}
