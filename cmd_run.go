@@ -200,7 +200,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 			for _, in := range inputs {
 				report.Files = append(report.Files, outcome{report: FileReport{Path: in, Problems: []ProblemReport{}}}.fail(lang, what, err).report)
 			}
-			writeReport(opts.Report, reportOut, report)
+			writeReport(opts.Report, reportOut, report, "")
 		}
 		return withHint(failf(lang, "无法写入 %s：%s", "cannot write %s: %s", what, writeCause(lang, err)), writeHint(lang, err))
 	}
@@ -413,7 +413,7 @@ feed:
 		if testHookReports != nil {
 			testHookReports("end", reports)
 		}
-		if err := writeReport(opts.Report, reportOut, report); err != nil {
+		if err := writeReport(opts.Report, reportOut, report, opts.TmpDir); err != nil {
 			failures = append(failures, withHint(failf(lang, "无法写入报告 %s：%s", "cannot write the report %s: %s", opts.Report, writeCause(lang, err)), writeHint(lang, err)))
 		}
 	}

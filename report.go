@@ -458,6 +458,16 @@ func setBatchRanks(fr *FileReport, bf sheet.BatchFile) {
 	}
 }
 
+// parked reports whether a file of r has its departments on disk.
+func (r *Report) parked() bool {
+	for i := range r.Files {
+		if r.Files[i].parked != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // encodeReport writes the report, with its summary, as indented JSON:
 // what json.Encoder with a two-space indent writes, a file at a time,
 // so that a run's report (55 MB for 500 workbooks) is never held whole
@@ -520,10 +530,28 @@ func encodeReport(w io.Writer, r *Report) error {
 }
 
 // writeReport writes the report atomically to path, or to stdout when
-// path is "-".
-func writeReport(path string, stdout io.Writer, r *Report) error {
+// path is "-": whole or not at all there too, spooled first in tmpDir
+// (the system's temporary folder when "") when its departments are read
+// back from disk as it is written, which can fail midway.
+func writeReport(path string, stdout io.Writer, r *Report, tmpDir string) error {
 	if path == "-" {
-		return encodeReport(stdout, r)
+		if !r.parked() {
+			return encodeReport(stdout, r)
+		}
+		spool, err := os.CreateTemp(tmpDir, sheet.TempPattern())
+		if err != nil {
+			return err
+		}
+		defer os.Remove(spool.Name())
+		defer spool.Close()
+		if err := encodeReport(spool, r); err != nil {
+			return err
+		}
+		if _, err := spool.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		_, err = io.Copy(stdout, spool)
+		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err

@@ -229,4 +229,26 @@ func TestParkedReport(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	// On stdout too the report is whole or not there at all.
+	testHookReports = nil
+	code, stdout, stderr := runIn(t, dir, "run", "in", "--out", "out", "--report", "-")
+	if code != exitOK || stdout != parked {
+		t.Errorf("--report -: exit %d, the report differs from the file's\n%s", code, stderr)
+	}
+	// The last file's departments damaged, after more of the report
+	// than a buffer holds has been written.
+	for _, name := range []string{"d.xlsx", "e.xlsx", "f.xlsx"} {
+		if err := os.WriteFile(filepath.Join(dir, "in", name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testHookReports = func(stage string, p *parkedReports) {
+		if stage == "end" {
+			p.f.Truncate(p.size - 10)
+		}
+	}
+	code, stdout, stderr = runIn(t, dir, "run", "in", "--out", "out", "--report", "-")
+	if code != exitFailure || stdout != "" || !strings.Contains(stderr, "无法写入报告 -") {
+		t.Errorf("--report -, departments damaged: exit %d, %d bytes on stdout\n%s", code, len(stdout), stderr)
+	}
 }
