@@ -252,6 +252,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 			for i := range work {
 				o := processFile(ctx, inputs[i], plan.Files[i], opts)
 				o.park(rows)
+				o.report.park(reports) // dropped once printed
 				mu.Lock()
 				o.settings = settings.of(o.settings)
 				outcomes[i], done[i] = o, true
@@ -262,10 +263,8 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 							auditErr = err
 						}
 					}
-					if opts.Report == "" { // only the tally and the batch summary are left to write
+					if opts.Report == "" || outcomes[next].report.parked != nil { // only the tally, the batch summary and the report are left to write
 						outcomes[next].compact()
-					} else {
-						outcomes[next].report.park(reports)
 					}
 					next++
 				}

@@ -57,8 +57,9 @@ type parkedDepartments struct {
 	ranks    *sheet.BatchFile
 }
 
-// park writes the report's departments to p and drops them, keeping
-// their count (compact); they stay when p is nil or cannot be written.
+// park writes the report's departments to p (nothing when p is nil or
+// cannot be written); once the file is printed they are dropped
+// (outcome.compact), and whole reads them back.
 func (fr *FileReport) park(p *parkedReports) {
 	if p == nil || len(fr.Departments) == 0 {
 		return
@@ -77,14 +78,14 @@ func (fr *FileReport) park(p *parkedReports) {
 	}
 	fr.parked = &parkedDepartments{store: p, at: p.size, size: int64(len(b))}
 	p.size += int64(len(b))
-	fr.departments, fr.compacted = len(fr.Departments), true
-	fr.Departments = nil
 }
 
-// whole is the report with its departments, read back when parked, with
-// the run's ranks; fr itself is left as it is.
+// whole is the report with its departments, read back when they were
+// dropped, with the run's ranks; fr itself is left as it is. A file
+// never printed (the run was interrupted before an earlier one was
+// done) still has its own.
 func (fr *FileReport) whole() (FileReport, error) {
-	if fr.parked == nil {
+	if fr.parked == nil || !fr.compacted {
 		return *fr, nil
 	}
 	p := fr.parked

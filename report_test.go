@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -250,5 +252,49 @@ func TestParkedReport(t *testing.T) {
 	code, stdout, stderr = runIn(t, dir, "run", "in", "--out", "out", "--report", "-")
 	if code != exitFailure || stdout != "" || !strings.Contains(stderr, "无法写入报告 -") {
 		t.Errorf("--report -, departments damaged: exit %d, %d bytes on stdout\n%s", code, len(stdout), stderr)
+	}
+}
+
+// TestParkedWhole: a parked file's departments come back as they were,
+// with the run's ranks; a file never printed (an interrupted run) keeps
+// its own; a closed or damaged file is an error, never a report without
+// its departments.
+func TestParkedWhole(t *testing.T) {
+	p, err := newParkedReports(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	depts := []DepartmentReport{
+		{Name: "甲", Sheet: "评分", Total: "90.5", Rate: "0.905", Grade: "优", GradeLabel: "优", Status: statusOK, Rank: 1, Veto: []string{},
+			Level1: []Level1Report{{Name: "决策", Weight: "20", Score: "18", Rate: "0.9"}}, Deductions: []DeductionReport{}},
+		{Name: "乙", Sheet: "评分", Status: statusInvalid, Veto: []string{}, Level1: []Level1Report{}, Deductions: []DeductionReport{}},
+	}
+	o := outcome{report: FileReport{Path: "a.xlsx", Status: statusOK, Departments: slices.Clone(depts), Problems: []ProblemReport{}}}
+	o.report.park(p)
+	if o.report.parked == nil {
+		t.Fatal("not parked")
+	}
+	w, err := o.report.whole() // not printed yet
+	if err != nil || !reflect.DeepEqual(w.Departments, depts) {
+		t.Fatalf("unprinted: %v %+v", err, w.Departments)
+	}
+	o.compact()
+	if o.report.Departments != nil || o.report.departmentCount() != 2 {
+		t.Fatalf("printed: departments %v, count %d", o.report.Departments, o.report.departmentCount())
+	}
+	if w, err = o.report.whole(); err != nil || !reflect.DeepEqual(w.Departments, depts) {
+		t.Fatalf("read back: %v %+v", err, w.Departments)
+	}
+	if o.report.Departments != nil {
+		t.Error("whole changed the report it read back")
+	}
+	p.f.Truncate(p.size - 1)
+	if _, err := o.report.whole(); err == nil {
+		t.Error("a damaged file read back")
+	}
+	p.Close()
+	if _, err := o.report.whole(); err == nil {
+		t.Error("a closed file read back")
 	}
 }
