@@ -200,7 +200,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 			for _, in := range inputs {
 				report.Files = append(report.Files, outcome{report: FileReport{Path: in, Problems: []ProblemReport{}}}.fail(lang, what, err).report)
 			}
-			writeReport(opts.Report, reportOut, report, "")
+			writeReport(opts.Report, reportOut, report)
 		}
 		return withHint(failf(lang, "无法写入 %s：%s", "cannot write %s: %s", what, writeCause(lang, err)), writeHint(lang, err))
 	}
@@ -219,10 +219,14 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	// memory when the file cannot be made.
 	rows, _ := sheet.NewBatchRows(opts.TmpDir) // nil when it fails
 	defer rows.Close()
-	// So do the departments of the report, with --report.
+	// So do the departments of the report, with --report: in the
+	// system's temporary folder, so as not to take the outputs' space,
+	// else in the run's; in memory when neither can be used.
 	var reports *parkedReports
 	if opts.Report != "" {
-		reports, _ = newParkedReports(opts.TmpDir) // nil when it fails: kept in memory
+		if reports, err = newParkedReports(""); err != nil {
+			reports, _ = newParkedReports(opts.TmpDir) // nil when it fails
+		}
 		defer reports.Close()
 		if testHookReports != nil {
 			testHookReports("made", reports)
@@ -412,8 +416,12 @@ feed:
 		if testHookReports != nil {
 			testHookReports("end", reports)
 		}
-		if err := writeReport(opts.Report, reportOut, report, opts.TmpDir); err != nil {
-			failures = append(failures, withHint(failf(lang, "无法写入报告 %s：%s", "cannot write the report %s: %s", opts.Report, writeCause(lang, err)), writeHint(lang, err)))
+		if err := writeReport(opts.Report, reportOut, report); err != nil {
+			earlier := ""
+			if _, statErr := os.Stat(opts.Report); opts.Report != "-" && statErr == nil {
+				earlier = tr(lang, "；"+opts.Report+" 仍是之前的报告，不是本次运行的", "; "+opts.Report+" is still an earlier report, not this run's")
+			}
+			failures = append(failures, withHint(failf(lang, "无法写入报告 %s：%s%s", "cannot write the report %s: %s%s", opts.Report, writeCause(lang, err), earlier), writeHint(lang, err)))
 		}
 	}
 	if auditErr != nil {
@@ -765,6 +773,8 @@ func writeCause(lang string, err error) string {
 		return tr(lang, "写出工作簿的程序在这个工作簿上出错", "the workbook writer failed on this workbook") + " (" + err.Error() + ")"
 	case errors.Is(err, sheet.ErrSheetLimit):
 		return tr(lang, "超出 Excel 工作表的上限（16,384 列、1,048,576 行）", "past Excel's sheet limits (16,384 columns, 1,048,576 rows)") + " (" + err.Error() + ")"
+	case errors.Is(err, errParkedLost):
+		return tr(lang, "无法读回本次运行放在临时文件夹中的部门结果", "the run's departments could not be read back from its temporary file") + " (" + err.Error() + ")"
 	}
 	return err.Error()
 }
@@ -782,6 +792,8 @@ func writeHint(lang string, err error) string {
 		return tr(lang, "其余文件照常处理；在 Excel 或 WPS 中打开并另存该工作簿后重试，仍失败请把该文件报告给 perfeval 维护人员", "the other files were processed; open and save the workbook in Excel or WPS and try again, and report the file to perfeval's maintainers if it still fails")
 	case errors.Is(err, sheet.ErrSheetLimit):
 		return tr(lang, "把工作簿拆成几个较小的工作簿（或分批运行）后重新运行", "split the workbook (or the run) into smaller ones and run again")
+	case errors.Is(err, errParkedLost):
+		return tr(lang, "其余输出都已写出；检查临时文件夹（TMPDIR）所在的磁盘后重新运行", "the other outputs are written; check the disk of the temporary folder (TMPDIR) and run again")
 	}
 	return tr(lang, "检查输出文件夹是否可写、磁盘是否已满", "check that the output folder is writable and the disk is not full")
 }

@@ -458,6 +458,40 @@ func setBatchRanks(fr *FileReport, bf sheet.BatchFile) {
 	}
 }
 
+// spooledReport writes the report to a temporary file, then to stdout;
+// done is false when the temporary file could not be made or written.
+func spooledReport(stdout io.Writer, r *Report) (done bool, err error) {
+	spool, err := os.CreateTemp("", sheet.TempPattern())
+	if err != nil {
+		return false, nil
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+	w := &errWriter{w: spool}
+	if err := encodeReport(w, r); err != nil {
+		return w.err == nil, err // the spool's own failure: not done
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return false, nil
+	}
+	_, err = io.Copy(stdout, spool)
+	return true, err
+}
+
+// errWriter is w that keeps its first error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
 // parked reports whether a file of r has its departments on disk.
 func (r *Report) parked() bool {
 	for i := range r.Files {
@@ -530,28 +564,19 @@ func encodeReport(w io.Writer, r *Report) error {
 }
 
 // writeReport writes the report atomically to path, or to stdout when
-// path is "-": whole or not at all there too, spooled first in tmpDir
-// (the system's temporary folder when "") when its departments are read
-// back from disk as it is written, which can fail midway.
-func writeReport(path string, stdout io.Writer, r *Report, tmpDir string) error {
+// path is "-". When its departments are read back from disk as it is
+// written, which can fail midway, the report for stdout is spooled
+// first in the system's temporary folder, so that stdout gets all of it
+// or nothing; when the spool itself cannot be written, it goes straight
+// to stdout.
+func writeReport(path string, stdout io.Writer, r *Report) error {
 	if path == "-" {
-		if !r.parked() {
-			return encodeReport(stdout, r)
+		if r.parked() {
+			if done, err := spooledReport(stdout, r); done {
+				return err
+			}
 		}
-		spool, err := os.CreateTemp(tmpDir, sheet.TempPattern())
-		if err != nil {
-			return err
-		}
-		defer os.Remove(spool.Name())
-		defer spool.Close()
-		if err := encodeReport(spool, r); err != nil {
-			return err
-		}
-		if _, err := spool.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		_, err = io.Copy(stdout, spool)
-		return err
+		return encodeReport(stdout, r)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -45,9 +46,9 @@ func (p *parkedReports) Close() error {
 	return err
 }
 
-// errParkedCorrupt is the reason a file's departments could not be read
-// back from the run's temporary file.
-var errParkedCorrupt = errors.New("the run's temporary file of report departments is damaged")
+// errParkedLost is the reason, wrapped around the cause, that a file's
+// departments could not be read back for the report.
+var errParkedLost = errors.New("report departments not read back")
 
 // parkedDepartments is where a file report's departments wait, and the
 // run's ranks to give them when they come back (setBatchRanks).
@@ -89,15 +90,18 @@ func (fr *FileReport) whole() (FileReport, error) {
 		return *fr, nil
 	}
 	p := fr.parked
+	lost := func(cause error) (FileReport, error) {
+		return FileReport{}, fmt.Errorf("%w: %s: %w", errParkedLost, fr.Path, cause)
+	}
 	if p.store.f == nil {
-		return FileReport{}, os.ErrClosed
+		return lost(os.ErrClosed)
 	}
 	var depts []DepartmentReport
 	if err := json.NewDecoder(io.NewSectionReader(p.store.f, p.at, p.size)).Decode(&depts); err != nil {
-		return FileReport{}, err
+		return lost(err)
 	}
 	if len(depts) != fr.departments {
-		return FileReport{}, errParkedCorrupt
+		return lost(fmt.Errorf("%d departments, not %d", len(depts), fr.departments))
 	}
 	w := *fr
 	w.Departments, w.compacted, w.departments, w.counted, w.parked = depts, false, 0, nil, nil

@@ -220,7 +220,7 @@ func TestParkedReport(t *testing.T) {
 			p.Close()
 		}
 	})
-	if code != exitFailure || !strings.Contains(stderr, "无法写入报告 lost.json") {
+	if code != exitFailure || !strings.Contains(stderr, "无法写入报告 lost.json：无法读回本次运行放在临时文件夹中的部门结果") || strings.Contains(stderr, "之前的报告") {
 		t.Errorf("departments lost: exit %d\n%s", code, stderr)
 	}
 	if lost != "" {
@@ -231,9 +231,23 @@ func TestParkedReport(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	// An earlier report at the path is left, and said not to be this run's.
+	code, _, stderr = runIn(t, dir, "run", "in", "--out", "out", "--report", "parked.json")
+	if code != exitFailure || !strings.Contains(stderr, "parked.json 仍是之前的报告，不是本次运行的") {
+		t.Errorf("departments lost, an earlier report: exit %d\n%s", code, stderr)
+	}
+	// With the system's temporary folder unusable, the departments wait
+	// in the run's, and the report for stdout is not spooled.
+	testHookReports = nil
+	t.Setenv("TMPDIR", filepath.Join(dir, "missing"))
+	code, stdout, stderr := runIn(t, dir, "run", "in", "--out", "out", "--report", "-")
+	if code != exitOK || stdout != parked {
+		t.Errorf("TMPDIR unusable: exit %d, the report differs from the file's\n%s", code, stderr)
+	}
+	os.Unsetenv("TMPDIR")
 	// On stdout too the report is whole or not there at all.
 	testHookReports = nil
-	code, stdout, stderr := runIn(t, dir, "run", "in", "--out", "out", "--report", "-")
+	code, stdout, stderr = runIn(t, dir, "run", "in", "--out", "out", "--report", "-")
 	if code != exitOK || stdout != parked {
 		t.Errorf("--report -: exit %d, the report differs from the file's\n%s", code, stderr)
 	}
