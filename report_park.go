@@ -38,10 +38,7 @@ func (p *parkedReports) Close() error {
 	if p == nil || p.f == nil {
 		return nil
 	}
-	err := p.f.Close()
-	if rmErr := os.Remove(p.f.Name()); err == nil {
-		err = rmErr
-	}
+	err := sheet.CloseRemove(p.f)
 	p.f = nil
 	return err
 }

@@ -75,6 +75,16 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 	return os.Rename(tmp.Name(), path)
 }
 
+// CloseRemove closes the temporary file f and removes it: the first
+// error of the two.
+func CloseRemove(f *os.File) error {
+	err := f.Close()
+	if rmErr := os.Remove(f.Name()); err == nil {
+		err = rmErr
+	}
+	return err
+}
+
 // ErrWriter is the reason an output could not be made when the workbook
 // writer itself failed on an unusual workbook (excelize panicked): that
 // file's output fails, the run goes on.

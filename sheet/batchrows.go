@@ -55,10 +55,7 @@ func (r *BatchRows) Close() error {
 	if r == nil || r.f == nil {
 		return nil
 	}
-	err := r.f.Close()
-	if rmErr := os.Remove(r.f.Name()); err == nil {
-		err = rmErr
-	}
+	err := CloseRemove(r.f)
 	r.f = nil
 	return err
 }
