@@ -200,7 +200,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 			for _, in := range inputs {
 				report.Files = append(report.Files, outcome{report: FileReport{Path: in, Problems: []ProblemReport{}}}.fail(lang, what, err).report)
 			}
-			writeReport(opts.Report, reportOut, report)
+			writeReport(opts.Report, reportOut, report, "")
 		}
 		return withHint(failf(lang, "无法写入 %s：%s", "cannot write %s: %s", what, writeCause(lang, err)), writeHint(lang, err))
 	}
@@ -210,6 +210,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	}
 	defer removeIfEmpty()
 	cleanStale(opts.Out, opts.Log)
+	cleanStaleTemp(opts.Log)
 	if opts.TmpDir, err = os.MkdirTemp(opts.Out, sheet.TempPattern()); err != nil {
 		return setupFailed(opts.Out, err)
 	}
@@ -416,9 +417,9 @@ feed:
 		if testHookReports != nil {
 			testHookReports("end", reports)
 		}
-		if err := writeReport(opts.Report, reportOut, report); err != nil {
+		if err := writeReport(opts.Report, reportOut, report, opts.TmpDir); err != nil {
 			earlier := ""
-			if _, statErr := os.Stat(opts.Report); opts.Report != "-" && statErr == nil {
+			if fi, statErr := os.Stat(opts.Report); opts.Report != "-" && statErr == nil && fi.Mode().IsRegular() {
 				earlier = tr(lang, "；"+opts.Report+" 仍是之前的报告，不是本次运行的", "; "+opts.Report+" is still an earlier report, not this run's")
 			}
 			failures = append(failures, withHint(failf(lang, "无法写入报告 %s：%s%s", "cannot write the report %s: %s%s", opts.Report, writeCause(lang, err), earlier), writeHint(lang, err)))
@@ -793,7 +794,7 @@ func writeHint(lang string, err error) string {
 	case errors.Is(err, sheet.ErrSheetLimit):
 		return tr(lang, "把工作簿拆成几个较小的工作簿（或分批运行）后重新运行", "split the workbook (or the run) into smaller ones and run again")
 	case errors.Is(err, errParkedLost):
-		return tr(lang, "其余输出都已写出；检查临时文件夹（TMPDIR）所在的磁盘后重新运行", "the other outputs are written; check the disk of the temporary folder (TMPDIR) and run again")
+		return tr(lang, "其余输出都已写出；检查临时文件夹（TMPDIR）和输出文件夹所在的磁盘后重新运行", "the other outputs are written; check the disks of the temporary folder (TMPDIR) and the output folder, and run again")
 	}
 	return tr(lang, "检查输出文件夹是否可写、磁盘是否已满", "check that the output folder is writable and the disk is not full")
 }

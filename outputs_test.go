@@ -696,6 +696,32 @@ func TestStaleTemporaryFilesRemoved(t *testing.T) {
 	}
 }
 
+// TestStaleSystemTemporaryFilesRemoved: the files a killed run left in
+// the system's temporary folder (the report's departments) are removed at
+// the next start; nothing else there is: not a live run's, not this
+// process's, not a folder, not another program's.
+func TestStaleSystemTemporaryFilesRemoved(t *testing.T) {
+	dir, tmp := t.TempDir(), t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	book(t, filepath.Join(dir, "in/a.xlsx"))
+	os.WriteFile(filepath.Join(tmp, ".pe-4194000-77.tmp"), []byte("[{"), 0o600)
+	mine := fmt.Sprintf(".pe-%d-1.tmp", os.Getpid())
+	live := fmt.Sprintf(".pe-%d-5.tmp", os.Getppid())
+	for _, name := range []string{mine, live, ".x.tmp", "other.tmp"} {
+		os.WriteFile(filepath.Join(tmp, name), []byte("keep"), 0o600)
+	}
+	os.Mkdir(filepath.Join(tmp, ".pe-4194000-9.tmp"), 0o755)
+	code, _, stderr := runIn(t, dir, "run", "in", "--out", "out", "--report", "out/r.json")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	want := []string{".pe-4194000-9.tmp/", ".x.tmp", live, mine, "other.tmp"}
+	sort.Strings(want)
+	if got := tree(t, tmp); !same(got, want) {
+		t.Errorf("TMPDIR holds %v\nwant %v", got, want)
+	}
+}
+
 // TestWatchNamesNeverShared: in watch, a.xlsx and a.xlsm, or a second
 // a.xlsx with other contents, get their own outputs; an interrupted file
 // stays in the inbox.

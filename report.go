@@ -458,10 +458,11 @@ func setBatchRanks(fr *FileReport, bf sheet.BatchFile) {
 	}
 }
 
-// spooledReport writes the report to a temporary file, then to stdout;
-// done is false when the temporary file could not be made or written.
-func spooledReport(stdout io.Writer, r *Report) (done bool, err error) {
-	spool, err := os.CreateTemp("", sheet.TempPattern())
+// spooledReport writes the report to a temporary file in dir, then to
+// stdout; done is false when the temporary file could not be made or
+// written.
+func spooledReport(stdout io.Writer, r *Report, dir string) (done bool, err error) {
+	spool, err := os.CreateTemp(dir, sheet.TempPattern())
 	if err != nil {
 		return false, nil
 	}
@@ -566,14 +567,16 @@ func encodeReport(w io.Writer, r *Report) error {
 // writeReport writes the report atomically to path, or to stdout when
 // path is "-". When its departments are read back from disk as it is
 // written, which can fail midway, the report for stdout is spooled
-// first in the system's temporary folder, so that stdout gets all of it
-// or nothing; when the spool itself cannot be written, it goes straight
-// to stdout.
-func writeReport(path string, stdout io.Writer, r *Report) error {
+// first in the system's temporary folder, else in tmpDir (the run's), so
+// that stdout gets all of it or nothing; only when neither can be
+// written does it go straight to stdout.
+func writeReport(path string, stdout io.Writer, r *Report, tmpDir string) error {
 	if path == "-" {
 		if r.parked() {
-			if done, err := spooledReport(stdout, r); done {
-				return err
+			for _, dir := range []string{"", tmpDir} {
+				if done, err := spooledReport(stdout, r, dir); done {
+					return err
+				}
 			}
 		}
 		return encodeReport(stdout, r)

@@ -267,6 +267,13 @@ func TestParkedReport(t *testing.T) {
 	if code != exitFailure || stdout != "" || !strings.Contains(stderr, "无法写入报告 -") {
 		t.Errorf("--report -, departments damaged: exit %d, %d bytes on stdout\n%s", code, len(stdout), stderr)
 	}
+	// The same with the system's temporary folder unusable: the report is
+	// put together in the run's.
+	t.Setenv("TMPDIR", filepath.Join(dir, "missing"))
+	code, stdout, stderr = runIn(t, dir, "run", "in", "--out", "out", "--report", "-")
+	if code != exitFailure || stdout != "" || !strings.Contains(stderr, "无法写入报告 -") {
+		t.Errorf("--report -, TMPDIR unusable, departments damaged: exit %d, %d bytes on stdout\n%s", code, len(stdout), stderr)
+	}
 }
 
 // TestParkedWhole: a parked file's departments come back as they were,

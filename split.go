@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,6 +155,31 @@ func cleanStale(out string, log zerolog.Logger) {
 		if err := os.RemoveAll(path); err == nil {
 			log.Info().Str("file", path).Msg("removed a killed run's temporary file")
 		} else if !errors.Is(err, os.ErrNotExist) {
+			log.Warn().Err(err).Str("file", path).Msg("cannot remove a killed run's temporary file")
+		}
+	}
+}
+
+// cleanStaleTemp removes from the system's temporary folder the files a
+// killed run left there (the report's departments and its spool, named
+// by sheet.TempPattern with the run's process id): only those, only
+// files, and only when that process is gone. This process's own id is
+// left alone: runs in one process (tests) share the folder.
+func cleanStaleTemp(log zerolog.Logger) {
+	dir := os.TempDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		pid, ok := sheet.TempOwner(e.Name())
+		if !ok || !e.Type().IsRegular() || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if err := os.Remove(path); err == nil {
+			log.Info().Str("file", path).Msg("removed a killed run's temporary file")
+		} else if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, fs.ErrPermission) { // another user's
 			log.Warn().Err(err).Str("file", path).Msg("cannot remove a killed run's temporary file")
 		}
 	}
