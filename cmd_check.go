@@ -65,6 +65,13 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 		return usageErrorL(lang, "在 %s 中没有找到 .xlsx 或 .xlsm 工作簿", "no .xlsx or .xlsm workbook found in %s", strings.Join(args, ", "))
 	}
 	report := &Report{Files: []FileReport{}, Skipped: skipped}
+	// The JSON report's departments wait on disk until it is written,
+	// so that checking a folder of any size does not hold them all.
+	var reports *parkedReports
+	if opts.Format == "json" {
+		reports, _ = newParkedReports("") // nil when it fails: kept in memory
+		defer reports.Close()
+	}
 	for i, in := range inputs {
 		if ctx.Err() != nil {
 			return failf(lang, "共 %[2]d 个工作簿，检查完 %[1]d 个后被中断", "interrupted after %d of %d workbooks", i, len(inputs))
@@ -95,14 +102,18 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 				fr.Layout = []TableLayout{}
 			}
 		}
-		report.Files = append(report.Files, fr)
 		if opts.Format == "text" {
 			printCheckedFile(opts.Stdout, opts.Lang, fr)
 			printLayouts(opts.Stdout, opts.Lang, layouts)
+			fr = FileReport{Path: fr.Path, Status: fr.Status} // all the tally needs
+		} else {
+			fr.park(reports)
+			fr.dropParked()
 		}
+		report.Files = append(report.Files, fr)
 	}
 	if opts.Format == "json" {
-		if err := encodeReport(opts.Stdout, report); err != nil {
+		if err := writeReport("-", opts.Stdout, report, ""); err != nil {
 			return err
 		}
 	} else {

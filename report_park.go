@@ -78,6 +78,23 @@ func (fr *FileReport) park(p *parkedReports) {
 	p.size += int64(len(b))
 }
 
+// dropParked drops the report's departments once they are parked,
+// keeping their count and the grades of those counted (check, which has
+// no batch rows to take them from).
+func (fr *FileReport) dropParked() {
+	if fr.parked == nil {
+		return
+	}
+	fr.counted = nil
+	for _, d := range fr.Departments {
+		if d.Status == statusOK {
+			fr.counted = append(fr.counted, d.GradeLabel)
+		}
+	}
+	fr.departments, fr.compacted = len(fr.Departments), true
+	fr.Departments = nil
+}
+
 // whole is the report with its departments, read back when they were
 // dropped, with the run's ranks; fr itself is left as it is. A file
 // never printed (the run was interrupted before an earlier one was

@@ -319,3 +319,30 @@ func TestParkedWhole(t *testing.T) {
 		t.Error("a closed file read back")
 	}
 }
+
+// TestCheckReportParked: check --format json parks each workbook's
+// departments too; the document is byte for byte the one made with them
+// kept in memory (the system's temporary folder unusable), and its
+// summary counts the same grades.
+func TestCheckReportParked(t *testing.T) {
+	check := func() (string, string) {
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"perfeval", "check", "samples", "-r", "--format", "json"}, &stdout, &stderr); code != exitInvalid {
+			t.Fatalf("exit %d\n%s", code, stderr.String())
+		}
+		return stdout.String(), stderr.String()
+	}
+	parked, _ := check()
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	kept, _ := check()
+	if parked != kept {
+		t.Errorf("check's report from parked departments differs from the one kept in memory:\n%s\nwant\n%s", parked, kept)
+	}
+	var r Report
+	if err := json.Unmarshal([]byte(parked), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Departments.Total == 0 || len(r.Summary.Departments.ByGrade) == 0 {
+		t.Errorf("summary %+v", r.Summary.Departments)
+	}
+}
