@@ -69,6 +69,7 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 	// so that checking a folder of any size does not hold them all.
 	var reports *parkedReports
 	if opts.Format == "json" {
+		cleanStaleTemp(opts.Log)          // a killed check's
 		reports, _ = newParkedReports("") // nil when it fails: kept in memory
 		defer reports.Close()
 	}
