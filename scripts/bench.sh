@@ -150,6 +150,9 @@ for n in $batches; do
     measure "batch${n}j2" "$bin/perfeval" run "$work/b$n" --out "$work/out" --jobs 2
     rm -rf "$work/out"
     GOMAXPROCS=1 measure "batch${n}p1" "$bin/perfeval" run "$work/b$n" --out "$work/out" --jobs 1
+    rm -rf "$work/out"
+    measure "batch${n}rep" "$bin/perfeval" run "$work/b$n" --out "$work/out" --jobs 2 --report "$work/out/report.json"
+    measure "batch${n}chk" "$bin/perfeval" check "$work/b$n"
     measure "batchfloor$n" "$bin/floor" "$work/b$n"/*.xlsx
     # The machine's own reference for two jobs: the floor in two processes
     # side by side, each on half of the batch. Its peak memory is the two
@@ -206,6 +209,8 @@ for n in $batches; do
   row "perfeval run --jobs 2" "batch${n}j2" "batchfloor$n"
   row "perfeval run --jobs 1, one core" "batch${n}p1" "batchfloor$n"
   row "floor, two processes, half each" "batchfloor2p$n" "batchfloor$n"
+  row "perfeval run --jobs 2 --report" "batch${n}rep" "batchfloor$n"
+  row "perfeval check" "batch${n}chk" "batchfloor$n"
   read -r a _ < <(median "batch${n}j1"); read -r b _ < <(median "batch${n}j2"); read -r c _ < <(median "batch${n}p1")
   printf '%-34s %9s× faster with 2 jobs (%s× than one job on one core)\n' "" "$(ratio "$a" "$b")" "$(ratio "$c" "$b")"
   read -r a _ < <(median "batchfloor$n"); read -r b _ < <(median "batchfloor2p$n")
@@ -216,5 +221,9 @@ if [ $# -ge 2 ]; then
   for j in 1 2; do
     read -r _ m1 < <(median "batch${1}j$j"); read -r _ m2 < <(median "batch${!#}j$j")
     printf 'batch memory %s → %s workbooks, --jobs %s: %s×\n' "$1" "${!#}" "$j" "$(ratio "$m2" "$m1")"
+  done
+  for k in rep:"run --jobs 2 --report" chk:check; do
+    read -r _ m1 < <(median "batch${1}${k%%:*}"); read -r _ m2 < <(median "batch${!#}${k%%:*}")
+    printf 'batch memory %s → %s workbooks, %s: %s×\n' "$1" "${!#}" "${k#*:}" "$(ratio "$m2" "$m1")"
   done
 fi
