@@ -225,7 +225,8 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	// else in the run's; in memory when neither can be used.
 	var reports *parkedReports
 	if opts.Report != "" {
-		if reports, err = newParkedReports(""); err != nil {
+		var perr error
+		if reports, perr = newParkedReports(""); perr != nil {
 			reports, _ = newParkedReports(opts.TmpDir) // nil when it fails
 		}
 		defer reports.Close()

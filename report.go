@@ -573,7 +573,11 @@ func encodeReport(w io.Writer, r *Report) error {
 func writeReport(path string, stdout io.Writer, r *Report, tmpDir string) error {
 	if path == "-" {
 		if r.parked() {
-			for _, dir := range []string{"", tmpDir} {
+			dirs := []string{""} // the system's temporary folder, then the run's
+			if tmpDir != "" {
+				dirs = append(dirs, tmpDir)
+			}
+			for _, dir := range dirs {
 				if done, err := spooledReport(stdout, r, dir); done {
 					return err
 				}
