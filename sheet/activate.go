@@ -422,9 +422,7 @@ func writeStreamed(zw *zip.Writer, f *zip.File, views, selected bool, s *streame
 	if _, err := w.Write(head); err != nil {
 		return err
 	}
-	buf := copyBuffers.Get().(*[]byte)
-	defer copyBuffers.Put(buf)
-	if _, err := io.CopyBuffer(w, rows, *buf); err != nil {
+	if _, err := pooledCopy(w, rows); err != nil {
 		return err
 	}
 	_, err = w.Write(tail)
@@ -450,9 +448,7 @@ func writePart(zw *zip.Writer, f *zip.File, head []byte, rest io.Reader) error {
 		return err
 	}
 	if rest != nil {
-		buf := copyBuffers.Get().(*[]byte)
-		defer copyBuffers.Put(buf)
-		_, err = io.CopyBuffer(w, rest, *buf)
+		_, err = pooledCopy(w, rest)
 	}
 	return err
 }
@@ -533,12 +529,17 @@ func copyRaw(zw *zip.Writer, f *zip.File) error {
 	if err != nil {
 		return err
 	}
-	buf := copyBuffers.Get().(*[]byte)
-	defer copyBuffers.Put(buf)
-	_, err = io.CopyBuffer(w, raw, *buf)
+	_, err = pooledCopy(w, raw)
 	return err
 }
 
-// copyBuffers are copyRaw's buffers: a result copies most of its input's
-// parts, and a batch has thousands of them.
+// pooledCopy is io.Copy with a buffer from copyBuffers.
+func pooledCopy(w io.Writer, r io.Reader) (int64, error) {
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	return io.CopyBuffer(w, r, *buf)
+}
+
+// copyBuffers are the buffers parts are copied through: a result copies
+// most of its input's parts, and a batch has thousands of them.
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
