@@ -33,11 +33,18 @@ const endGCPercent = 10
 // It may be taken inside tightGC, not around tightGC's first taker: that
 // would keep endGCPercent as the GOGC to go back to.
 func endGC() (restore func()) {
-	prev := debug.SetGCPercent(endGCPercent)
-	if prev < endGCPercent {
+	prev := lowerGOGC(endGCPercent)
+	return func() { debug.SetGCPercent(prev) }
+}
+
+// lowerGOGC sets GOGC to percent unless it is lower already, or off
+// (-1), and returns what it was.
+func lowerGOGC(percent int) (prev int) {
+	prev = debug.SetGCPercent(percent)
+	if prev < percent {
 		debug.SetGCPercent(prev)
 	}
-	return func() { debug.SetGCPercent(prev) }
+	return prev
 }
 
 var tight struct {
@@ -62,10 +69,7 @@ func tightGC() (restore func()) {
 	tight.Lock()
 	defer tight.Unlock()
 	if tight.n == 0 {
-		tight.prev = debug.SetGCPercent(tightGCPercent)
-		if tight.prev < tightGCPercent { // lower, or off (-1): kept
-			debug.SetGCPercent(tight.prev)
-		}
+		tight.prev = lowerGOGC(tightGCPercent)
 	}
 	tight.n++
 	return func() {
