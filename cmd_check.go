@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"perfeval/sheet"
 )
 
 // checkOptions are perfeval check's flags.
@@ -67,10 +69,10 @@ func runCheck(ctx context.Context, opts checkOptions, args []string) error {
 	report := &Report{Files: []FileReport{}, Skipped: skipped}
 	// The JSON report's departments wait on disk until it is written,
 	// so that checking a folder of any size does not hold them all.
-	var reports *parkedReports
+	var reports *sheet.SpillFile
 	if opts.Format == "json" {
-		cleanStaleTemp(opts.Log)          // a killed check's
-		reports, _ = newParkedReports("") // nil when it fails: kept in memory
+		cleanStaleTemp(opts.Log)            // a killed check's
+		reports, _ = sheet.NewSpillFile("") // nil when it fails: kept in memory
 		defer reports.Close()
 	}
 	for i, in := range inputs {

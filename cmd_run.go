@@ -223,11 +223,11 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	// So do the departments of the report, with --report: in the
 	// system's temporary folder, so as not to take the outputs' space,
 	// else in the run's; in memory when neither can be used.
-	var reports *parkedReports
+	var reports *sheet.SpillFile
 	if opts.Report != "" {
 		var perr error
-		if reports, perr = newParkedReports(""); perr != nil {
-			reports, _ = newParkedReports(opts.TmpDir) // nil when it fails
+		if reports, perr = sheet.NewSpillFile(""); perr != nil {
+			reports, _ = sheet.NewSpillFile(opts.TmpDir) // nil when it fails
 		}
 		defer reports.Close()
 		if testHookReports != nil {
@@ -607,7 +607,7 @@ var testHookRows func(rows *sheet.BatchRows)
 // testHookReports, when set, gets the run's parked report departments
 // once the file is made ("made") and before the report is written
 // ("end"): tests close it, as a disk that fails would.
-var testHookReports func(stage string, p *parkedReports)
+var testHookReports func(stage string, p *sheet.SpillFile)
 
 // testHookEndGC, when set, is called at the end of a run before the
 // per-department workbooks ("splits"), the batch summary ("summary") and

@@ -5,43 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"sync"
 
 	"perfeval/sheet"
 )
 
-// parkedReports keeps the departments of a run's file reports in a
-// temporary file while the run goes on (--report), so that a run of any
-// number of workbooks does not hold every department's report until the
-// report is written: each file's departments come back, one file at a
-// time, as the report is written (encodeReport). Park is safe for
-// several jobs at once; loads come after every park, and Close after
-// every load.
-type parkedReports struct {
-	mu   sync.Mutex
-	f    *os.File
-	size int64
-}
-
-// newParkedReports makes the file in dir. Close removes it.
-func newParkedReports(dir string) (*parkedReports, error) {
-	f, err := os.CreateTemp(dir, sheet.TempPattern())
-	if err != nil {
-		return nil, err
-	}
-	return &parkedReports{f: f}, nil
-}
-
-// Close removes the file.
-func (p *parkedReports) Close() error {
-	if p == nil || p.f == nil {
-		return nil
-	}
-	err := sheet.CloseRemove(p.f)
-	p.f = nil
-	return err
-}
+// With --report (and check --format json), the departments of each
+// file's report wait in a sheet.SpillFile while the run goes on, so that
+// a run of any number of workbooks does not hold every department's
+// report until the report is written: each file's departments come
+// back, one file at a time, as the report is written (encodeReport).
 
 // errParkedLost is the reason, wrapped around the cause, that a file's
 // departments could not be read back for the report.
@@ -50,7 +22,7 @@ var errParkedLost = errors.New("report departments not read back")
 // parkedDepartments is where a file report's departments wait, and the
 // run's ranks to give them when they come back (setBatchRanks).
 type parkedDepartments struct {
-	store    *parkedReports
+	store    *sheet.SpillFile
 	at, size int64
 	ranks    *sheet.BatchFile
 }
@@ -58,7 +30,7 @@ type parkedDepartments struct {
 // park writes the report's departments to p (nothing when p is nil or
 // cannot be written); once the file is printed they are dropped
 // (outcome.compact), and whole reads them back.
-func (fr *FileReport) park(p *parkedReports) {
+func (fr *FileReport) park(p *sheet.SpillFile) {
 	if p == nil || len(fr.Departments) == 0 {
 		return
 	}
@@ -66,16 +38,9 @@ func (fr *FileReport) park(p *parkedReports) {
 	if err != nil {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.f == nil {
-		return
+	if at, err := p.Append(b); err == nil {
+		fr.parked = &parkedDepartments{store: p, at: at, size: int64(len(b))}
 	}
-	if _, err := p.f.WriteAt(b, p.size); err != nil {
-		return
-	}
-	fr.parked = &parkedDepartments{store: p, at: p.size, size: int64(len(b))}
-	p.size += int64(len(b))
 }
 
 // dropParked drops the report's departments once they are parked,
@@ -107,11 +72,8 @@ func (fr *FileReport) whole() (FileReport, error) {
 	lost := func(cause error) (FileReport, error) {
 		return FileReport{}, fmt.Errorf("%w: %s: %w", errParkedLost, fr.Path, cause)
 	}
-	if p.store.f == nil {
-		return lost(os.ErrClosed)
-	}
 	var depts []DepartmentReport
-	if err := json.NewDecoder(io.NewSectionReader(p.store.f, p.at, p.size)).Decode(&depts); err != nil {
+	if err := json.NewDecoder(io.NewSectionReader(p.store, p.at, p.size)).Decode(&depts); err != nil {
 		return lost(err)
 	}
 	if len(depts) != fr.departments {

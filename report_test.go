@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"perfeval/sheet"
 )
 
 // TestReportOnStdout: --report - prints the report, and only it, on
@@ -180,16 +182,16 @@ func TestParkedReport(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "in", "c.xlsx"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	report := func(name string, hook func(stage string, p *parkedReports)) (int, string, string) {
+	report := func(name string, hook func(stage string, p *sheet.SpillFile)) (int, string, string) {
 		testHookReports = hook
 		code, _, stderr := runIn(t, dir, "run", "in", "--out", "out", "--report", name)
 		data, _ := os.ReadFile(filepath.Join(dir, name))
 		return code, string(data), stderr
 	}
 	parkedBytes := int64(0)
-	code, parked, stderr := report("parked.json", func(stage string, p *parkedReports) {
+	code, parked, stderr := report("parked.json", func(stage string, p *sheet.SpillFile) {
 		if stage == "end" {
-			parkedBytes = p.size
+			parkedBytes = p.Size()
 		}
 	})
 	if code != exitOK {
@@ -198,7 +200,7 @@ func TestParkedReport(t *testing.T) {
 	if parkedBytes == 0 {
 		t.Fatal("no department was parked")
 	}
-	code, kept, stderr := report("kept.json", func(stage string, p *parkedReports) {
+	code, kept, stderr := report("kept.json", func(stage string, p *sheet.SpillFile) {
 		if stage == "made" {
 			p.Close()
 		}
@@ -215,7 +217,7 @@ func TestParkedReport(t *testing.T) {
 		}
 	}
 	os.Remove(filepath.Join(dir, "lost.json"))
-	code, lost, stderr := report("lost.json", func(stage string, p *parkedReports) {
+	code, lost, stderr := report("lost.json", func(stage string, p *sheet.SpillFile) {
 		if stage == "end" {
 			p.Close()
 		}
@@ -258,9 +260,9 @@ func TestParkedReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	testHookReports = func(stage string, p *parkedReports) {
+	testHookReports = func(stage string, p *sheet.SpillFile) {
 		if stage == "end" {
-			p.f.Truncate(p.size - 10)
+			os.Truncate(p.Name(), p.Size()-10)
 		}
 	}
 	code, stdout, stderr = runIn(t, dir, "run", "in", "--out", "out", "--report", "-")
@@ -281,7 +283,7 @@ func TestParkedReport(t *testing.T) {
 // its own; a closed or damaged file is an error, never a report without
 // its departments.
 func TestParkedWhole(t *testing.T) {
-	p, err := newParkedReports(t.TempDir())
+	p, err := sheet.NewSpillFile(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +312,7 @@ func TestParkedWhole(t *testing.T) {
 	if o.report.Departments != nil {
 		t.Error("whole changed the report it read back")
 	}
-	p.f.Truncate(p.size - 1)
+	os.Truncate(p.Name(), p.Size()-1)
 	if _, err := o.report.whole(); err == nil {
 		t.Error("a damaged file read back")
 	}

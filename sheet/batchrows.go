@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/shopspring/decimal"
@@ -22,9 +21,8 @@ import (
 // jobs at once; Load comes after every Park, from one goroutine, and
 // Close after every read.
 type BatchRows struct {
+	file *SpillFile
 	mu   sync.Mutex
-	f    *os.File
-	size int64
 	buf  []byte // Park's encoding, reused under mu
 
 	strs map[string]string // Load's strings: each name, group and grade once
@@ -43,41 +41,35 @@ func (s BatchSpan) Len() int { return s.n }
 // NewBatchRows makes the file of a run's batch rows in dir (the system's
 // temporary folder when dir is ""). Close removes it.
 func NewBatchRows(dir string) (*BatchRows, error) {
-	f, err := os.CreateTemp(dir, TempPattern())
+	f, err := NewSpillFile(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &BatchRows{f: f, strs: map[string]string{}}, nil
+	return &BatchRows{file: f, strs: map[string]string{}}, nil
 }
 
 // Close removes the file.
 func (r *BatchRows) Close() error {
-	if r == nil || r.f == nil {
+	if r == nil {
 		return nil
 	}
-	err := CloseRemove(r.f)
-	r.f = nil
-	return err
+	return r.file.Close()
 }
 
 // Park writes depts to the file.
 func (r *BatchRows) Park(depts []BatchDepartment) (BatchSpan, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.f == nil {
-		return BatchSpan{}, os.ErrClosed
-	}
 	b := r.buf[:0]
 	for i := range depts {
 		b = appendDepartment(b, &depts[i])
 	}
 	r.buf = b[:0]
-	if _, err := r.f.WriteAt(b, r.size); err != nil {
+	at, err := r.file.Append(b)
+	if err != nil {
 		return BatchSpan{}, err
 	}
-	span := BatchSpan{at: r.size, size: int64(len(b)), n: len(depts)}
-	r.size += int64(len(b))
-	return span, nil
+	return BatchSpan{at: at, size: int64(len(b)), n: len(depts)}, nil
 }
 
 // Load reads back the departments of a span without their BatchDetail
@@ -87,10 +79,7 @@ func (r *BatchRows) Load(span BatchSpan) ([]BatchDepartment, error) {
 	if span.n == 0 {
 		return nil, nil
 	}
-	if r.f == nil {
-		return nil, os.ErrClosed
-	}
-	rd := &rowReader{r: bufio.NewReaderSize(io.NewSectionReader(r.f, span.at, span.size), 16<<10), at: span.at, end: span.at + span.size, strs: r.strs}
+	rd := &rowReader{r: bufio.NewReaderSize(io.NewSectionReader(r.file, span.at, span.size), 16<<10), at: span.at, end: span.at + span.size, strs: r.strs}
 	out := make([]BatchDepartment, span.n)
 	for i := range out {
 		if err := rd.department(&out[i]); err != nil {
@@ -113,11 +102,9 @@ func (d *BatchDepartment) Detail() (*BatchDetail, error) {
 		return d.BatchDetail, nil
 	case d.rows == nil:
 		return &BatchDetail{}, nil
-	case d.rows.f == nil:
-		return nil, os.ErrClosed
 	}
 	b := make([]byte, d.detailSize)
-	if _, err := d.rows.f.ReadAt(b, d.detailAt); err != nil {
+	if _, err := d.rows.file.ReadAt(b, d.detailAt); err != nil {
 		return nil, fmt.Errorf("batch rows at %d: %w", d.detailAt, err)
 	}
 	rd := &rowReader{r: bytes.NewReader(b), at: d.detailAt, end: d.detailAt + int64(len(b))}
