@@ -30,7 +30,7 @@ import (
 // see insertCols) put in. For a workbook opened with openCarrying, the
 // parts named in carried are copied in place of the stubs excelize wrote.
 // Large parts spool in tmpDir ("": the system's temporary folder).
-func saveCarrying(f *excelize.File, carried map[string]*zip.File, path, first string, m Mark, cols map[string]*streamedSheet, tmpDir string) error {
+func saveCarrying(f *excelize.File, carried *carrying, path, first string, m Mark, cols map[string]*streamedSheet, tmpDir string) error {
 	if err := setMark(f, m); err != nil {
 		return err
 	}
@@ -41,6 +41,71 @@ func saveCarrying(f *excelize.File, carried map[string]*zip.File, path, first st
 		}
 		return firstActive(buf.Bytes(), first, cols, carried, tmpDir, w)
 	})
+}
+
+// carrying is the input's sheet parts a result carries (openCarrying),
+// by name, and those of them already being compressed anew (startHeads).
+type carrying struct {
+	parts map[string]*zip.File
+	heads map[string]*compressed
+}
+
+// largePart is the size of a sheet part, unpacked, from which a result
+// starts compressing it anew (startHeads) while its own sheets are
+// written, instead of once they are: a score sheet of a million cells
+// takes a quarter of a second to unpack and pack again, and a core is
+// free while 汇总 and 得分率 are written. Smaller parts wait, as every
+// part does in a batch of small workbooks, whose jobs keep the cores
+// busy. Parts this large are also unpacked a chunk ahead of their
+// parsing when read (readAhead). A variable for tests.
+var largePart uint64 = 1 << 20
+
+// startHeads starts compressing anew each large carried part, as
+// firstActive would for a sheet that is not the one made first: its tab
+// selection dropped, its dimension put in. firstActive takes them; close
+// waits for and drops those it did not.
+func (c *carrying) startHeads(tmpDir string) {
+	if c == nil {
+		return
+	}
+	for name, f := range c.parts {
+		if f.UncompressedSize64 < largePart {
+			continue
+		}
+		if c.heads == nil {
+			c.heads = map[string]*compressed{}
+		}
+		c.heads[name] = compress(func(zw *zip.Writer) error { return rewriteSheetHead(zw, f, true, false) }, tmpDir)
+	}
+}
+
+// close waits for the parts startHeads started and drops them.
+func (c *carrying) close() {
+	if c == nil {
+		return
+	}
+	for _, h := range c.heads {
+		<-h.done
+		h.buf.Close()
+	}
+	c.heads = nil
+}
+
+// part is the carried part named name, or nil.
+func (c *carrying) part(name string) *zip.File {
+	if c == nil {
+		return nil
+	}
+	return c.parts[name]
+}
+
+// head is the part named name as startHeads compresses it, when that is
+// how firstActive writes it (views, not selected); else nil.
+func (c *carrying) head(name string, views, selected bool) *compressed {
+	if c == nil || !views || selected {
+		return nil
+	}
+	return c.heads[name]
 }
 
 var (
@@ -66,7 +131,7 @@ const headLimit = 4 << 20
 // stableZip writes it: parts in a stable order, written once, straight
 // into the file (a result of 5,000 departments is 15 MB, not to be held
 // in memory twice).
-func firstActive(data []byte, first string, cols map[string]*streamedSheet, carried map[string]*zip.File, tmpDir string, out io.Writer) error {
+func firstActive(data []byte, first string, cols map[string]*streamedSheet, carried *carrying, tmpDir string, out io.Writer) error {
 	p, err := openLayout(data)
 	if err != nil {
 		return err
@@ -103,7 +168,7 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet, carr
 		}
 	}()
 	for _, f := range files {
-		if c := carried[f.Name]; c != nil {
+		if c := carried.part(f.Name); c != nil {
 			f = c
 		}
 		var write func(zw *zip.Writer) error
@@ -114,21 +179,15 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet, carr
 				return writeStreamed(zw, f, first != "", f.Name == firstPath, colsOf[f.Name])
 			}
 		case sheetParts[f.Name]: // its tab selection, or a dimension excelize left at A1
+			if h := carried.head(f.Name, first != "", f.Name == firstPath); h != nil {
+				sheets[f.Name] = h
+				delete(carried.heads, f.Name)
+				continue
+			}
 			write = func(zw *zip.Writer) error { return rewriteSheetHead(zw, f, first != "", f.Name == firstPath) }
 		}
 		if write != nil {
-			c := &compressed{done: make(chan struct{}), buf: &spool{dir: tmpDir}}
-			sheets[f.Name] = c
-			go func() {
-				defer close(c.done)
-				compressing <- struct{}{}
-				defer func() { <-compressing }()
-				zw := zip.NewWriter(c.buf)
-				zw.RegisterCompressor(zip.Deflate, fastDeflate)
-				if c.err = write(zw); c.err == nil {
-					c.err = zw.Close()
-				}
-			}()
+			sheets[f.Name] = compress(write, tmpDir)
 		}
 	}
 	var firstErr error
@@ -139,7 +198,7 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet, carr
 	}
 	zw := newZipWriter(out)
 	for _, f := range files {
-		if c := carried[f.Name]; c != nil {
+		if c := carried.part(f.Name); c != nil {
 			f = c
 		}
 		if c := sheets[f.Name]; c != nil {
@@ -185,6 +244,23 @@ type compressed struct {
 	buf  *spool
 	err  error
 	done chan struct{}
+}
+
+// compress writes a part with write into a zip of its own, spooled in
+// tmpDir, on a goroutine of its own once a core is free (compressing).
+func compress(write func(zw *zip.Writer) error, tmpDir string) *compressed {
+	c := &compressed{done: make(chan struct{}), buf: &spool{dir: tmpDir}}
+	go func() {
+		defer close(c.done)
+		compressing <- struct{}{}
+		defer func() { <-compressing }()
+		zw := zip.NewWriter(c.buf)
+		zw.RegisterCompressor(zip.Deflate, fastDeflate)
+		if c.err = write(zw); c.err == nil {
+			c.err = zw.Close()
+		}
+	}()
+	return c
 }
 
 // copyTo copies the part, compressed as it is, into zw.

@@ -486,7 +486,7 @@ func (b *Book) openForWrite() (*excelize.File, error) {
 // it neither unpacks nor compresses sheets it never changes), and carried
 // names the input's parts, to be copied byte for byte in their place when
 // the result is saved (firstActive).
-func (b *Book) openCarrying() (*excelize.File, map[string]*zip.File, error) {
+func (b *Book) openCarrying() (*excelize.File, *carrying, error) {
 	if b.data == nil {
 		return nil, nil, errors.New("the workbook is closed")
 	}
@@ -507,7 +507,7 @@ func (b *Book) openCarrying() (*excelize.File, map[string]*zip.File, error) {
 		return nil, nil, classifyOpenError(err, b.opt)
 	}
 	f.Path = b.Path
-	return f, carried, nil
+	return f, &carrying{parts: carried}, nil
 }
 
 // stubSheet is the worksheet excelize gets in place of an input sheet it

@@ -65,6 +65,10 @@ func (b *Book) WriteResult(path string, out Output) (err error) {
 		return err
 	}
 	defer f.Close()
+	// The large input sheets are packed anew while 汇总 and 得分率 are
+	// written (firstActive takes them).
+	carried.startHeads(b.opt.TmpDir)
+	defer carried.close()
 	w, err := newWriter(f, out.Lang, out.Settings)
 	if err != nil {
 		return err

@@ -544,6 +544,9 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
+	if f := p.files[sp.path]; f.UncompressedSize64 >= largePart {
+		rc = readAhead(rc) // unpacked on another core while it is parsed
+	}
 	defer rc.Close()
 	sc := newScanner(rc)
 	defer sc.release()
