@@ -57,7 +57,8 @@ type carrying struct {
 // free while 汇总 and 得分率 are written. Smaller parts wait, as every
 // part does in a batch of small workbooks, whose jobs keep the cores
 // busy. Parts this large are also unpacked a chunk ahead of their
-// parsing when read (readAhead). A variable for tests.
+// parsing when read (readAhead), and a streamed sheet's rows are packed
+// as they are written once they pass it (rowSink). A variable for tests.
 var largePart uint64 = 1 << 20
 
 // startHeads starts compressing anew each large carried part, as
@@ -484,12 +485,20 @@ func writeStreamed(zw *zip.Writer, f *zip.File, views, selected bool, s *streame
 	if err != nil {
 		return err
 	}
-	head, rows, tail, err := s.fill(part)
+	head, tail, err := s.fill(part)
 	if err != nil {
 		return err
 	}
 	if views {
 		head = selectView(head, selected)
+	}
+	head = append(head, s.first...) // the first row, held back
+	if s.rows.pack != nil {
+		return writePacked(zw, f, head, s.rows.pack, tail)
+	}
+	rows, err := s.rows.reader()
+	if err != nil {
+		return err
 	}
 	w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
 	if err != nil {

@@ -1,13 +1,17 @@
 package sheet
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"os"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // chunky reads from r at most n bytes at a time, then fails with err
@@ -86,24 +90,48 @@ func (r rng2reader) Read(p []byte) (int, error) {
 }
 
 // TestLargePartsAhead: when every part counts as large, the sheets are
-// read ahead and the carried ones packed anew while 汇总 and 得分率 are
-// written, and the result is the same, byte for byte, as when none does.
+// read ahead, the carried ones packed anew while 汇总 and 得分率 are
+// written, and the streamed ones packed as they are written; the result
+// has the same parts, holding the same bytes under the same headers, as
+// when none does, every checksum right, and excelize reads it.
 func TestLargePartsAhead(t *testing.T) {
 	defer func(v uint64) { largePart = v }(largePart)
-	result := func(threshold uint64) []byte {
+	result := func(threshold uint64) (string, []byte) {
 		largePart = threshold
 		_, out := writeSample(t)
 		data, err := os.ReadFile(out)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return data
+		return out, data
 	}
-	none, every := result(math.MaxUint64), result(0)
-	if !bytes.Equal(none, every) {
-		t.Error("the result differs when its parts are read ahead and packed early")
+	_, none := result(math.MaxUint64)
+	for _, threshold := range []uint64{0, 300, 1500} {
+		out, every := result(threshold)
+		a, b := partsInOrder(t, none), partsInOrder(t, every)
+		if len(a) != len(b) {
+			t.Fatalf("largePart %d: %d parts, want %d", threshold, len(b), len(a))
+		}
+		for i := range a {
+			if a[i] != b[i] {
+				t.Errorf("largePart %d: part %d is %.80q, want %.80q", threshold, i, b[i], a[i])
+			}
+		}
+		if bytes.Equal(none, every) {
+			t.Errorf("largePart %d: no sheet was packed as written", threshold)
+		}
+		f, err := excelize.OpenFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows(LabelsFor("zh").Rates)
+		f.Close()
+		if err != nil || len(rows) < 3 {
+			t.Errorf("largePart %d: 得分率 reads back as %d rows, %v", threshold, len(rows), err)
+		}
 	}
 
+	largePart = 0
 	in, _ := writeSample(t)
 	b, err := Open(t.Context(), in, Options{})
 	if err != nil {
@@ -123,4 +151,28 @@ func TestLargePartsAhead(t *testing.T) {
 	if carried.heads != nil {
 		t.Error("close left the parts packed early")
 	}
+}
+
+// partsInOrder is each part of a zip package, in order: its name, header fields and
+// content, read through archive/zip (which checks every CRC-32).
+func partsInOrder(t *testing.T, data []byte) []string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []string
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		content, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		parts = append(parts, fmt.Sprintf("%s %d %d %d %x %v %q %s", f.Name, f.Flags, f.CreatorVersion, f.ReaderVersion, f.Extra, f.Modified, f.Comment, content))
+	}
+	return parts
 }

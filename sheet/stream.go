@@ -32,7 +32,7 @@ var ErrSheetLimit = errors.New("past Excel's sheet limits")
 // sheetOut is a sheet written row by row.
 type sheetOut struct {
 	name    string
-	rows    *spool
+	rows    *rowSink
 	widths  []float64 // by column - 1; 0: not measured
 	heights map[int]float64
 	row     int       // the row being gathered
@@ -222,7 +222,7 @@ func (w *writer) setPanes(sheet string, p *excelize.Panes) error {
 // kept in w.streamed, for the package to be saved with (saveCarrying,
 // saveMarkedCols).
 func (w *writer) stream(sheet string, layout func() error, widths func(measured map[int]float64) []colRange) (err error) {
-	o := &sheetOut{name: sheet, heights: map[int]float64{}, rows: &spool{dir: w.tmpDir}}
+	o := &sheetOut{name: sheet, heights: map[int]float64{}, rows: newRowSink(w.tmpDir)}
 	defer func() {
 		if err != nil {
 			o.rows.Close()
@@ -234,6 +234,9 @@ func (w *writer) stream(sheet string, layout func() error, widths func(measured 
 		return err
 	}
 	if err := o.flush(); err != nil {
+		return err
+	}
+	if err := o.rows.finish(); err != nil { // packed rows: their compressor back
 		return err
 	}
 	measured := map[int]float64{}
@@ -262,7 +265,7 @@ type streamedSheet struct {
 	ranges           []colRange      // the widths in cols, for the print layout
 	heights          map[int]float64 // rows of a height of their own, in points
 	first            []byte          // the first row, held back (see sheetOut.first)
-	rows             *spool
+	rows             *rowSink
 	lastRow, lastCol int
 }
 
@@ -291,25 +294,22 @@ var (
 	dimensionTag   = regexp.MustCompile(`<dimension\s[^>]*?(/>|>\s*</dimension>)`)
 )
 
-// fill puts the rows and widths into the sheet part excelize wrote.
-func (s *streamedSheet) fill(part []byte) ([]byte, io.Reader, []byte, error) {
+// fill is the sheet part excelize wrote, with the widths put in, cut
+// where the rows go: the head, up to <sheetData>, and the tail.
+func (s *streamedSheet) fill(part []byte) (head, tail []byte, err error) {
 	loc := emptySheetData.FindIndex(part)
 	if loc == nil {
-		return nil, nil, nil, errors.New("a streamed sheet has no empty sheetData")
+		return nil, nil, errors.New("a streamed sheet has no empty sheetData")
 	}
-	head := append([]byte(nil), part[:loc[0]]...)
+	head = append([]byte(nil), part[:loc[0]]...)
 	if s.lastRow > 0 && s.lastCol > 0 {
 		ref := `<dimension ref="A1:` + columnName(s.lastCol) + strconv.Itoa(s.lastRow) + `"/>`
 		head = dimensionTag.ReplaceAll(head, []byte(ref))
 	}
 	head = append(head, s.cols...)
 	head = append(head, "<sheetData>"...)
-	tail := append([]byte("</sheetData>"), part[loc[1]:]...)
-	r, err := s.rows.reader()
-	if len(s.first) > 0 {
-		r = io.MultiReader(bytes.NewReader(s.first), r)
-	}
-	return head, r, tail, err
+	tail = append([]byte("</sheetData>"), part[loc[1]:]...)
+	return head, tail, nil
 }
 
 // spool holds written bytes in memory, then in a temporary file in dir

@@ -47,7 +47,7 @@ func TestWideRates(t *testing.T) {
 // TestSheetLimit: a sheet that would pass Excel's limits is an error
 // naming them, not a damaged file.
 func TestSheetLimit(t *testing.T) {
-	o := &sheetOut{name: "得分率", heights: map[int]float64{}, rows: &spool{}}
+	o := &sheetOut{name: "得分率", heights: map[int]float64{}, rows: newRowSink("")}
 	if err := o.put(maxColumns+1, 1, 1.0, 0); !errors.Is(err, ErrSheetLimit) {
 		t.Errorf("column past XFD: %v", err)
 	}
