@@ -72,11 +72,12 @@ func (r *rowSink) Close() error {
 	return r.raw.Close()
 }
 
-// packChunk is how much of a sheet's rows the packer takes at a time.
-const packChunk = 256 << 10
+// packChunk is how much of a sheet's rows the packer takes at a time:
+// the compressor's own block size.
+const packChunk = 128 << 10
 
 // packer compresses what is written to it on a goroutine of its own, up
-// to two chunks behind the writer, into a spool: a deflate stream flushed
+// to three chunks behind the writer, into a spool: a deflate stream flushed
 // at the end but not ended (see above).
 type packer struct {
 	out  *spool
@@ -92,7 +93,7 @@ type packer struct {
 }
 
 func newPacker(dir string) *packer {
-	p := &packer{out: &spool{dir: dir}, full: make(chan []byte, 2), free: make(chan []byte, 3), done: make(chan struct{})}
+	p := &packer{out: &spool{dir: dir}, full: make(chan []byte, 2), free: make(chan []byte, 4), done: make(chan struct{})}
 	for range cap(p.free) - 1 {
 		p.free <- make([]byte, 0, packChunk)
 	}
@@ -147,6 +148,7 @@ func (p *packer) finish() error {
 		p.ended = true
 	}
 	<-p.done
+	p.free = nil // the chunks go
 	return p.err
 }
 
