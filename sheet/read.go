@@ -349,6 +349,12 @@ func Open(ctx context.Context, path string, opt Options) (b *Book, err error) {
 	if len(b.Tables) > 0 {
 		b.Guess = nil
 	}
+	// The outputs carry the input's parts byte for byte: each is checked
+	// whole here, so that damage past what was read is the input's, not
+	// a result Excel cannot open.
+	if err := p.checkRest(); err != nil {
+		return nil, wrapRead(err)
+	}
 	b.pkg, b.eval = nil, nil // every cell is read and computed: only the package stays, for writing
 	return b, nil
 }

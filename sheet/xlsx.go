@@ -27,11 +27,13 @@ type pkg struct {
 	files    map[string]*zip.File
 	sheets   []sheetPart
 	strings  []string
-	styles   []xfStyle // by cellXfs index
-	unpacked int64     // bytes unpacked so far, all parts together
-	limit    int64     // the most that may be unpacked
-	partMax  int64     // the most one part held in memory (shared strings) may take
-	tokens   int       // tokens read since the last look at ctx
+	styles   []xfStyle        // by cellXfs index
+	unpacked int64            // bytes unpacked so far, all parts together
+	read     map[string]int64 // by part, the most of it read (and counted)
+	whole    map[string]bool  // parts read to their end: their CRC-32 checked
+	limit    int64            // the most that may be unpacked
+	partMax  int64            // the most one part held in memory (shared strings) may take
+	tokens   int              // tokens read since the last look at ctx
 
 	stylesPath string
 	workbook   string // the workbook part's path
@@ -116,24 +118,112 @@ func (p *pkg) open(name string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, name, err)
 	}
-	return &countingReader{rc: rc, p: p}, nil
+	if f.UncompressedSize64 >= largePart {
+		// Unpacked on another core while it is parsed. Only what the
+		// parser takes counts against the limit, not what was unpacked
+		// ahead of it: the same workbook passes or fails every time.
+		rc = readAhead(rc)
+	}
+	return &countingReader{rc: rc, p: p, name: name}, nil
 }
 
+// countingReader counts what a part unpacks against the package's limit,
+// and notes how far the part was read (pkg.read) and whether to its end,
+// where archive/zip checks its CRC-32 (pkg.whole).
 type countingReader struct {
-	rc io.ReadCloser
-	p  *pkg
+	rc   io.ReadCloser
+	p    *pkg
+	name string
+	n    int64
 }
 
 func (c *countingReader) Read(b []byte) (int, error) {
 	n, err := c.rc.Read(b)
-	c.p.unpacked += int64(n)
-	if c.p.unpacked > c.p.limit {
-		return n, fmt.Errorf("%w: more than %d MiB unpacked", ErrTooLarge, c.p.limit>>20)
+	c.n += int64(n)
+	if err := c.p.count(n); err != nil {
+		return n, err
+	}
+	if err == io.EOF {
+		c.p.noteWhole(c.name)
 	}
 	return n, err
 }
 
-func (c *countingReader) Close() error { return c.rc.Close() }
+func (c *countingReader) Close() error {
+	if c.p.read == nil {
+		c.p.read = map[string]int64{}
+	}
+	c.p.read[c.name] = max(c.p.read[c.name], c.n)
+	return c.rc.Close()
+}
+
+// count adds n bytes unpacked, and fails past the limit.
+func (p *pkg) count(n int) error {
+	p.unpacked += int64(n)
+	if p.unpacked > p.limit {
+		return fmt.Errorf("%w: more than %d MiB unpacked", ErrTooLarge, p.limit>>20)
+	}
+	return nil
+}
+
+func (p *pkg) noteWhole(name string) {
+	if p.whole == nil {
+		p.whole = map[string]bool{}
+	}
+	p.whole[name] = true
+}
+
+// checkRest unpacks to its end every part not read to its end, so that
+// archive/zip checks its CRC-32: a result carries the input's parts
+// byte for byte, and a part damaged past what was read (the rest of a
+// notes sheet, an image) would make a result Excel cannot open. What a
+// part unpacks past what was read of it counts against the limit.
+func (p *pkg) checkRest() error {
+	names := make([]string, 0, len(p.files))
+	for name := range p.files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	bufp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bufp)
+	for _, name := range names {
+		if p.whole[name] || strings.HasSuffix(name, "/") {
+			continue
+		}
+		if err := p.checkPart(name, *bufp); err != nil {
+			return fmt.Errorf("part %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (p *pkg) checkPart(name string, buf []byte) error {
+	rc, err := p.files[name].Open()
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	defer rc.Close()
+	seen := p.read[name] // counted already
+	for {
+		n, err := rc.Read(buf)
+		if uncounted := min(int64(n), max(0, int64(n)-seen)); uncounted > 0 {
+			if err := p.count(int(uncounted)); err != nil {
+				return err
+			}
+		}
+		seen -= int64(n)
+		if err == io.EOF {
+			p.noteWhole(name)
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		if err := p.ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
 
 // decoder reads a part's XML tokens; the caller closes the part.
 func (p *pkg) decoder(name string) (*xml.Decoder, io.Closer, error) {
@@ -543,9 +633,6 @@ func (p *pkg) readSheet(sp sheetPart, ctl readControl) (*sheetData, error) {
 	rc, err := p.open(sp.path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	if f := p.files[sp.path]; f.UncompressedSize64 >= largePart {
-		rc = readAhead(rc) // unpacked on another core while it is parsed
 	}
 	defer rc.Close()
 	sc := newScanner(rc)
