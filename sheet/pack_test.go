@@ -10,6 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"perfeval/calc"
 )
 
 // TestCRC32Combine: the combined CRC is that of the bytes put together,
@@ -94,5 +98,39 @@ func TestPacker(t *testing.T) {
 	case <-p.done:
 	default:
 		t.Error("the packer's goroutine runs after Close")
+	}
+}
+
+// TestStreamPanicStopsPacker: a sheet whose writing panics (recoverWrite
+// makes that the file's failure) stops its packer and drops its spool.
+func TestStreamPanicStopsPacker(t *testing.T) {
+	defer func(v uint64) { largePart = v }(largePart)
+	largePart = 0
+	f := excelize.NewFile()
+	defer f.Close()
+	w, err := newWriter(f, "zh", calc.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows *rowSink
+	func() {
+		defer func() { recover() }()
+		w.stream("得分率", func() error {
+			rows = w.out.rows
+			for r := 2; r < 5000; r++ {
+				if err := w.out.put(1, r, float64(r), 0); err != nil {
+					return err
+				}
+			}
+			panic("a writer bug")
+		}, func(map[int]float64) []colRange { return nil })
+	}()
+	if rows == nil || rows.pack == nil {
+		t.Fatal("the rows were not packed")
+	}
+	select {
+	case <-rows.pack.done:
+	default:
+		t.Error("the packer still runs after the panic")
 	}
 }

@@ -223,8 +223,9 @@ func (w *writer) setPanes(sheet string, p *excelize.Panes) error {
 // saveMarkedCols).
 func (w *writer) stream(sheet string, layout func() error, widths func(measured map[int]float64) []colRange) (err error) {
 	o := &sheetOut{name: sheet, heights: map[int]float64{}, rows: newRowSink(w.tmpDir)}
+	kept := false
 	defer func() {
-		if err != nil {
+		if !kept { // an error, or a panic on its way to recoverWrite: a packer would wait for more rows
 			o.rows.Close()
 		}
 	}()
@@ -256,6 +257,7 @@ func (w *writer) stream(sheet string, layout func() error, widths func(measured 
 		o.setHeight(height)
 	}
 	w.streamed[sheet] = &streamedSheet{cols: colsXML(ranges), ranges: ranges, heights: o.heights, first: o.first, rows: o.rows, lastRow: o.lastRow, lastCol: o.lastCol}
+	kept = true
 	return nil
 }
 
