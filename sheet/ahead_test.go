@@ -120,6 +120,9 @@ func TestLargePartsAhead(t *testing.T) {
 		if bytes.Equal(none, every) {
 			t.Errorf("largePart %d: no sheet was packed as written", threshold)
 		}
+		if _, again := result(threshold); !bytes.Equal(again, every) {
+			t.Errorf("largePart %d: a rerun writes other bytes", threshold)
+		}
 		f, err := excelize.OpenFile(out)
 		if err != nil {
 			t.Fatal(err)
