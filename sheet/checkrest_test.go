@@ -104,6 +104,29 @@ func TestDamagePastWhatIsRead(t *testing.T) {
 			t.Errorf("%s damaged: %v, want ErrCorrupt", part, err)
 		}
 	}
+	// A part in a compression Go cannot unpack is carried unchecked.
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "customXml/item9.bin", Method: 12, CRC32: 1, CompressedSize64: 4, UncompressedSize64: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("BZh9"))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := open("bzip2.xlsx", out.Bytes()); err != nil {
+		t.Errorf("a part compressed with bzip2: %v", err)
+	}
 }
 
 // TestUnpackedOnce: every part counts against the unpacking limit once,

@@ -199,6 +199,9 @@ func (p *pkg) checkRest() error {
 
 func (p *pkg) checkPart(name string, buf []byte) error {
 	rc, err := p.files[name].Open()
+	if errors.Is(err, zip.ErrAlgorithm) {
+		return nil // a compression Go cannot unpack (Excel writes none): carried as it is, unchecked, as before
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
