@@ -104,28 +104,36 @@ func TestDamagePastWhatIsRead(t *testing.T) {
 			t.Errorf("%s damaged: %v, want ErrCorrupt", part, err)
 		}
 	}
-	// A part in a compression Go cannot unpack is carried unchecked.
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, f := range zr.File {
-		if err := zw.Copy(f); err != nil {
+	// A part in a compression Go cannot unpack could not be written in
+	// a result (excelize unpacks it); a second entry of a part's name,
+	// damaged, before the one read, is checked too.
+	extra := func(name string, method uint16, raw []byte, crc uint32, size uint64) []byte {
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
 			t.Fatal(err)
 		}
+		var out bytes.Buffer
+		zw := zip.NewWriter(&out)
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: method, CRC32: crc, CompressedSize64: uint64(len(raw)), UncompressedSize64: size})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(raw) // first: an entry of the same name after it is the one read
+		for _, f := range zr.File {
+			if err := zw.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
 	}
-	w, err := zw.CreateRaw(&zip.FileHeader{Name: "customXml/item9.bin", Method: 12, CRC32: 1, CompressedSize64: 4, UncompressedSize64: 9})
-	if err != nil {
-		t.Fatal(err)
+	if err := open("bzip2.xlsx", extra("customXml/item9.bin", 12, []byte("BZh9"), 1, 9)); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("a part compressed with bzip2: %v, want ErrCorrupt", err)
 	}
-	w.Write([]byte("BZh9"))
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := open("bzip2.xlsx", out.Bytes()); err != nil {
-		t.Errorf("a part compressed with bzip2: %v", err)
+	if err := open("twice.xlsx", extra("xl/theme/theme1.xml", zip.Store, []byte("<a/>"), 12345, 4)); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("a second, damaged entry of the theme: %v, want ErrCorrupt", err)
 	}
 }
 

@@ -29,6 +29,7 @@ type pkg struct {
 	strings  []string
 	styles   []xfStyle        // by cellXfs index
 	unpacked int64            // bytes unpacked so far, all parts together
+	entries  []*zip.File      // every entry, names repeated included (files keeps the last)
 	read     map[string]int64 // by part, the most of it read (and counted)
 	whole    map[string]bool  // parts read to their end: their CRC-32 checked
 	limit    int64            // the most that may be unpacked
@@ -58,7 +59,7 @@ func openPkg(ctx context.Context, data []byte, limit, partMax int64) (*pkg, erro
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	p := &pkg{ctx: ctx, files: map[string]*zip.File{}, limit: limit, partMax: partMax}
+	p := &pkg{ctx: ctx, files: map[string]*zip.File{}, limit: limit, partMax: partMax, entries: zr.File}
 	for _, f := range zr.File {
 		p.files[strings.TrimPrefix(f.Name, "/")] = f
 	}
@@ -173,40 +174,42 @@ func (p *pkg) noteWhole(name string) {
 	p.whole[name] = true
 }
 
-// checkRest unpacks to its end every part not read to its end, so that
+// checkRest unpacks to its end every entry not read to its end, so that
 // archive/zip checks its CRC-32: a result carries the input's parts
 // byte for byte, and a part damaged past what was read (the rest of a
-// notes sheet, an image) would make a result Excel cannot open. What a
-// part unpacks past what was read of it counts against the limit.
+// notes sheet, an image), or a second entry of the same name, would make
+// a result Excel cannot open. What an entry unpacks past what was read
+// of it counts against the limit. A compression Go cannot unpack
+// (Deflate64, LZMA: Excel writes none) is damage too: the result could
+// not be written (excelize unpacks every part but the sheets).
 func (p *pkg) checkRest() error {
-	names := make([]string, 0, len(p.files))
-	for name := range p.files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	bufp := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(bufp)
-	for _, name := range names {
-		if p.whole[name] || strings.HasSuffix(name, "/") {
-			continue
+	for _, f := range p.entries {
+		name := strings.TrimPrefix(f.Name, "/")
+		if strings.HasSuffix(name, "/") && f.UncompressedSize64 == 0 {
+			continue // a folder
 		}
-		if err := p.checkPart(name, *bufp); err != nil {
-			return fmt.Errorf("part %s: %w", name, err)
+		seen := int64(0) // counted already
+		if p.files[name] == f {
+			if p.whole[name] {
+				continue
+			}
+			seen = p.read[name]
+		}
+		if err := p.checkPart(f, seen, *bufp); err != nil {
+			return fmt.Errorf("part %s: %w", f.Name, err)
 		}
 	}
 	return nil
 }
 
-func (p *pkg) checkPart(name string, buf []byte) error {
-	rc, err := p.files[name].Open()
-	if errors.Is(err, zip.ErrAlgorithm) {
-		return nil // a compression Go cannot unpack (Excel writes none): carried as it is, unchecked, as before
-	}
+func (p *pkg) checkPart(f *zip.File, seen int64, buf []byte) error {
+	rc, err := f.Open()
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	defer rc.Close()
-	seen := p.read[name] // counted already
 	for {
 		n, err := rc.Read(buf)
 		if uncounted := min(int64(n), max(0, int64(n)-seen)); uncounted > 0 {
@@ -216,7 +219,6 @@ func (p *pkg) checkPart(name string, buf []byte) error {
 		}
 		seen -= int64(n)
 		if err == io.EOF {
-			p.noteWhole(name)
 			return nil
 		}
 		if err != nil {
