@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+	"github.com/xuri/excelize/v2"
 
 	"perfeval/sheet"
 )
@@ -940,5 +941,65 @@ func replacePart(t *testing.T, path, name, content string) {
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFolderEntries: a workbook whose zip holds a folder entry the way
+// Java's zip writer makes it (deflated, with a data descriptor) gets its
+// result like any other; the folder is not carried.
+func TestFolderEntries(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("samples", "bureau.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	// "xl/media_" becomes "xl/media/" below: archive/zip writes no data
+	// under a folder's name.
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "xl/media_", Method: zip.Deflate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(nil)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "java.xlsx")
+	if err := os.WriteFile(in, bytes.ReplaceAll(buf.Bytes(), []byte("xl/media_"), []byte("xl/media/")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	out := filepath.Join(dir, "out")
+	if code := run([]string{"perfeval", "run", in, "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s%s", code, stdout.String(), stderr.String())
+	}
+	result := filepath.Join(out, "java_结果.xlsx")
+	rz, err := zip.OpenReader(result)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rz.Close()
+	for _, f := range rz.File {
+		if strings.HasSuffix(f.Name, "/") {
+			t.Errorf("the result carries the folder entry %s", f.Name)
+		}
+	}
+	f, err := excelize.OpenFile(result)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if rows, err := f.GetRows(f.GetSheetList()[0]); err != nil || len(rows) < 3 {
+		t.Errorf("the result's first sheet: %d rows, %v", len(rows), err)
 	}
 }

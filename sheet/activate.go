@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/xuri/excelize/v2"
@@ -606,6 +607,12 @@ func (p *keptWriter) Close() error {
 }
 
 func copyRaw(zw *zip.Writer, f *zip.File) error {
+	if strings.HasSuffix(f.Name, "/") {
+		// A folder entry, which some zip tools write (Java's, deflated,
+		// with a data descriptor): no part of a workbook, and
+		// archive/zip writes no data under such a name.
+		return nil
+	}
 	raw, err := f.OpenRaw()
 	if err != nil {
 		return err
