@@ -907,8 +907,8 @@ func TestWriterPanicFailsOneFile(t *testing.T) {
 	}
 }
 
-// replacePart rewrites one part of a workbook package.
-func replacePart(t *testing.T, path, name, content string) {
+// zipAt reads the package at path.
+func zipAt(t *testing.T, path string) *zip.Reader {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -918,6 +918,13 @@ func replacePart(t *testing.T, path, name, content string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return zr
+}
+
+// replacePart rewrites one part of a workbook package.
+func replacePart(t *testing.T, path, name, content string) {
+	t.Helper()
+	zr := zipAt(t, path)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, f := range zr.File {
@@ -948,14 +955,7 @@ func replacePart(t *testing.T, path, name, content string) {
 // Java's zip writer makes it (deflated, with a data descriptor) gets its
 // result like any other; the folder is not carried.
 func TestFolderEntries(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("samples", "bureau.xlsx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	zr := zipAt(t, filepath.Join("samples", "bureau.xlsx"))
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	// "xl/media_" becomes "xl/media/" below: archive/zip writes no data
