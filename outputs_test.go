@@ -1003,3 +1003,54 @@ func TestFolderEntries(t *testing.T) {
 		t.Errorf("the result's first sheet: %d rows, %v", len(rows), err)
 	}
 }
+
+// TestDamageNamed: a workbook damaged in one part says where: the sheet,
+// or the part when it holds no sheet.
+func TestDamageNamed(t *testing.T) {
+	zr := zipAt(t, filepath.Join("samples", "bureau.xlsx"))
+	damage := func(part string) string {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		found := false
+		for _, f := range zr.File {
+			raw, err := f.OpenRaw()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Name == part {
+				found = true
+				b = b[:len(b)/2] // cut short
+			}
+			w, err := zw.CreateRaw(&f.FileHeader)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(b)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if !found {
+			t.Fatalf("no part %s", part)
+		}
+		in := filepath.Join(t.TempDir(), "damaged.xlsx")
+		if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"perfeval", "check", in}, &stdout, &stderr); code != exitInvalid {
+			t.Errorf("%s cut short: exit %d, want %d", part, code, exitInvalid)
+		}
+		return stdout.String() + stderr.String()
+	}
+	if out := damage("xl/theme/theme1.xml"); !strings.Contains(out, "工作簿已损坏或不完整，无法读取（损坏处：部件 xl/theme/theme1.xml）") {
+		t.Errorf("the theme cut short:\n%s", out)
+	}
+	if out := damage("xl/worksheets/sheet1.xml"); !strings.Contains(out, "（损坏处：工作表 ") {
+		t.Errorf("a sheet cut short:\n%s", out)
+	}
+}

@@ -186,6 +186,15 @@ func openProblem(lang string, err error) ProblemReport {
 	}
 	for _, r := range reasons {
 		if errors.Is(err, r.target) {
+			var part *sheet.PartError
+			if r.target == sheet.ErrCorrupt && errors.As(err, &part) { // where the damage is
+				where := tr(lang, "部件 ", "part ") + part.Part
+				if part.Sheet != "" {
+					where = tr(lang, "工作表 ", "sheet ") + part.Sheet
+				}
+				r.zh += "（损坏处：" + where + "）"
+				r.en += " (damaged: " + where + ")"
+			}
 			return fileProblem(lang, r.zh, r.en, r.hintZh, r.hintEn, r.code)
 		}
 	}

@@ -331,7 +331,7 @@ func Open(ctx context.Context, path string, opt Options) (b *Book, err error) {
 	for _, sp := range p.sheets {
 		if IsSettingsSheet(sp.name) {
 			if err := b.readSettings(sp); err != nil {
-				return nil, wrapRead(fmt.Errorf("sheet %s: %w", sp.name, err))
+				return nil, wrapRead(&PartError{Part: sp.path, Sheet: sp.name, Err: err})
 			}
 			break
 		}
@@ -343,7 +343,7 @@ func Open(ctx context.Context, path string, opt Options) (b *Book, err error) {
 			continue
 		}
 		if err := b.readSheet(sp, layout); err != nil {
-			return nil, wrapRead(fmt.Errorf("sheet %s: %w", sp.name, err))
+			return nil, wrapRead(&PartError{Part: sp.path, Sheet: sp.name, Err: err})
 		}
 	}
 	if len(b.Tables) > 0 {
@@ -358,6 +358,23 @@ func Open(ctx context.Context, path string, opt Options) (b *Book, err error) {
 	b.pkg, b.eval = nil, nil // every cell is read and computed: only the package stays, for writing
 	return b, nil
 }
+
+// PartError is an error in one part of a workbook's package: the part's
+// name, and the sheet it holds ("" for another part), for a message that
+// says where the damage is.
+type PartError struct {
+	Part, Sheet string
+	Err         error
+}
+
+func (e *PartError) Error() string {
+	if e.Sheet != "" {
+		return "sheet " + e.Sheet + ": " + e.Err.Error()
+	}
+	return "part " + e.Part + ": " + e.Err.Error()
+}
+
+func (e *PartError) Unwrap() error { return e.Err }
 
 // hashedError is an error of Open on a file that was read (and hashed).
 type hashedError struct {

@@ -198,10 +198,20 @@ func (p *pkg) checkRest() error {
 			seen = p.read[name]
 		}
 		if err := p.checkPart(f, seen, *bufp); err != nil {
-			return fmt.Errorf("part %s: %w", f.Name, err)
+			return &PartError{Part: f.Name, Sheet: p.sheetAt(name), Err: err}
 		}
 	}
 	return nil
+}
+
+// sheetAt is the name of the sheet whose part is path, or "".
+func (p *pkg) sheetAt(path string) string {
+	for _, sp := range p.sheets {
+		if sp.path == path {
+			return sp.name
+		}
+	}
+	return ""
 }
 
 func (p *pkg) checkPart(f *zip.File, seen int64, buf []byte) error {
