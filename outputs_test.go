@@ -22,6 +22,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/xuri/excelize/v2"
 
+	"perfeval/internal/ziptest"
 	"perfeval/sheet"
 )
 
@@ -1007,38 +1008,17 @@ func TestFolderEntries(t *testing.T) {
 // TestDamageNamed: a workbook damaged in one part says where: the sheet,
 // or the part when it holds no sheet.
 func TestDamageNamed(t *testing.T) {
-	zr := zipAt(t, filepath.Join("samples", "bureau.xlsx"))
+	whole, err := os.ReadFile(filepath.Join("samples", "bureau.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	damage := func(part string) string {
-		var buf bytes.Buffer
-		zw := zip.NewWriter(&buf)
-		found := false
-		for _, f := range zr.File {
-			raw, err := f.OpenRaw()
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := io.ReadAll(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if f.Name == part {
-				found = true
-				b = b[:len(b)/2] // cut short
-			}
-			w, err := zw.CreateRaw(&f.FileHeader)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w.Write(b)
-		}
-		if err := zw.Close(); err != nil {
+		data, err := ziptest.EditRaw(whole, part, func(b []byte) []byte { return b[:len(b)/2] }) // cut short
+		if err != nil {
 			t.Fatal(err)
 		}
-		if !found {
-			t.Fatalf("no part %s", part)
-		}
 		in := filepath.Join(t.TempDir(), "damaged.xlsx")
-		if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(in, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		var stdout, stderr bytes.Buffer

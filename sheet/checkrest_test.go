@@ -6,11 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"perfeval/internal/ziptest"
 )
 
 // notesWorkbook builds a workbook of a long notes sheet (no table: read
@@ -41,41 +42,16 @@ func notesWorkbook(t *testing.T) []byte {
 // way in, changed: damage past what perfeval reads of it.
 func damaged(t *testing.T, data []byte, part string) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	out, err := ziptest.EditRaw(data, part, func(b []byte) []byte {
+		for i := len(b) * 8 / 10; i < len(b)*8/10+16 && i < len(b); i++ {
+			b[i] ^= 0x5a
+		}
+		return b
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	found := false
-	for _, f := range zr.File {
-		raw, err := f.OpenRaw()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Name == part {
-			found = true
-			for i := len(b) * 8 / 10; i < len(b)*8/10+16 && i < len(b); i++ {
-				b[i] ^= 0x5a
-			}
-		}
-		w, err := zw.CreateRaw(&f.FileHeader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(b)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if !found {
-		t.Fatalf("no part %s", part)
-	}
-	return out.Bytes()
+	return out
 }
 
 // TestDamagePastWhatIsRead: a part damaged past what is read of it (the
