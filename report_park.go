@@ -50,13 +50,9 @@ func (fr *FileReport) dropParked() {
 	if fr.parked == nil {
 		return
 	}
-	fr.counted = nil
-	for _, d := range fr.Departments {
-		if d.Status == statusOK {
-			fr.counted = append(fr.counted, d.GradeLabel)
-		}
-	}
-	fr.departments, fr.compacted = len(fr.Departments), true
+	var counted []string
+	fr.countedGrades(func(label string) { counted = append(counted, label) })
+	fr.counted, fr.departments, fr.compacted = counted, len(fr.Departments), true
 	fr.Departments = nil
 }
 
