@@ -347,10 +347,12 @@ feed:
 		notesOut.Flush()
 	}
 	restoreGC()
-	// The rest (per-department workbooks, which allocate as the
-	// workbooks did with their results live; the report, whole) is
-	// collected as a large workbook is.
-	defer tightGC()()
+	// The per-department workbooks are written with the GOGC the run
+	// started with: what is live then (each department's result, its
+	// detail read back one at a time) is a part of what was live while
+	// the workbooks were processed, so twice it stays about at that peak
+	// (20,000 departments: 334 MB against 321 MB with GOGC 50), and half
+	// the collections make --split 5–10 % faster (79 s against 86 s).
 	splitsSkipped := 0
 	if lost == nil {
 		for i := range outcomes {
@@ -365,7 +367,11 @@ feed:
 		if err != nil && auditErr == nil {
 			auditErr = err
 		}
-	} else {
+	}
+	// The rest (the batch summary, below endGC; the report, whole) is
+	// collected as a large workbook is.
+	defer tightGC()()
+	if lost != nil {
 		removed, err := dropRanked(opts, outcomes, plan.Summary)
 		if err != nil && auditErr == nil {
 			auditErr = err

@@ -27,8 +27,8 @@ const tightGCPercent = 50
 // tenth of it rather than half. At 2,000 workbooks (48,000 departments)
 // the peak is 45–47 MB instead of 56–58 MB, in the same time.
 // Per-department workbooks, written in between, allocate as the
-// workbooks did and are collected as a large workbook is (GOGC 10 there
-// doubles the time of --split).
+// workbooks did and are collected with the run's own GOGC (GOGC 10 there
+// doubles the time of --split, and 50 makes it about a tenth slower).
 const endGCPercent = 10
 
 // endGC sets GOGC to endGCPercent for the end of a run and returns the
