@@ -335,7 +335,8 @@ func WriteDepartment(path string, d Department) (err error) {
 		return err
 	}
 	f.SetActiveSheet(0)
-	if err := setFacts(f, departmentFacts(lang, s, r, of)); err != nil {
+	facts, err := json.Marshal(departmentFacts(lang, s, r, of))
+	if err != nil {
 		return err
 	}
 	info := NewDocInfo(s, lang, d.Time)
@@ -344,7 +345,7 @@ func WriteDepartment(path string, d Department) (err error) {
 		return err
 	}
 	source := d.Source
-	source.Kind, source.Department = KindDepartment, r.Department
+	source.Kind, source.Department, source.facts = KindDepartment, r.Department, string(facts)
 	return saveMarkedCols(f, path, source, w.streamed, w.tmpDir)
 }
 
@@ -483,14 +484,6 @@ func departmentFacts(lang string, s calc.Settings, r calc.Result, of int) Depart
 		d.Deductions = append(d.Deductions, FactDeduction{Level1: ded.Level1, Name: ded.Name, Loss: s.FormatPoints(ded.Loss)})
 	}
 	return d
-}
-
-func setFacts(f *excelize.File, d DepartmentFacts) error {
-	data, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	return f.SetCustomProps(excelize.CustomProperty{Name: markFacts, Value: string(data)})
 }
 
 // ReadDepartmentFacts reads the figures of the per-department workbook at

@@ -2,7 +2,9 @@ package sheet
 
 import (
 	"archive/zip"
+	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,4 +86,100 @@ func TestTempNames(t *testing.T) {
 			t.Errorf("%s taken for a temporary name", n)
 		}
 	}
+}
+
+// TestSetPropsAsExcelize: setMark writes the custom properties part
+// byte for byte as excelize's SetCustomProps, called once per property,
+// writes it, on a new workbook (where only the first goes through
+// SetCustomProps) and on one that has properties of its own.
+func TestSetPropsAsExcelize(t *testing.T) {
+	marks := []Mark{
+		{Kind: KindResult},
+		{Kind: KindResult, Source: "a b&.xlsx", SourceSHA256: "ab12"},
+		{Kind: KindDepartment, Department: "甲<&>\"'\n\t\r\x01", Source: "源.xlsx", SourceSHA256: "cd", facts: `{"x":"<&>","y":"\u2028"}`},
+	}
+	for i, m := range marks {
+		for _, own := range []bool{false, true} {
+			got, want := excelize.NewFile(), excelize.NewFile()
+			if own {
+				for _, f := range []*excelize.File{got, want} {
+					if err := f.SetCustomProps(excelize.CustomProperty{Name: "审核人", Value: "张三"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if err := setMark(got, m); err != nil {
+				t.Fatal(err)
+			}
+			// What setMark did before: one SetCustomProps per property.
+			var props []excelize.CustomProperty
+			if m.facts != "" {
+				props = append(props, excelize.CustomProperty{Name: markFacts, Value: m.facts})
+			}
+			for _, p := range [][2]string{{markProp, m.Kind}, {markDepartment, m.Department}, {markSource, m.Source}, {markSourceHash, m.SourceSHA256}} {
+				var v any
+				if p[1] != "" {
+					v = p[1]
+				}
+				props = append(props, excelize.CustomProperty{Name: p[0], Value: v})
+			}
+			for _, p := range props {
+				if err := want.SetCustomProps(p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			gotParts, wantParts := savedParts(t, got), savedParts(t, want)
+			for _, part := range []string{customXML, "[Content_Types].xml", "_rels/.rels"} {
+				g, w := gotParts[part], wantParts[part]
+				if part == "_rels/.rels" && !own {
+					// SetCustomProps makes the relationship's target
+					// absolute from its second call on; a part set by
+					// one call keeps the relative target (Excel's).
+					w = bytes.Replace(w, []byte(`Target="/docProps/custom.xml"`), []byte(`Target="docProps/custom.xml"`), 1)
+				}
+				if g == nil || !bytes.Equal(g, w) {
+					t.Errorf("mark %d (own properties %v): %s is\n%s\nwant\n%s", i, own, part, g, w)
+				}
+			}
+			read, err := got.GetCustomProps()
+			if err != nil || len(read) != len(props)-countNil(props)+map[bool]int{false: 0, true: 1}[own] {
+				t.Errorf("mark %d (own properties %v): excelize reads back %v %v", i, own, read, err)
+			}
+		}
+	}
+}
+
+func countNil(props []excelize.CustomProperty) (n int) {
+	for _, p := range props {
+		if p.Value == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// savedParts is every part of f as written, unpacked, by name.
+func savedParts(t *testing.T, f *excelize.File) map[string][]byte {
+	t.Helper()
+	buf, err := writeBuffer(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string][]byte{}
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[zf.Name], err = io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return parts
 }
