@@ -241,6 +241,12 @@ func TestResultName(t *testing.T) {
 		{"a.xlsx", "zh"}:     "a_结果.xlsx",
 		{"a.b.XLSX", "en"}:   "a.b_result.xlsx",
 		{"macro.xlsm", "zh"}: "macro_结果.xlsm",
+		{"M.XLSM", "en"}:     "M_result.xlsm",
+		// 市教育局评分.xlsx with its name in GBK, as a zip unpacked on
+		// Linux leaves it: lowered, it is longer (each byte that is not
+		// UTF-8 becomes U+FFFD), which made ResultName panic.
+		{"\xca\xd0\xbd\xcc\xd3\xfd\xbe\xd6\xc6\xc0\xb7\xd6.xlsx", "zh"}: "\xca\xd0\xbd\xcc\xd3\xfd\xbe\xd6\xc6\xc0\xb7\xd6_结果.xlsx",
+		{"\xca\xd0.xlsm", "en"}: "\xca\xd0_result.xlsm",
 	} {
 		if got := ResultName(in[0], in[1]); got != want {
 			t.Errorf("ResultName(%v) = %s, want %s", in, got, want)

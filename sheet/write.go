@@ -44,12 +44,13 @@ func ResultName(input, lang string) string {
 
 func suffixed(input, suffix string) string {
 	ext := ".xlsx"
-	lower := strings.ToLower(input)
-	if strings.HasSuffix(lower, ".xlsm") {
+	// Indexes are taken in input itself: a name that is not UTF-8 (GBK,
+	// from a zip unpacked on Linux) changes length when lowered.
+	if i := len(input) - len(".xlsm"); i >= 0 && strings.EqualFold(input[i:], ".xlsm") {
 		ext = ".xlsm"
 	}
 	base := input
-	if i := strings.LastIndex(lower, "."); i > 0 {
+	if i := strings.LastIndex(input, "."); i > 0 {
 		base = input[:i]
 	}
 	return FitName(base, suffix+ext)
