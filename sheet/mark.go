@@ -134,8 +134,13 @@ func setMark(f *excelize.File, m Mark) error {
 	return setProps(f, props)
 }
 
-// customXML is the custom document properties part.
-const customXML = "docProps/custom.xml"
+// customXML is the custom document properties part, customNS its
+// namespace, and strictCustomNS that namespace in Strict Open XML.
+const (
+	customXML      = "docProps/custom.xml"
+	customNS       = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+	strictCustomNS = "http://purl.oclc.org/ooxml/officeDocument/customProperties"
+)
 
 // setProps sets props (a nil Value removes one) in f's custom document
 // properties, in order, as that many calls of excelize's SetCustomProps
@@ -152,7 +157,13 @@ func setProps(f *excelize.File, props []excelize.CustomProperty) error {
 			set = append(set, p)
 		}
 	}
-	_, had := f.Pkg.Load(customXML)
+	v, had := f.Pkg.Load(customXML)
+	if part, ok := v.([]byte); ok && bytes.Contains(part, []byte(strictCustomNS)) {
+		// Saved as Strict Open XML: excelize reads no custom properties
+		// there (it translates the other Strict namespaces, not this
+		// one), and the result could not be written.
+		f.Pkg.Store(customXML, bytes.ReplaceAll(part, []byte(strictCustomNS), []byte(customNS)))
+	}
 	if had || len(set) == 0 {
 		for _, p := range props {
 			if err := f.SetCustomProps(p); err != nil {
@@ -164,7 +175,7 @@ func setProps(f *excelize.File, props []excelize.CustomProperty) error {
 	if err := f.SetCustomProps(set[0]); err != nil {
 		return err
 	}
-	v, _ := f.Pkg.Load(customXML)
+	v, _ = f.Pkg.Load(customXML)
 	part, _ := v.([]byte)
 	const end = "</Properties>"
 	if !bytes.HasSuffix(part, []byte(end)) {

@@ -91,7 +91,8 @@ func TestTempNames(t *testing.T) {
 // TestSetPropsAsExcelize: setMark writes the custom properties part
 // byte for byte as excelize's SetCustomProps, called once per property,
 // writes it, on a new workbook (where only the first goes through
-// SetCustomProps) and on one that has properties of its own.
+// SetCustomProps) and on one that has properties of its own. (One
+// difference is meant: see TestSetPropsTakesValuesAsGiven.)
 func TestSetPropsAsExcelize(t *testing.T) {
 	marks := []Mark{
 		{Kind: KindResult},
@@ -182,4 +183,40 @@ func savedParts(t *testing.T, f *excelize.File) map[string][]byte {
 		}
 	}
 	return parts
+}
+
+// TestSetMarkStrict: a workbook saved as Strict Open XML with custom
+// properties of its own gets the mark beside them (excelize could not
+// read such a part, and the result was not written).
+func TestSetMarkStrict(t *testing.T) {
+	f := excelize.NewFile()
+	f.Pkg.Store(customXML, []byte(`<Properties xmlns="http://purl.oclc.org/ooxml/officeDocument/customProperties" xmlns:vt="http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="审核人"><vt:lpwstr>张三</vt:lpwstr></property></Properties>`))
+	if err := setMark(f, Mark{Kind: KindResult, Source: "a.xlsx"}); err != nil {
+		t.Fatal(err)
+	}
+	props, err := f.GetCustomProps()
+	got := map[string]any{}
+	for _, p := range props {
+		got[p.Name] = p.Value
+	}
+	if err != nil || got["审核人"] != "张三" || got[markProp] != KindResult || got[markSource] != "a.xlsx" || len(got) != 3 {
+		t.Errorf("properties %v %v", got, err)
+	}
+}
+
+// TestSetPropsTakesValuesAsGiven: a value holding a Strict namespace
+// address is written as it is (excelize's SetCustomProps rewrote such
+// text in the properties set before it, as a namespace).
+func TestSetPropsTakesValuesAsGiven(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "d.xlsx")
+	odd := "http://purl.oclc.org/ooxml/spreadsheetml/main"
+	m := Mark{Kind: KindDepartment, Department: odd, Source: "a.xlsx", SourceSHA256: "ab", facts: `{"department":"` + odd + `"}`}
+	if err := saveMarked(excelize.NewFile(), path, m); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := ReadMark(path)
+	if err != nil || !ok || got.Department != odd {
+		t.Errorf("mark %+v %v %v, want department %s", got, ok, err, odd)
+	}
 }
