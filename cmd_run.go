@@ -760,7 +760,7 @@ func (o outcome) fail(lang, path string, err error) outcome {
 	o.report.Problems = append(o.report.Problems, ProblemReport{
 		Severity: "error", Code: "write",
 		Message: fmt.Sprintf(tr(lang, "无法写入 %s：%s", "cannot write %s: %s"), path, writeCause(lang, err)),
-		Hint:    writeHint(lang, err),
+		Hint:    outputHint(lang, err),
 	})
 	o.report.Status, o.results, o.report.Departments = statusFailed, nil, []DepartmentReport{}
 	o.report.compacted, o.report.departments, o.report.parked = false, 0, nil
@@ -788,6 +788,26 @@ func writeCause(lang string, err error) string {
 }
 
 // writeHint says what to do about a failed write.
+// outputHint is writeHint for a workbook's own outputs: an error that
+// is not the system's (a file, the disk) comes from the workbook writer,
+// on this workbook (excelize refusing a part of it), and checking the
+// disk would not help.
+func outputHint(lang string, err error) string {
+	if !fromOS(err) && !errors.Is(err, sheet.ErrSheetLimit) && !errors.Is(err, errParkedLost) {
+		err = sheet.ErrWriter
+	}
+	return writeHint(lang, err)
+}
+
+// fromOS reports whether err came from the system (a file, the disk),
+// not from the workbook writer.
+func fromOS(err error) bool {
+	var pathErr *fs.PathError
+	var linkErr *os.LinkError
+	var errno syscall.Errno
+	return errors.As(err, &pathErr) || errors.As(err, &linkErr) || errors.As(err, &errno)
+}
+
 func writeHint(lang string, err error) string {
 	switch {
 	case errors.Is(err, syscall.ENAMETOOLONG):

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -364,4 +365,28 @@ func bureauAndSeed(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// TestOutputHint: a workbook's output that fails for a reason of the
+// system gets the hint for it; one the workbook writer refused (excelize
+// on a part of this workbook) gets the writer's hint, not "check the
+// disk".
+func TestOutputHint(t *testing.T) {
+	full := &fs.PathError{Op: "write", Path: "out/a_结果.xlsx", Err: syscall.ENOSPC}
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{full, writeHint("zh", syscall.ENOSPC)},
+		{fmt.Errorf("saving: %w", &os.LinkError{Op: "rename", Old: "a", New: "b", Err: syscall.EACCES}), writeHint("zh", fs.ErrPermission)},
+		{errors.New("expected element <Properties> in name space …"), writeHint("zh", sheet.ErrWriter)},
+		{fmt.Errorf("%w: sheet 得分率", sheet.ErrSheetLimit), writeHint("zh", sheet.ErrSheetLimit)},
+	} {
+		if got := outputHint("zh", c.err); got != c.want {
+			t.Errorf("%v: hint %q, want %q", c.err, got, c.want)
+		}
+	}
+	if writeHint("zh", sheet.ErrWriter) == writeHint("zh", errors.New("other")) {
+		t.Fatal("the writer's hint is the generic one")
+	}
 }
