@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -1033,4 +1034,80 @@ func TestDamageNamed(t *testing.T) {
 	if out := damage("xl/worksheets/sheet1.xml"); !strings.Contains(out, "（损坏处：工作表 ") {
 		t.Errorf("a sheet cut short:\n%s", out)
 	}
+}
+
+// TestSlashNames: a workbook whose zip names every part with a leading
+// "/" (some writers do) gets a result, as check passes it, with the
+// names as Excel writes them and the same sheets and values as the
+// workbook written plainly.
+func TestSlashNames(t *testing.T) {
+	zr := zipAt(t, filepath.Join("samples", "bureau.xlsx"))
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		h := f.FileHeader
+		if !strings.HasPrefix(h.Name, "[") {
+			h.Name = "/" + h.Name
+		}
+		raw, err := f.OpenRaw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := zw.CreateRaw(&h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(w, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "slash.xlsx")
+	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"perfeval", "run", in, filepath.Join("samples", "bureau.xlsx"), "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s%s", code, stdout.String(), stderr.String())
+	}
+	rz, err := zip.OpenReader(filepath.Join(out, "slash_结果.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rz.Close()
+	for _, f := range rz.File {
+		if strings.HasPrefix(f.Name, "/") {
+			t.Errorf("the result names a part %s", f.Name)
+		}
+	}
+	got, want := sheetValues(t, filepath.Join(out, "slash_结果.xlsx")), sheetValues(t, filepath.Join(out, "bureau_结果.xlsx"))
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the result's sheets differ from the plain workbook's:\n%v\nwant\n%v", got, want)
+	}
+}
+
+// sheetValues is every sheet's rows as excelize reads them, by name.
+func sheetValues(t *testing.T, path string) map[string][][]string {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string][][]string{}
+	for _, name := range f.GetSheetList() {
+		rows, err := f.GetRows(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = rows
+	}
+	if len(out) < 3 {
+		t.Fatalf("%s: sheets %v", path, f.GetSheetList())
+	}
+	return out
 }

@@ -557,7 +557,16 @@ func stubSheets(data []byte) ([]byte, map[string]*zip.File, error) {
 	var out bytes.Buffer
 	zw := newZipWriter(&out)
 	for _, f := range zr.File {
-		if !parts[strings.TrimPrefix(f.Name, "/")] {
+		if name := strings.TrimPrefix(f.Name, "/"); name != f.Name {
+			// Some writers start every part's name with "/": perfeval's
+			// reader takes them, excelize finds no part, and the result
+			// could not be written. Here, and so in the result, the
+			// names are as Excel writes them.
+			named := *f
+			named.Name = name
+			f = &named
+		}
+		if !parts[f.Name] {
 			if err := copyRaw(zw, f); err != nil {
 				return nil, nil, err
 			}
