@@ -255,6 +255,7 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 		return nil
 	}
 	var scores decimals
+	values := scoreValues{}
 	info := &tableInfo{src: t, table: &calc.Table{Sheet: t.Sheet}, declared: map[*calc.Indicator]sheet.Cell{}, deptTotals: map[string]declaredTotal{}, leafOfRow: map[int]int{}}
 	add := func(e *CellError) { problems.Add(e) }
 	// A veto item (spec §7.1): its weight cell says 否决, or its 指标类型
@@ -279,7 +280,7 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 				continue
 			}
 			filled++
-			if v := readValue(c, true); v.err == nil || v.err == ErrFormula { // a formula that cannot be computed is an error at its cell, never a column of words
+			if v := values.read(c); v.err == nil || v.err == ErrFormula { // a formula that cannot be computed is an error at its cell, never a column of words
 				numbers++
 			}
 		}
@@ -400,7 +401,7 @@ func buildTable(t *sheet.Table, s calc.Settings, seen map[string]seenDepartment,
 		info.leafOfRow[rowIndex] = len(info.table.Leaves) - 1
 		for k, i := range active {
 			dept := &info.table.Departments[k]
-			sc := score(t.Sheet, row, i, dept.Name, leaf, weightOK, s, problems)
+			sc := score(t.Sheet, row, i, dept.Name, leaf, weightOK, s, values, problems)
 			sc.Value = scores.intern(sc.Value)
 			dept.Scores = append(dept.Scores, sc)
 		}
@@ -447,12 +448,12 @@ func nonEmpty(names []string) []string {
 }
 
 // score reads one score cell and checks its bounds.
-func score(sheetName string, row sheet.Row, i int, dept string, leaf *calc.Indicator, weightOK bool, s calc.Settings, problems *List) calc.Score {
+func score(sheetName string, row sheet.Row, i int, dept string, leaf *calc.Indicator, weightOK bool, s calc.Settings, values scoreValues, problems *List) calc.Score {
 	// leaf.Path() and the cell's reference (at) are made only for a
 	// problem: a million scores are fine.
 	c := row.ScoreValue(i)
 	at := func() sheet.Cell { return row.Score(i) }
-	v := readValue(c, true)
+	v := values.read(c)
 	switch {
 	case v.err == ErrFormula:
 		problems.Add(cellProblem(SeverityError, sheetName, at(), dept, leaf.Path(), ErrFormula, shown(c), v.detail))

@@ -71,6 +71,39 @@ type value struct {
 	detail    string // for ErrFormula: why
 }
 
+// scoreValues keeps readValue's answers (allowNA) for the score cells of
+// a table, by what decides them: a million score cells hold a few hundred
+// distinct values, and each is read twice (which columns hold scores,
+// then the scores).
+type scoreValues map[scoreKey]value
+
+type scoreKey struct {
+	kind    sheet.CellKind
+	text    string
+	percent bool
+	typed   bool // not from a formula
+}
+
+// maxScoreValues bounds a table's scoreValues: past it, cells are read
+// without being kept.
+const maxScoreValues = 1 << 14
+
+// read is readValue(c, true), from m when it has c's.
+func (m scoreValues) read(c sheet.Cell) value {
+	if c.Kind != sheet.Number && c.Kind != sheet.Text {
+		return readValue(c, true)
+	}
+	k := scoreKey{c.Kind, c.Value, c.Percent, c.Formula == ""}
+	if v, ok := m[k]; ok {
+		return v
+	}
+	v := readValue(c, true)
+	if len(m) < maxScoreValues {
+		m[k] = v
+	}
+	return v
+}
+
 // readValue reads a score or weight cell. A blank cell (or text of spaces
 // and invisible characters only) gives ErrMissing, anything not a number
 // ErrNotNumber (the caller maps them for weights), a formula that could
