@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -488,7 +489,7 @@ func (b *Book) openForWrite() (*excelize.File, error) {
 	if b.data == nil {
 		return nil, errors.New("the workbook is closed")
 	}
-	data, err := withStyles(b.data)
+	data, err := forExcelize(b.data)
 	if err != nil {
 		return nil, err
 	}
@@ -513,7 +514,7 @@ func (b *Book) openCarrying() (*excelize.File, *carrying, error) {
 	if b.data == nil {
 		return nil, nil, errors.New("the workbook is closed")
 	}
-	data, err := withStyles(b.data)
+	data, err := forExcelize(b.data)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -557,15 +558,6 @@ func stubSheets(data []byte) ([]byte, map[string]*zip.File, error) {
 	var out bytes.Buffer
 	zw := newZipWriter(&out)
 	for _, f := range zr.File {
-		if name := strings.TrimPrefix(f.Name, "/"); name != f.Name {
-			// Some writers start every part's name with "/": perfeval's
-			// reader takes them, excelize finds no part, and the result
-			// could not be written. Here, and so in the result, the
-			// names are as Excel writes them.
-			named := *f
-			named.Name = name
-			f = &named
-		}
 		if !parts[f.Name] {
 			if err := copyRaw(zw, f); err != nil {
 				return nil, nil, err
@@ -789,6 +781,48 @@ func isDateFormat(code string) bool {
 		}
 	}
 	return strings.ContainsAny(b.String(), "ydhs年月日时")
+}
+
+// forExcelize is the input's package as excelize is given it, to be
+// written: with its parts named as Excel names them (plainNames) and with
+// a styles part (withStyles).
+func forExcelize(data []byte) ([]byte, error) {
+	data, err := plainNames(data)
+	if err != nil {
+		return nil, err
+	}
+	return withStyles(data)
+}
+
+// plainNames is the package with a leading "/" taken off its parts'
+// names. Some writers name every part so: perfeval's reader takes them,
+// but excelize finds no part (the result, the annotated copy and a
+// template failed to write, "workbook is damaged"), and withStyles would
+// not find the styles. The bytes of each part are copied as they are;
+// a package with no such name is returned unchanged.
+func plainNames(data []byte) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	if !slices.ContainsFunc(zr.File, func(f *zip.File) bool { return strings.HasPrefix(f.Name, "/") }) {
+		return data, nil
+	}
+	var out bytes.Buffer
+	zw := newZipWriter(&out)
+	for _, f := range zr.File {
+		named := *f
+		if named.Name = strings.TrimPrefix(f.Name, "/"); named.Name == "" {
+			continue // an entry named "/": no part
+		}
+		if err := copyRaw(zw, &named); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // withStyles adds excelize's default styles part to a package that has
