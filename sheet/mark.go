@@ -158,11 +158,12 @@ func setProps(f *excelize.File, props []excelize.CustomProperty) error {
 		}
 	}
 	v, had := f.Pkg.Load(customXML)
-	if part, ok := v.([]byte); ok && bytes.Contains(part, []byte(strictCustomNS)) {
+	if part, ok := v.([]byte); ok && bytes.Contains(part, []byte(`"`+strictCustomNS+`"`)) {
 		// Saved as Strict Open XML: excelize reads no custom properties
 		// there (it translates the other Strict namespaces, not this
-		// one), and the result could not be written.
-		f.Pkg.Store(customXML, bytes.ReplaceAll(part, []byte(strictCustomNS), []byte(customNS)))
+		// one), and the result could not be written. Only the namespace
+		// declaration (quoted) is translated, not a property's text.
+		f.Pkg.Store(customXML, bytes.ReplaceAll(part, []byte(`"`+strictCustomNS+`"`), []byte(`"`+customNS+`"`)))
 	}
 	if had || len(set) == 0 {
 		for _, p := range props {

@@ -202,6 +202,19 @@ func TestSetMarkStrict(t *testing.T) {
 	if err != nil || got["审核人"] != "张三" || got[markProp] != KindResult || got[markSource] != "a.xlsx" || len(got) != 3 {
 		t.Errorf("properties %v %v", got, err)
 	}
+	// In a Transitional part, a property whose text is that namespace
+	// keeps it.
+	f = excelize.NewFile()
+	if err := f.SetCustomProps(excelize.CustomProperty{Name: "来源", Value: strictCustomNS}); err != nil {
+		t.Fatal(err)
+	}
+	if err := setMark(f, Mark{Kind: KindResult}); err != nil {
+		t.Fatal(err)
+	}
+	props, err = f.GetCustomProps()
+	if err != nil || len(props) != 2 || props[0].Value != strictCustomNS {
+		t.Errorf("properties %v %v, want 来源 = %s kept", props, err, strictCustomNS)
+	}
 }
 
 // TestSetPropsTakesValuesAsGiven: a value holding a Strict namespace
