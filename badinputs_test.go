@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -58,7 +59,7 @@ type badCase struct {
 // The sheet sentinels every bad input test must hit.
 var fileSentinels = []error{
 	sheet.ErrEmpty, sheet.ErrLegacyXLS, sheet.ErrWPS, sheet.ErrCSV, sheet.ErrText, sheet.ErrFormat,
-	sheet.ErrEncrypted, sheet.ErrPassword, sheet.ErrCorrupt, sheet.ErrTooLarge,
+	sheet.ErrEncrypted, sheet.ErrPassword, sheet.ErrCorrupt, sheet.ErrTooLarge, sheet.ErrStrict,
 }
 
 func fixture(name string) func(*testing.T) []byte {
@@ -89,6 +90,47 @@ func goodBytes(n int) func(*testing.T) []byte {
 		}
 		return data
 	}
+}
+
+// strictWorkbook is a good workbook as Excel saves it as "Strict Open
+// XML Spreadsheet": its namespaces are Strict's, and its workbook part
+// says conformance="strict".
+func strictWorkbook(t *testing.T) []byte {
+	data := goodBytes(0)(t)
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict := strings.NewReplacer(
+		"http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main",
+		"http://schemas.openxmlformats.org/officeDocument/2006/relationships", "http://purl.oclc.org/ooxml/officeDocument/relationships",
+		"<workbook ", `<workbook conformance="strict" `,
+	)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name != "[Content_Types].xml" {
+			part = []byte(strict.Replace(string(part)))
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(part)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // bigWorkbook unpacks to several MiB: past a 1 MiB limit.
@@ -133,6 +175,7 @@ func badCases() []badCase {
 		{name: "zip header then garbage", content: raw("PK\x03\x04\x00\x01garbage garbage garbage"), openErr: sheet.ErrCorrupt, status: statusUnreadable},
 		{name: "a picture renamed .xlsx", content: raw("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), openErr: sheet.ErrFormat, status: statusUnreadable},
 		{name: "a zip that is no workbook", content: plainZip, openErr: sheet.ErrCorrupt, status: statusUnreadable},
+		{name: "saved as Strict Open XML", content: strictWorkbook, openErr: sheet.ErrStrict, status: statusUnreadable},
 		{name: "expands past the limit", content: bigWorkbook, opts: func(o *inspectOptions) { o.MaxSizeMiB = 1 },
 			openErr: sheet.ErrTooLarge, status: statusUnreadable},
 		{name: "missing file", file: "missing.xlsx", openErr: fs.ErrNotExist, status: statusUnreadable},

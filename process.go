@@ -177,6 +177,8 @@ func openProblem(lang string, err error) ProblemReport {
 		{sheet.ErrEncrypted, why{"工作簿设置了打开密码", "the workbook is protected by a password", "用 --password 提供密码，或请部门去掉打开密码后重新发送", "give its password with --password, or ask the department to remove the password and send it again", "encrypted"}},
 		{sheet.ErrPassword, why{"密码不正确，无法打开这个加密的工作簿", "the password given does not open this encrypted workbook", "核对 --password 后重试", "check --password and try again", "password"}},
 		{sheet.ErrFormat, why{"不是 .xlsx/.xlsm 工作簿", "not an .xlsx/.xlsm workbook", saveAs[0], saveAs[1], "format"}},
+		{sheet.ErrStrict, why{"工作簿以“Strict Open XML 电子表格”格式保存，perfeval 无法由它写出 Excel 能打开的结果", "the workbook is saved as a Strict Open XML Spreadsheet, from which perfeval cannot write a result Excel opens",
+			"在 Excel 中“另存为”“Excel 工作簿(*.xlsx)”后重新运行", "in Excel, Save As \"Excel Workbook (*.xlsx)\" and run again", "strict"}},
 		{sheet.ErrTooLarge, why{"工作簿解压后超过大小上限（可能是损坏或恶意文件）", "the workbook unpacks past the size limit (it may be damaged or malicious)", "确认文件来源可靠后，用 --max-size 提高上限（单位 MiB）", "if the file is trustworthy, raise the limit with --max-size (MiB)", "too-large"}},
 		{sheet.ErrCorrupt, why{"工作簿已损坏或不完整，无法读取", "the workbook is damaged or incomplete and cannot be read", "在 Excel 或 WPS 中打开、修复并另存，或向部门重新索取", "open, repair and save it in Excel or WPS, or ask the department for it again", "corrupt"}},
 		{sheet.ErrNotRegular, why{"这不是普通文件（是文件夹、管道、设备或套接字），perfeval 不会打开它", "this is not a regular file (a folder, pipe, device or socket); perfeval does not open it",

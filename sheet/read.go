@@ -33,6 +33,12 @@ var (
 	ErrPassword  = errors.New("wrong password")
 	ErrCorrupt   = errors.New("workbook is damaged")
 	ErrTooLarge  = errors.New("workbook expands past the size limit")
+	// ErrStrict: saved as Excel's "Strict Open XML Spreadsheet". Its
+	// scores could be read, but excelize writes no workbook Excel opens
+	// from it (its workbook part comes out with a prefix it does not
+	// declare), so the result, the annotated copy and a template would
+	// be broken: it is refused, for check as for run.
+	ErrStrict = errors.New("workbook saved as Strict Open XML")
 )
 
 // Default size limits for opening a workbook; Options can raise them.
@@ -399,7 +405,7 @@ func FileSHA256(err error) string {
 // wrapRead keeps the reasons callers test for (size, interruption,
 // damage) and calls anything else damage.
 func wrapRead(err error) error {
-	if isLimitOrCtx(err) || errors.Is(err, ErrCorrupt) {
+	if isLimitOrCtx(err) || errors.Is(err, ErrCorrupt) || errors.Is(err, ErrStrict) {
 		return err
 	}
 	return fmt.Errorf("%w: %v", ErrCorrupt, err)

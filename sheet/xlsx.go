@@ -39,6 +39,7 @@ type pkg struct {
 	stylesPath string
 	workbook   string // the workbook part's path
 	layoutOnly bool   // sheets and parts only: no shared strings
+	strict     bool   // the workbook part is Strict Open XML (ErrStrict)
 }
 
 type sheetPart struct {
@@ -77,6 +78,9 @@ func openPkg(ctx context.Context, data []byte, limit, partMax int64) (*pkg, erro
 	p.workbook = wbPath
 	if err := p.readWorkbook(wbPath); err != nil {
 		return nil, err
+	}
+	if p.strict {
+		return nil, ErrStrict
 	}
 	if err := p.readStyles(); err != nil {
 		return nil, err
@@ -325,6 +329,9 @@ func (p *pkg) rels(name string) ([]rel, error) {
 
 // readWorkbook lists the worksheets in order with their parts, and reads
 // the shared strings.
+// strictSpreadsheetNS is SpreadsheetML's namespace in Strict Open XML.
+const strictSpreadsheetNS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+
 func (p *pkg) readWorkbook(wbPath string) error {
 	dir := path.Dir(wbPath)
 	relsPath := path.Join(dir, "_rels", path.Base(wbPath)+".rels")
@@ -357,6 +364,10 @@ func (p *pkg) readWorkbook(wbPath string) error {
 			return err
 		}
 		se, ok := t.(xml.StartElement)
+		if ok && se.Name.Local == "workbook" {
+			conformance, _ := attr(se, "conformance")
+			p.strict = se.Name.Space == strictSpreadsheetNS || conformance == "strict"
+		}
 		if !ok || se.Name.Local != "sheet" {
 			continue
 		}
