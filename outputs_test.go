@@ -844,6 +844,17 @@ func TestPlan(t *testing.T) {
 			t.Errorf("long name %q", base)
 		}
 	}
+	// 市.xlsx and 教.xlsx in GBK (not UTF-8) are two names, and
+	// ABC.xlsx in GBK folds with abc.xlsx as in UTF-8.
+	gbk := []string{"g/\xca\xd0.xlsx", "g/\xbd\xcc.xlsx", "g/\xca\xd0ABC.xlsx", "g/\xca\xd0abc.xlsx"}
+	if p, err = planRun(opts, gbk); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"out/\xca\xd0_结果.xlsx", "out/\xbd\xcc_结果.xlsx", "out/\xca\xd0ABC_结果.xlsx", "out/\xca\xd0abc_结果 (2).xlsx"} {
+		if p.Files[i].result != want {
+			t.Errorf("%q: result %q, want %q", gbk[i], p.Files[i].result, want)
+		}
+	}
 }
 
 // TestOutputFolderCannotBeMade: the report still records every workbook,

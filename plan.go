@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"perfeval/sheet"
 )
@@ -62,8 +63,23 @@ func planNames(opts runOptions, in string, used map[string]bool) plannedNames {
 }
 
 // nameKey is how used tells names apart: without regard to case, as
-// Windows and macOS file systems do.
-func nameKey(path string) string { return strings.ToLower(path) }
+// Windows and macOS file systems do. In a name that is not UTF-8 (GBK,
+// from a zip unpacked on Linux) only ASCII letters are folded:
+// strings.ToLower makes every byte that is not UTF-8 U+FFFD, and
+// different names one (市.xlsx and 教.xlsx got 教_结果.xlsx and
+// 市_结果 (2).xlsx).
+func nameKey(path string) string {
+	if utf8.ValidString(path) {
+		return strings.ToLower(path)
+	}
+	b := []byte(path)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
 
 // outputPath is an output's path; a name already used (in this run, or
 // in this folder) gets " (2)", " (3)", ….
