@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"perfeval/samples"
 	"perfeval/sheet"
@@ -300,8 +301,14 @@ func TestRecursive(t *testing.T) {
 	root := t.TempDir()
 	os.MkdirAll(filepath.Join(root, "2024", "财政"), 0o755)
 	os.MkdirAll(filepath.Join(root, ".hidden"), 0o755)
-	for _, p := range []string{"a.xlsx", "2024/b.xlsx", "2024/财政/c.xlsx", ".hidden/d.xlsx"} {
+	for i, p := range []string{"a.xlsx", "2024/b.xlsx", "2024/财政/c.xlsx", ".hidden/d.xlsx"} {
 		if err := sheet.Build(filepath.Join(root, p), samples.Seed()); err != nil {
+			t.Fatal(err)
+		}
+		// c is the one modified last, whatever the clock's resolution
+		// (built in the same tick, a won now and then).
+		when := time.Date(2026, 1, 1, 0, i, 0, 0, time.UTC)
+		if err := os.Chtimes(filepath.Join(root, p), when, when); err != nil {
 			t.Fatal(err)
 		}
 	}
