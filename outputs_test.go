@@ -1135,22 +1135,13 @@ func slashed(t *testing.T, src, dst string) {
 // zipParts is every part of the package at path, unpacked, by name.
 func zipParts(t *testing.T, path string) map[string][]byte {
 	t.Helper()
-	zr, err := zip.OpenReader(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer zr.Close()
-	parts := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts[f.Name], err = io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+	parts, err := ziptest.Parts(data)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return parts
 }

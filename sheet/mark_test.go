@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"perfeval/internal/ziptest"
 )
 
 func TestReadMark(t *testing.T) {
@@ -166,21 +167,9 @@ func savedParts(t *testing.T, f *excelize.File) map[string][]byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	parts, err := ziptest.Parts(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
-	}
-	parts := map[string][]byte{}
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts[zf.Name], err = io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
 	return parts
 }

@@ -1,4 +1,5 @@
-// Package ziptest makes damaged workbook packages for tests.
+// Package ziptest makes damaged workbook packages for tests, and reads
+// packages back for them.
 package ziptest
 
 import (
@@ -47,4 +48,26 @@ func EditRaw(data []byte, part string, edit func(compressed []byte) []byte) ([]b
 		return nil, fmt.Errorf("no part %s", part)
 	}
 	return out.Bytes(), nil
+}
+
+// Parts is every part of the package data, unpacked, by name.
+func Parts(data []byte) (map[string][]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	parts := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		parts[f.Name] = b
+	}
+	return parts, nil
 }
