@@ -152,9 +152,12 @@ const (
 // excelize writes them.
 func setProps(f *excelize.File, props []excelize.CustomProperty) error {
 	var set []excelize.CustomProperty // those with a value
+	text := true                        // every value is text, as the mark's are
 	for _, p := range props {
 		if p.Value != nil {
 			set = append(set, p)
+			_, ok := p.Value.(string)
+			text = text && ok
 		}
 	}
 	v, had := f.Pkg.Load(customXML)
@@ -165,7 +168,7 @@ func setProps(f *excelize.File, props []excelize.CustomProperty) error {
 		// declaration (quoted) is translated, not a property's text.
 		f.Pkg.Store(customXML, bytes.ReplaceAll(part, []byte(`"`+strictCustomNS+`"`), []byte(`"`+customNS+`"`)))
 	}
-	if had || len(set) == 0 {
+	if had || len(set) == 0 || !text {
 		for _, p := range props {
 			if err := f.SetCustomProps(p); err != nil {
 				return err
@@ -189,10 +192,7 @@ func setProps(f *excelize.File, props []excelize.CustomProperty) error {
 	}
 	out := bytes.NewBuffer(append([]byte(nil), part[:len(part)-len(end)]...))
 	for i, p := range set[1:] {
-		value, ok := p.Value.(string)
-		if !ok {
-			return fmt.Errorf("custom property %s: not text", p.Name)
-		}
+		value := p.Value.(string)
 		fmt.Fprintf(out, `<property fmtid="%s" pid="%d" name="`, excelize.EXtURICustomPropertyFmtID, i+3)
 		xml.EscapeText(out, []byte(p.Name))
 		out.WriteString(`"><vt:lpwstr>`)
