@@ -152,7 +152,7 @@ const (
 // excelize writes them.
 func setProps(f *excelize.File, props []excelize.CustomProperty) error {
 	var set []excelize.CustomProperty // those with a value
-	text := true                        // every value is text, as the mark's are
+	text := true                      // every value is text, as the mark's are
 	for _, p := range props {
 		if p.Value != nil {
 			set = append(set, p)
