@@ -327,11 +327,12 @@ func (p *pkg) rels(name string) ([]rel, error) {
 	}
 }
 
-// readWorkbook lists the worksheets in order with their parts, and reads
-// the shared strings.
 // strictSpreadsheetNS is SpreadsheetML's namespace in Strict Open XML.
 const strictSpreadsheetNS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 
+// readWorkbook lists the worksheets in order with their parts, and reads
+// the shared strings. It notes a workbook saved as Strict Open XML
+// (p.strict).
 func (p *pkg) readWorkbook(wbPath string) error {
 	dir := path.Dir(wbPath)
 	relsPath := path.Join(dir, "_rels", path.Base(wbPath)+".rels")
