@@ -336,11 +336,15 @@ feed:
 			fr := &outcomes[n.file].report
 			printProblems(notesOut, "perfeval: ", lang, FileReport{Path: fr.Path, Problems: []ProblemReport{n.problem}})
 			switch {
-			case !fr.compacted || fr.parked != nil || opts.LogFile != "": // kept for the report or the log
+			case !fr.compacted || opts.LogFile != "": // kept for the report or the log
 				fr.Problems = append(fr.Problems, n.problem)
-			case n.problem.Severity == "error": // printed, and counted in the tally and the batch summary
+				return
+			case fr.parked != nil: // waits on disk with the file's departments, for the report
+				fr.addLateProblem(n.problem)
+			}
+			if n.problem.Severity == "error" { // printed, and counted in the tally and the batch summary
 				fr.droppedErrors++
-			default:
+			} else {
 				fr.droppedWarnings++
 			}
 		})
@@ -746,6 +750,7 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 // refuse is the outcome of an output that turned out to be the input
 // (made so after the plan was checked): nothing is written.
 func (o outcome) refuse(lang, out string) outcome {
+	o.report.unparkLate()
 	o.report.Problems = append(o.report.Problems, fileProblem(lang, "输出文件会覆盖输入文件 "+out+"，已拒绝", "the output "+out+" would replace the input: refused",
 		"换一个输出文件夹（--out）", "choose another output folder (--out)", "output-is-input"))
 	o.report.Status, o.results, o.report.Departments = statusFailed, nil, []DepartmentReport{}
@@ -757,6 +762,7 @@ func (o outcome) refuse(lang, out string) outcome {
 // fail is the outcome of a workbook whose output at path could not be
 // written: status failed, with the cause and what to do.
 func (o outcome) fail(lang, path string, err error) outcome {
+	o.report.unparkLate()
 	o.report.Problems = append(o.report.Problems, ProblemReport{
 		Severity: "error", Code: "write",
 		Message: fmt.Sprintf(tr(lang, "无法写入 %s：%s", "cannot write %s: %s"), path, writeCause(lang, err)),

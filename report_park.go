@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"perfeval/sheet"
 )
@@ -25,6 +26,30 @@ type parkedDepartments struct {
 	store    *sheet.SpillFile
 	at, size int64
 	ranks    *sheet.BatchFile
+	// The problems found at the end of the run (a department sent
+	// twice: in a batch of copies, one per department of every file),
+	// in order: those that wait in store, then any kept once store
+	// could not be written.
+	problems []span
+	late     []ProblemReport
+}
+
+type span struct{ at, size int64 }
+
+// addLateProblem keeps p, found at the end of the run, with the file's
+// parked departments, to come back with them (whole) after the file's
+// own problems, in the order added.
+func (fr *FileReport) addLateProblem(p ProblemReport) {
+	pk := fr.parked
+	if len(pk.late) == 0 {
+		if b, err := json.Marshal(p); err == nil {
+			if at, err := pk.store.Append(b); err == nil {
+				pk.problems = append(pk.problems, span{at, int64(len(b))})
+				return
+			}
+		}
+	}
+	pk.late = append(pk.late, p)
 }
 
 // park writes the report's departments to p (nothing when p is nil or
@@ -56,6 +81,35 @@ func (fr *FileReport) dropParked() {
 	fr.Departments = nil
 }
 
+// unparkLate brings the problems added at the end of the run back into
+// fr.Problems, in order (and out of the counts of those dropped), for a
+// file whose parked departments are dropped (fail, refuse: a --split
+// that fails at the end). One that cannot be read back stays counted.
+func (fr *FileReport) unparkLate() {
+	pk := fr.parked
+	if pk == nil {
+		return
+	}
+	back := func(p ProblemReport) {
+		fr.Problems = append(fr.Problems, p)
+		if p.Severity == "error" {
+			fr.droppedErrors--
+		} else {
+			fr.droppedWarnings--
+		}
+	}
+	for _, sp := range pk.problems {
+		var p ProblemReport
+		if err := json.NewDecoder(io.NewSectionReader(pk.store, sp.at, sp.size)).Decode(&p); err == nil {
+			back(p)
+		}
+	}
+	for _, p := range pk.late {
+		back(p)
+	}
+	pk.problems, pk.late = nil, nil
+}
+
 // whole is the report with its departments, read back when they were
 // dropped, with the run's ranks; fr itself is left as it is. A file
 // never printed (the run was interrupted before an earlier one was
@@ -75,8 +129,18 @@ func (fr *FileReport) whole() (FileReport, error) {
 	if len(depts) != fr.departments {
 		return lost(fmt.Errorf("%d departments, not %d", len(depts), fr.departments))
 	}
+	problems := slices.Clip(fr.Problems) // appended to below, never into fr's
+	for _, sp := range p.problems {
+		var pr ProblemReport
+		if err := json.NewDecoder(io.NewSectionReader(p.store, sp.at, sp.size)).Decode(&pr); err != nil {
+			return lost(err)
+		}
+		problems = append(problems, pr)
+	}
+	problems = append(problems, p.late...)
 	w := *fr
 	w.Departments, w.compacted, w.departments, w.counted, w.parked = depts, false, 0, nil, nil
+	w.Problems = problems
 	if p.ranks != nil {
 		setBatchRanks(&w, *p.ranks)
 	}

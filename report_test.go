@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -346,5 +347,62 @@ func TestCheckReportParked(t *testing.T) {
 	}
 	if r.Summary.Departments.Total == 0 || len(r.Summary.Departments.ByGrade) == 0 {
 		t.Errorf("summary %+v", r.Summary.Departments)
+	}
+}
+
+// TestLateProblemsParked: problems found at the end of a run (sent twice)
+// wait on disk with a parked file's departments and come back with them,
+// after the file's own problems and in the order added, also once the
+// disk could not take one (those after it stay in memory); a file that
+// fails at the end gets them back in its problems and out of the counts
+// of those dropped.
+func TestLateProblemsParked(t *testing.T) {
+	store, err := sheet.NewSpillFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	own := make([]ProblemReport, 1, 8) // room after it: whole must not write there
+	own[0] = ProblemReport{Severity: "warning", Message: "own"}
+	fr := FileReport{Path: "a.xlsx", Problems: own, Departments: []DepartmentReport{{Name: "甲", Status: statusOK, GradeLabel: "优"}}}
+	fr.park(store)
+	fr.dropParked()
+	if fr.parked == nil || !fr.compacted {
+		t.Fatal("not parked")
+	}
+	late := func(msg, severity string) ProblemReport { return ProblemReport{Severity: severity, Message: msg} }
+	fr.addLateProblem(late("one", "warning"))
+	fr.addLateProblem(late("two", "error"))
+	if len(fr.parked.problems) != 2 || len(fr.Problems) != 1 {
+		t.Fatalf("%d parked, %d in memory", len(fr.parked.problems), len(fr.Problems))
+	}
+	fr.parked.late = append(fr.parked.late, late("three", "warning")) // as when the disk refused it
+	fr.addLateProblem(late("four", "warning"))                        // so after it, in memory too
+	w, err := fr.whole()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range w.Problems {
+		got = append(got, p.Message)
+	}
+	if strings.Join(got, ",") != "own,one,two,three,four" || len(w.Departments) != 1 {
+		t.Errorf("problems %v, departments %d", got, len(w.Departments))
+	}
+	if len(fr.Problems) != 1 || own[:2][1].Message != "" {
+		t.Errorf("whole wrote into the file's own problems: %v", own[:2])
+	}
+	// A --split that fails at the end: the problems come back.
+	fr.droppedErrors, fr.droppedWarnings = 1, 3
+	o := outcome{report: fr}.fail("en", "out/a", errors.New("boom"))
+	got = got[:0]
+	for _, p := range o.report.Problems {
+		got = append(got, p.Message)
+	}
+	if len(got) != 6 || strings.Join(got[:5], ",") != "own,one,two,three,four" || o.report.droppedErrors != 0 || o.report.droppedWarnings != 0 {
+		t.Errorf("after fail: problems %v, dropped %d errors %d warnings", got, o.report.droppedErrors, o.report.droppedWarnings)
+	}
+	if e, w := problemCounts(o.report); e != 2 || w != 4 {
+		t.Errorf("counts %d errors %d warnings, want 2 and 4", e, w)
 	}
 }
