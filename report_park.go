@@ -81,6 +81,13 @@ func (fr *FileReport) dropParked() {
 	fr.Departments = nil
 }
 
+// problem reads back the problem written at sp.
+func (pk *parkedDepartments) problem(sp span) (ProblemReport, error) {
+	var p ProblemReport
+	err := json.NewDecoder(io.NewSectionReader(pk.store, sp.at, sp.size)).Decode(&p)
+	return p, err
+}
+
 // unparkLate brings the problems added at the end of the run back into
 // fr.Problems, in order (and out of the counts of those dropped), for a
 // file whose parked departments are dropped (fail, refuse: a --split
@@ -99,8 +106,7 @@ func (fr *FileReport) unparkLate() {
 		}
 	}
 	for _, sp := range pk.problems {
-		var p ProblemReport
-		if err := json.NewDecoder(io.NewSectionReader(pk.store, sp.at, sp.size)).Decode(&p); err == nil {
+		if p, err := pk.problem(sp); err == nil {
 			back(p)
 		}
 	}
@@ -131,8 +137,8 @@ func (fr *FileReport) whole() (FileReport, error) {
 	}
 	problems := slices.Clip(fr.Problems) // appended to below, never into fr's
 	for _, sp := range p.problems {
-		var pr ProblemReport
-		if err := json.NewDecoder(io.NewSectionReader(p.store, sp.at, sp.size)).Decode(&pr); err != nil {
+		pr, err := p.problem(sp)
+		if err != nil {
 			return lost(err)
 		}
 		problems = append(problems, pr)
