@@ -1,10 +1,12 @@
 package main
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 
 	"perfeval/sheet"
@@ -42,14 +44,48 @@ type span struct{ at, size int64 }
 func (fr *FileReport) addLateProblem(p ProblemReport) {
 	pk := fr.parked
 	if len(pk.late) == 0 {
-		if b, err := json.Marshal(p); err == nil {
-			if at, err := pk.store.Append(b); err == nil {
-				pk.problems = append(pk.problems, span{at, int64(len(b))})
-				return
-			}
+		b := encodeProblem(p)
+		if at, err := pk.store.Append(b); err == nil {
+			pk.problems = append(pk.problems, span{at, int64(len(b))})
+			return
 		}
 	}
 	pk.late = append(pk.late, p)
+}
+
+// encodeProblem writes each of p's fields (all text) as its length and
+// its bytes: as they are, where JSON would make bytes that are not UTF-8
+// (a GBK file name in a message) U+FFFD.
+func encodeProblem(p ProblemReport) []byte {
+	v := reflect.ValueOf(p)
+	var b []byte
+	for i := range v.NumField() {
+		f := v.Field(i).String()
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	return b
+}
+
+// errBadProblem is why a parked problem could not be read back.
+var errBadProblem = errors.New("a parked problem is damaged")
+
+// decodeProblem reads what encodeProblem wrote.
+func decodeProblem(b []byte) (ProblemReport, error) {
+	var p ProblemReport
+	v := reflect.ValueOf(&p).Elem()
+	for i := range v.NumField() {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return ProblemReport{}, errBadProblem
+		}
+		v.Field(i).SetString(string(b[k : k+int(n)]))
+		b = b[k+int(n):]
+	}
+	if len(b) != 0 {
+		return ProblemReport{}, errBadProblem
+	}
+	return p, nil
 }
 
 // park writes the report's departments to p (nothing when p is nil or
@@ -83,9 +119,11 @@ func (fr *FileReport) dropParked() {
 
 // problem reads back the problem written at sp.
 func (pk *parkedDepartments) problem(sp span) (ProblemReport, error) {
-	var p ProblemReport
-	err := json.NewDecoder(io.NewSectionReader(pk.store, sp.at, sp.size)).Decode(&p)
-	return p, err
+	b := make([]byte, sp.size)
+	if _, err := pk.store.ReadAt(b, sp.at); err != nil {
+		return ProblemReport{}, err
+	}
+	return decodeProblem(b)
 }
 
 // unparkLate brings the problems added at the end of the run back into

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -371,8 +372,9 @@ func TestLateProblemsParked(t *testing.T) {
 		t.Fatal("not parked")
 	}
 	late := func(msg, severity string) ProblemReport { return ProblemReport{Severity: severity, Message: msg} }
+	gbk := "部门也在 g/\xca\xd0\xbd\xcc.xlsx 中提交" // a GBK file name: its bytes come back as they were
 	fr.addLateProblem(late("one", "warning"))
-	fr.addLateProblem(late("two", "error"))
+	fr.addLateProblem(late(gbk, "error"))
 	if len(fr.parked.problems) != 2 || len(fr.Problems) != 1 {
 		t.Fatalf("%d parked, %d in memory", len(fr.parked.problems), len(fr.Problems))
 	}
@@ -386,8 +388,8 @@ func TestLateProblemsParked(t *testing.T) {
 	for _, p := range w.Problems {
 		got = append(got, p.Message)
 	}
-	if strings.Join(got, ",") != "own,one,two,three,four" || len(w.Departments) != 1 {
-		t.Errorf("problems %v, departments %d", got, len(w.Departments))
+	if strings.Join(got, ",") != "own,one,"+gbk+",three,four" || len(w.Departments) != 1 {
+		t.Errorf("problems %q, departments %d", got, len(w.Departments))
 	}
 	if len(fr.Problems) != 1 || own[:2][1].Message != "" {
 		t.Errorf("whole wrote into the file's own problems: %v", own[:2])
@@ -399,10 +401,34 @@ func TestLateProblemsParked(t *testing.T) {
 	for _, p := range o.report.Problems {
 		got = append(got, p.Message)
 	}
-	if len(got) != 6 || strings.Join(got[:5], ",") != "own,one,two,three,four" || o.report.droppedErrors != 0 || o.report.droppedWarnings != 0 {
+	if len(got) != 6 || strings.Join(got[:5], ",") != "own,one,"+gbk+",three,four" || o.report.droppedErrors != 0 || o.report.droppedWarnings != 0 {
 		t.Errorf("after fail: problems %v, dropped %d errors %d warnings", got, o.report.droppedErrors, o.report.droppedWarnings)
 	}
 	if e, w := problemCounts(o.report); e != 2 || w != 4 {
 		t.Errorf("counts %d errors %d warnings, want 2 and 4", e, w)
+	}
+}
+
+// TestProblemEncoding: a parked problem comes back with every field's
+// bytes as they were, text that is not UTF-8 included (JSON made it
+// U+FFFD), and damaged bytes are an error.
+func TestProblemEncoding(t *testing.T) {
+	var p ProblemReport
+	v := reflect.ValueOf(&p).Elem()
+	for i := range v.NumField() {
+		if v.Field(i).Kind() != reflect.String {
+			t.Fatalf("ProblemReport.%s is not text: encodeProblem writes text only", v.Type().Field(i).Name)
+		}
+		v.Field(i).SetString(fmt.Sprintf("%s \xca\xd0 %d", v.Type().Field(i).Name, i))
+	}
+	b := encodeProblem(p)
+	got, err := decodeProblem(b)
+	if err != nil || got != p {
+		t.Errorf("%+v %v, want %+v", got, err, p)
+	}
+	for _, bad := range [][]byte{b[:len(b)-1], append(b, 0), {0xff}} {
+		if _, err := decodeProblem(bad); !errors.Is(err, errBadProblem) {
+			t.Errorf("%q: %v, want errBadProblem", bad, err)
+		}
 	}
 }
