@@ -39,7 +39,6 @@ type pkg struct {
 	stylesPath string
 	workbook   string // the workbook part's path
 	layoutOnly bool   // sheets and parts only: no shared strings
-	strict     bool   // the workbook part is Strict Open XML (ErrStrict)
 }
 
 type sheetPart struct {
@@ -78,9 +77,6 @@ func openPkg(ctx context.Context, data []byte, limit, partMax int64) (*pkg, erro
 	p.workbook = wbPath
 	if err := p.readWorkbook(wbPath); err != nil {
 		return nil, err
-	}
-	if p.strict {
-		return nil, ErrStrict
 	}
 	if err := p.readStyles(); err != nil {
 		return nil, err
@@ -331,8 +327,7 @@ func (p *pkg) rels(name string) ([]rel, error) {
 const strictSpreadsheetNS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 
 // readWorkbook lists the worksheets in order with their parts, and reads
-// the shared strings. It notes a workbook saved as Strict Open XML
-// (p.strict).
+// the shared strings. A workbook saved as Strict Open XML is ErrStrict.
 func (p *pkg) readWorkbook(wbPath string) error {
 	dir := path.Dir(wbPath)
 	relsPath := path.Join(dir, "_rels", path.Base(wbPath)+".rels")
@@ -366,8 +361,9 @@ func (p *pkg) readWorkbook(wbPath string) error {
 		}
 		se, ok := t.(xml.StartElement)
 		if ok && se.Name.Local == "workbook" {
-			conformance, _ := attr(se, "conformance")
-			p.strict = se.Name.Space == strictSpreadsheetNS || conformance == "strict"
+			if conformance, _ := attr(se, "conformance"); se.Name.Space == strictSpreadsheetNS || conformance == "strict" {
+				return ErrStrict
+			}
 		}
 		if !ok || se.Name.Local != "sheet" {
 			continue
