@@ -101,13 +101,15 @@ func (c *carrying) part(name string) *zip.File {
 	return c.parts[name]
 }
 
-// head is the part named name as startHeads compresses it, when that is
-// how firstActive writes it (views, not selected); else nil.
-func (c *carrying) head(name string, views, selected bool) *compressed {
+// takeHead takes the part named name as startHeads compresses it, when
+// that is how firstActive writes it (views, not selected); else nil.
+func (c *carrying) takeHead(name string, views, selected bool) *compressed {
 	if c == nil || !views || selected {
 		return nil
 	}
-	return c.heads[name]
+	h := c.heads[name]
+	delete(c.heads, name)
+	return h
 }
 
 var (
@@ -181,9 +183,8 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet, carr
 				return writeStreamed(zw, f, first != "", f.Name == firstPath, colsOf[f.Name])
 			}
 		case sheetParts[f.Name]: // its tab selection, or a dimension excelize left at A1
-			if h := carried.head(f.Name, first != "", f.Name == firstPath); h != nil {
+			if h := carried.takeHead(f.Name, first != "", f.Name == firstPath); h != nil {
 				sheets[f.Name] = h
-				delete(carried.heads, f.Name)
 				continue
 			}
 			write = func(zw *zip.Writer) error { return rewriteSheetHead(zw, f, first != "", f.Name == firstPath) }
