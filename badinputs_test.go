@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -97,40 +96,17 @@ func goodBytes(n int) func(*testing.T) []byte {
 // says conformance="strict".
 func strictWorkbook(t *testing.T) []byte {
 	data := goodBytes(0)(t)
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	strict := strings.NewReplacer(
 		"http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main",
 		"http://schemas.openxmlformats.org/officeDocument/2006/relationships", "http://purl.oclc.org/ooxml/officeDocument/relationships",
 		"<workbook ", `<workbook conformance="strict" `,
 	)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
+	return editParts(t, data, func(name string, part []byte) []byte {
+		if name == "[Content_Types].xml" {
+			return part
 		}
-		part, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Name != "[Content_Types].xml" {
-			part = []byte(strict.Replace(string(part)))
-		}
-		w, err := zw.Create(f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(part)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+		return []byte(strict.Replace(string(part)))
+	})
 }
 
 // bigWorkbook unpacks to several MiB: past a 1 MiB limit.

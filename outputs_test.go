@@ -937,31 +937,53 @@ func zipAt(t *testing.T, path string) *zip.Reader {
 // replacePart rewrites one part of a workbook package.
 func replacePart(t *testing.T, path, name, content string) {
 	t.Helper()
-	zr := zipAt(t, path)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = editParts(t, data, func(part string, b []byte) []byte {
+		if part == name {
+			return []byte(content)
+		}
+		return b
+	})
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// editParts is the package data written anew, each part unpacked and
+// given to edit, in order, with what edit returns as its content.
+func editParts(t *testing.T, data []byte, edit func(name string, part []byte) []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, f := range zr.File {
-		w, err := zw.Create(f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Name == name {
-			w.Write([]byte(content))
-			continue
-		}
 		rc, err := f.Open()
 		if err != nil {
 			t.Fatal(err)
 		}
-		io.Copy(w, rc)
+		part, err := io.ReadAll(rc)
 		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(edit(f.Name, part)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	return buf.Bytes()
 }
 
 // TestFolderEntries: a workbook whose zip holds a folder entry the way

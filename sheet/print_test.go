@@ -1,9 +1,7 @@
 package sheet
 
 import (
-	"archive/zip"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"perfeval/calc"
+	"perfeval/internal/ziptest"
 )
 
 // zipParts reads every part of the package at path, and maps sheet names
@@ -24,20 +23,13 @@ func zipParts(t *testing.T, path string) (parts map[string]string, sheets map[st
 	if err != nil {
 		t.Fatal(err)
 	}
-	z, err := zip.OpenReader(path)
+	raw, err := ziptest.Parts(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer z.Close()
 	parts = map[string]string{}
-	for _, f := range z.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		parts[f.Name] = string(b)
+	for name, b := range raw {
+		parts[name] = string(b)
 	}
 	p, err := openLayout(data)
 	if err != nil {
