@@ -42,6 +42,10 @@ type runOptions struct {
 	Stdout, Stderr io.Writer
 	audit          *auditLog   // nil without --log-file
 	roster         *rosterList // read from Roster
+	// settleLater leaves each result's last step (sync and rename) to
+	// run while the next workbook is processed: processFile's outcome
+	// then waits for it in settled (runRun's jobs; watch waits at once).
+	settleLater bool
 }
 
 // inputFlags are the flags of every command that reads workbooks.
@@ -171,6 +175,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	if len(args) == 0 {
 		return usageErrorL(lang, "没有给出工作簿或文件夹", "no workbook or folder given")
 	}
+	opts.settleLater = true // the jobs below wait for each result in handIn
 	if err := opts.readRoster(); err != nil {
 		return err
 	}
@@ -249,33 +254,61 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	var auditErr error
 	var settings sharedSettings
 	next := 0 // the first outcome not yet printed: printing keeps input order
+	// handIn takes a processed workbook's outcome, its result in place:
+	// it prints the lines of every workbook done up to the first not
+	// done, in input order.
+	handIn := func(i int, o outcome) {
+		o = o.settled(lang)
+		mu.Lock()
+		o.settings = settings.of(o.settings)
+		outcomes[i], done[i] = o, true
+		for next < len(inputs) && done[next] {
+			printFile(stdout, stderr, lang, outcomes[next].report)
+			if outcomes[next].splitDir == "" { // else logged once its per-department workbooks are written
+				if err := opts.audit.Log(outcomes[next]); err != nil && auditErr == nil {
+					auditErr = err
+				}
+			}
+			if opts.Report == "" || outcomes[next].report.parked != nil { // only the tally, the batch summary and the report are left to write
+				outcomes[next].compact()
+			}
+			next++
+		}
+		mu.Unlock()
+		progress.increment()
+	}
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range min(opts.Jobs, len(inputs)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A job goes on with its next workbook while the last one's
+			// result is synced and renamed (settleLater), which waits on
+			// the disk, not on a core; that one is handed in as soon as
+			// it is in place, and before the next one is.
+			var settling chan struct{} // closed once the last one is handed in
 			for i := range work {
 				o := processFile(ctx, inputs[i], plan.Files[i], opts)
 				o.park(rows)
 				o.report.park(reports) // dropped once printed
-				mu.Lock()
-				o.settings = settings.of(o.settings)
-				outcomes[i], done[i] = o, true
-				for next < len(inputs) && done[next] {
-					printFile(stdout, stderr, lang, outcomes[next].report)
-					if outcomes[next].splitDir == "" { // else logged once its per-department workbooks are written
-						if err := opts.audit.Log(outcomes[next]); err != nil && auditErr == nil {
-							auditErr = err
-						}
-					}
-					if opts.Report == "" || outcomes[next].report.parked != nil { // only the tally, the batch summary and the report are left to write
-						outcomes[next].compact()
-					}
-					next++
+				if settling != nil {
+					<-settling
+					settling = nil
 				}
-				mu.Unlock()
-				progress.increment()
+				if o.settling == nil {
+					handIn(i, o)
+					continue
+				}
+				handedIn := make(chan struct{})
+				settling = handedIn
+				go func() {
+					defer close(handedIn)
+					handIn(i, o)
+				}()
+			}
+			if settling != nil {
+				<-settling
 			}
 		}()
 	}
@@ -496,9 +529,10 @@ type outcome struct {
 	modified    time.Time               // the input's modification time
 	sha256      string
 	took        time.Duration
-	openErr     error // why the file could not be read
-	writeErr    error // an output could not be written
-	splitFailed bool  // its per-department workbooks could not be written
+	openErr     error         // why the file could not be read
+	writeErr    error         // an output could not be written
+	splitFailed bool          // its per-department workbooks could not be written
+	settling    *sheet.Settle // its result's sync and rename, running (settleLater): settled waits for it
 }
 
 // sharedSettings gives workbooks with the same settings one copy of
@@ -609,6 +643,11 @@ func (o *outcome) compact() {
 // written; an error it returns stands for the write's (tests use it to
 // make a disk full or a folder read-only, which root ignores).
 var testHookWrite func(path string) error
+
+// testHookSettle, when set, runs before a result that processFile left
+// settling (settleLater) is renamed into place; an error it returns
+// stands for the rename's (a disk that fails after the write).
+var testHookSettle func(path string) error
 
 // testHookRows, when set, gets the run's batch rows before they are
 // read back (tests close them, as a disk that fails would).
@@ -726,13 +765,20 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	// annotated copy shows them, written above): let them go.
 	ins.Book.Tables, ins.Book.Settings = nil, nil
 	ins.Workbook.Release()
+	var settle *sheet.Settle
+	if opts.settleLater {
+		settle = &sheet.Settle{}
+		if testHookSettle != nil {
+			settle.BeforeRename = func() error { return testHookSettle(names.result) }
+		}
+	}
 	err := writeWith(names.result, func() error {
-		return ins.Book.WriteResult(names.result, sheet.Output{Mark: source, Lang: lang, Settings: o.settings, Results: o.results, Blocked: o.blocked, Problems: ins.sheetProblems(lang)})
+		return ins.Book.WriteResult(names.result, sheet.Output{Mark: source, Lang: lang, Settings: o.settings, Results: o.results, Blocked: o.blocked, Problems: ins.sheetProblems(lang), Settle: settle})
 	})
 	if err != nil {
 		return o.fail(lang, names.result, err)
 	}
-	o.report.Output = names.result
+	o.report.Output, o.settling = names.result, settle
 	if opts.Report != "" {
 		o.report.Departments = ins.departments(lang)
 	} else { // only printed and counted
@@ -745,6 +791,24 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 		o.results = nil // the batch keeps only its own rows
 	}
 	return o
+}
+
+// settled is the outcome once its result is in place: processFile may
+// leave the result's sync and rename running (settleLater), and a file
+// is printed, logged and counted only once they are done. When they
+// failed the outcome is failed, as when the write itself fails.
+func (o outcome) settled(lang string) outcome {
+	if o.settling == nil {
+		return o
+	}
+	err := o.settling.Wait()
+	o.settling = nil
+	if err == nil {
+		return o
+	}
+	path := o.report.Output
+	o.report.Output, o.splitDir, o.batch, o.parked, o.blocked = "", "", nil, nil, nil
+	return o.fail(lang, path, err)
 }
 
 // refuse is the outcome of an output that turned out to be the input

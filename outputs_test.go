@@ -506,21 +506,27 @@ func TestLongNames(t *testing.T) {
 // TestWriteFailures: an output that cannot be written makes its workbook
 // failed, with the real cause, in the tally, the report, the batch
 // summary and the exit status; the report is still written and nothing
-// half-written is left.
+// half-written is left. A result that fails once written, as its sync or
+// rename runs beside the next workbook (settleLater), fails the same way.
 func TestWriteFailures(t *testing.T) {
 	cases := []struct {
 		name      string
 		failOn    string // base name of the output that fails
 		err       error
+		late      bool // on its sync and rename (testHookSettle), not its write
 		message   string
 		wantTree  []string
 		wantFiles []string // status per input
 	}{
-		{"disk full on a result", "a_结果.xlsx", syscall.ENOSPC, "磁盘已满",
+		{"disk full on a result", "a_结果.xlsx", syscall.ENOSPC, false, "磁盘已满",
 			[]string{"b/", "b/部门整体支出绩效评价结果_乙.xlsx", "b_结果.xlsx", "批量汇总.xlsx", "r.json"}, []string{"failed", "ok"}},
-		{"permission on a split folder", "a", syscall.EACCES, "没有写入权限",
+		{"permission on a split folder", "a", syscall.EACCES, false, "没有写入权限",
 			[]string{"a_结果.xlsx", "b/", "b/部门整体支出绩效评价结果_乙.xlsx", "b_结果.xlsx", "批量汇总.xlsx", "r.json"}, []string{"failed", "ok"}},
-		{"name too long", "b_结果.xlsx", syscall.ENAMETOOLONG, "文件名太长",
+		{"name too long", "b_结果.xlsx", syscall.ENAMETOOLONG, false, "文件名太长",
+			[]string{"a/", "a/部门整体支出绩效评价结果_甲.xlsx", "a_结果.xlsx", "批量汇总.xlsx", "r.json"}, []string{"ok", "failed"}},
+		{"disk full once a result is written", "a_结果.xlsx", syscall.ENOSPC, true, "磁盘已满",
+			[]string{"b/", "b/部门整体支出绩效评价结果_乙.xlsx", "b_结果.xlsx", "批量汇总.xlsx", "r.json"}, []string{"failed", "ok"}},
+		{"rename refused once a result is written", "b_结果.xlsx", syscall.EACCES, true, "没有写入权限",
 			[]string{"a/", "a/部门整体支出绩效评价结果_甲.xlsx", "a_结果.xlsx", "批量汇总.xlsx", "r.json"}, []string{"ok", "failed"}},
 	}
 	for _, tc := range cases {
@@ -529,13 +535,18 @@ func TestWriteFailures(t *testing.T) {
 			book(t, filepath.Join(dir, "in/a.xlsx"), "甲")
 			book(t, filepath.Join(dir, "in/b.xlsx"), "乙")
 			before := sums(t, filepath.Join(dir, "in/a.xlsx"), filepath.Join(dir, "in/b.xlsx"))
-			testHookWrite = func(path string) error {
+			hook := func(path string) error {
 				if filepath.Base(path) == tc.failOn {
 					return &fs.PathError{Op: "open", Path: path, Err: tc.err}
 				}
 				return nil
 			}
-			defer func() { testHookWrite = nil }()
+			if tc.late {
+				testHookSettle = hook
+			} else {
+				testHookWrite = hook
+			}
+			defer func() { testHookWrite, testHookSettle = nil, nil }()
 			code, stdout, stderr := runIn(t, dir, "run", "in", "--out", "out", "--split", "--report", "out/r.json")
 			if code != exitFailure {
 				t.Fatalf("exit %d\n%s", code, stderr)
@@ -565,6 +576,15 @@ func TestWriteFailures(t *testing.T) {
 			rows, err := sheet.DumpSheet(filepath.Join(dir, "out/批量汇总.xlsx"), "文件清单")
 			if err != nil || !strings.Contains(rows, "写入失败") {
 				t.Errorf("batch summary files: %v\n%s", err, rows)
+			}
+			// A workbook without its result has no department ranked; the
+			// other's is. (One whose split folder failed keeps its result.)
+			failed, ok := "甲", "乙"
+			if tc.wantFiles[0] == "ok" {
+				failed, ok = ok, failed
+			}
+			if rows, err := sheet.DumpSheet(filepath.Join(dir, "out/批量汇总.xlsx"), "部门汇总"); err != nil || strings.Contains(rows, failed) != !strings.HasSuffix(tc.failOn, "_结果.xlsx") || !strings.Contains(rows, ok) {
+				t.Errorf("batch summary departments: %v\n%s", err, rows)
 			}
 			if fmt.Sprint(sums(t, filepath.Join(dir, "in/a.xlsx"), filepath.Join(dir, "in/b.xlsx"))) != fmt.Sprint(before) {
 				t.Error("an input changed")

@@ -30,18 +30,19 @@ import (
 // the only one selected, and the column widths of streamed sheets (cols,
 // see insertCols) put in. For a workbook opened with openCarrying, the
 // parts named in carried are copied in place of the stubs excelize wrote.
-// Large parts spool in tmpDir ("": the system's temporary folder).
-func saveCarrying(f *excelize.File, carried *carrying, path, first string, m Mark, cols map[string]*streamedSheet, tmpDir string) error {
+// Large parts spool in tmpDir ("": the system's temporary folder). With
+// settle, the file's last step is left to run on its own (Settle).
+func saveCarrying(f *excelize.File, carried *carrying, path, first string, m Mark, cols map[string]*streamedSheet, tmpDir string, settle *Settle) error {
 	if err := setMark(f, m); err != nil {
 		return err
 	}
-	return WriteAtomic(path, func(w io.Writer) error {
+	return writeAtomic(path, func(w io.Writer) error {
 		buf, err := writeBuffer(f, excelize.Options{})
 		if err != nil {
 			return err
 		}
 		return firstActive(buf.Bytes(), first, cols, carried, tmpDir, w)
-	})
+	}, settle)
 }
 
 // carrying is the input's sheet parts a result carries (openCarrying),

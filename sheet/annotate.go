@@ -94,7 +94,7 @@ func (b *Book) WriteAnnotated(path, lang string, problems []Problem, source Mark
 		return err
 	}
 	source.Kind = KindAnnotated
-	return saveCarrying(f, nil, path, checks, source, nil, b.opt.TmpDir)
+	return saveCarrying(f, nil, path, checks, source, nil, b.opt.TmpDir, nil)
 }
 
 // fillCell gives a cell a solid fill, keeping the rest of its style.

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -251,6 +252,71 @@ func TestResultName(t *testing.T) {
 		if got := ResultName(in[0], in[1]); got != want {
 			t.Errorf("ResultName(%v) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestWriteAtomicSettle: with a Settle, the write returns once the file
+// is written and its sync and rename run on their own: the file is not at
+// its path (an earlier one there stays whole) until Wait returns nil;
+// when that last step fails, Wait says so and nothing is left but the
+// earlier file.
+func TestWriteAtomicSettle(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.xlsx")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan error)
+	s := &Settle{BeforeRename: func() error { return <-release }}
+	if err := writeAtomic(path, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }, s); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "old" {
+		t.Errorf("before it settled: %q", data)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("before it settled: %d files, want the old one and the new one's temporary", len(entries))
+	}
+	release <- nil
+	if err := s.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	entries, _ := os.ReadDir(dir)
+	if string(data) != "new" || len(entries) != 1 {
+		t.Errorf("settled: %q, %d files", data, len(entries))
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("settled: %v %v", fi.Mode(), err)
+	}
+
+	failed := errors.New("the disk failed late")
+	s = &Settle{BeforeRename: func() error { return failed }}
+	if err := writeAtomic(path, func(w io.Writer) error { _, err := w.Write([]byte("newer")); return err }, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Wait(); !errors.Is(err, failed) {
+		t.Errorf("Wait: %v", err)
+	}
+	data, _ = os.ReadFile(path)
+	entries, _ = os.ReadDir(dir)
+	if string(data) != "new" || len(entries) != 1 {
+		t.Errorf("after a late failure: %q, %d files", data, len(entries))
+	}
+
+	// A write that fails first never starts its last step.
+	s = &Settle{BeforeRename: func() error { t.Error("renamed after a failed write"); return nil }}
+	if err := writeAtomic(path, func(io.Writer) error { return os.ErrClosed }, s); err == nil {
+		t.Error("no error")
+	}
+	if err := s.Wait(); err != nil {
+		t.Errorf("Wait after a failed write: %v", err)
+	}
+	if err := (*Settle)(nil).Wait(); err != nil {
+		t.Error(err)
+	}
+	if entries, _ = os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("after a failed write: %d files", len(entries))
 	}
 }
 

@@ -33,6 +33,10 @@ type Output struct {
 	Results  []calc.Result
 	Blocked  []calc.Blocked // departments not computed for their own errors (listed, without rank)
 	Problems []Problem      // listed on the Checks sheet
+	// Settle, when set, takes the write's last step (sync and rename),
+	// which then runs on its own: WriteResult returns once the file is
+	// written, and Settle.Wait says whether it got in place.
+	Settle *Settle
 }
 
 // ResultName is the result workbook's file name for an input:
@@ -93,7 +97,7 @@ func (b *Book) WriteResult(path string, out Output) (err error) {
 	}
 	m := out.Mark
 	m.Kind = KindResult
-	return saveCarrying(f, carried, path, summary, m, w.streamed, w.tmpDir)
+	return saveCarrying(f, carried, path, summary, m, w.streamed, w.tmpDir, out.Settle)
 }
 
 // uniqueSheetName is name, or name (2), … when the input has that sheet.
