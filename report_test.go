@@ -432,3 +432,89 @@ func TestProblemEncoding(t *testing.T) {
 		}
 	}
 }
+
+// TestParkValue: a report's departments, every field set (text that is
+// not UTF-8 too, nil and empty lists apart), come back from parkValue as
+// they were, and JSON writes them the same; damaged bytes are an error,
+// never a panic; a kind parkValue does not know is an error (the file's
+// departments then stay in memory).
+func TestParkValue(t *testing.T) {
+	n := 0
+	var fill func(v reflect.Value)
+	fill = func(v reflect.Value) {
+		n++
+		switch v.Kind() {
+		case reflect.String:
+			v.SetString(fmt.Sprintf("%d \xca\xd0 <&> \u2028 甲", n))
+		case reflect.Int:
+			v.SetInt(int64(n * 1000))
+		case reflect.Bool:
+			v.SetBool(true)
+		case reflect.Slice:
+			s := reflect.MakeSlice(v.Type(), 2, 2)
+			for i := range 2 {
+				fill(s.Index(i))
+			}
+			v.Set(s)
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					fill(v.Field(i))
+				}
+			}
+		default:
+			t.Fatalf("%s: a kind parkValue does not know", v.Type())
+		}
+	}
+	depts := make([]DepartmentReport, 3)
+	for i := range depts {
+		fill(reflect.ValueOf(&depts[i]).Elem())
+	}
+	depts[1].Veto, depts[1].Deductions = nil, []DeductionReport{}
+	b, err := parkValue(nil, reflect.ValueOf(depts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []DepartmentReport
+	if err := unparkAll(b, reflect.ValueOf(&got).Elem()); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, depts) {
+		t.Errorf("read back\n%+v\nwant\n%+v", got, depts)
+	}
+	if got[1].Veto != nil || got[1].Deductions == nil {
+		t.Error("nil and empty lists not told apart")
+	}
+	j1, _ := json.Marshal(depts)
+	j2, _ := json.Marshal(got)
+	if !bytes.Equal(j1, j2) {
+		t.Error("JSON differs once read back")
+	}
+	for cut := range len(b) {
+		var d []DepartmentReport
+		if err := unparkAll(b[:cut], reflect.ValueOf(&d).Elem()); err == nil {
+			t.Fatalf("cut at %d of %d: no error", cut, len(b))
+		}
+	}
+	var d []DepartmentReport
+	if err := unparkAll(append(slices.Clip(b), 0), reflect.ValueOf(&d).Elem()); err == nil {
+		t.Error("a byte too many: no error")
+	}
+	if err := unparkAll([]byte{0xff, 0xff, 0xff, 0xff, 0x0f}, reflect.ValueOf(&d).Elem()); err == nil {
+		t.Error("a huge length: no error")
+	}
+	if _, err := parkValue(nil, reflect.ValueOf(struct{ F float64 }{1})); err == nil {
+		t.Error("a float parked")
+	}
+	var skip struct {
+		A string
+		B string `json:"-"`
+		c string
+	}
+	skip.A, skip.B, skip.c = "a", "b", "c"
+	b, _ = parkValue(nil, reflect.ValueOf(skip))
+	skip.B, skip.c = "", ""
+	if want, _ := parkValue(nil, reflect.ValueOf(skip)); !bytes.Equal(b, want) {
+		t.Error("a field JSON does not write was parked")
+	}
+}
