@@ -538,15 +538,24 @@ func encodeReport(w io.Writer, r *Report) error {
 		}
 	} else {
 		bw.WriteString("[\n")
+		var buf []byte
 		for i := range r.Files {
 			f, err := r.Files[i].whole() // its departments read back, when parked
 			if err != nil {
 				return err
 			}
 			bw.WriteString("    ")
-			if err := value("    ", f, i == len(r.Files)-1); err != nil {
-				return err
+			var ok bool
+			if buf, ok = indentJSON(buf[:0], f, "    "); !ok { // what indentJSON does not write, json does
+				if err := value("    ", f, i == len(r.Files)-1); err != nil {
+					return err
+				}
+				continue
 			}
+			if i < len(r.Files)-1 {
+				buf = append(buf, ',')
+			}
+			bw.Write(append(buf, '\n'))
 		}
 		bw.WriteString("  ],\n")
 	}

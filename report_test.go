@@ -518,3 +518,91 @@ func TestParkValue(t *testing.T) {
 		t.Error("a field JSON does not write was parked")
 	}
 }
+
+// TestIndentJSON: indentJSON writes a file's report as json.MarshalIndent
+// does, byte for byte: every field set, none set, every byte and the
+// runes JSON escapes in text (check --explain's layout too); it declines
+// what it does not write (a number that is not one, a map), for
+// encodeReport to leave to json.
+func TestIndentJSON(t *testing.T) {
+	same := func(name string, v any) {
+		t.Helper()
+		want, err := json.MarshalIndent(v, "    ", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := indentJSON(nil, v, "    ")
+		if !ok {
+			t.Fatalf("%s: declined", name)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s:\n%s\nwant\n%s", name, got, want)
+		}
+	}
+	n := 0
+	var fill func(v reflect.Value)
+	fill = func(v reflect.Value) {
+		n++
+		switch {
+		case v.Type() == reflect.TypeFor[Number]():
+			v.SetString([]string{"87.96", "-0.5", "100", "1e3", ""}[n%5])
+			return
+		}
+		switch v.Kind() {
+		case reflect.String:
+			v.SetString(fmt.Sprintf("%d \xca\xd0 <&> \u2028\u2029 \"q\" \\ \x00\x1f\x7f\b\f\n\r\t 甲", n))
+		case reflect.Int:
+			v.SetInt(int64(n*1000 - 5000))
+		case reflect.Bool:
+			v.SetBool(true)
+		case reflect.Slice:
+			s := reflect.MakeSlice(v.Type(), 2, 2)
+			for i := range 2 {
+				fill(s.Index(i))
+			}
+			v.Set(s)
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					fill(v.Field(i))
+				}
+			}
+		default:
+			t.Fatalf("%s: a kind the test does not fill", v.Type())
+		}
+	}
+	var full FileReport
+	fill(reflect.ValueOf(&full).Elem())
+	same("every field", full)
+	full.Departments[0].Veto, full.Departments[1].Level1 = []string{}, nil
+	full.Departments[0].Rank, full.Departments[1].CountedIn = 0, ""
+	same("empty, nil and omitted", full)
+	same("none set", FileReport{})
+	same("a department", full.Departments[0])
+
+	// Every byte alone, and beside text, and the runes JSON escapes.
+	for c := range 256 {
+		for _, s := range []string{string([]byte{byte(c)}), "a" + string([]byte{byte(c)}) + "甲"} {
+			want, _ := json.Marshal(s)
+			if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+				t.Fatalf("%q: %s, want %s", s, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"\u2028\u2029", "\xe2\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\U0010FFFF", "\uFFFD", "\xff\xfe", "</script>&amp;"} {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("%q: %s, want %s", s, got, want)
+		}
+	}
+
+	bad := full
+	bad.Departments = slices.Clone(bad.Departments)
+	bad.Departments[0].Total = "87.96 "
+	if _, ok := indentJSON(nil, bad, "    "); ok {
+		t.Error("a number with a space written as it is")
+	}
+	if _, ok := indentJSON(nil, struct{ M map[string]int }{}, "    "); ok {
+		t.Error("a map written")
+	}
+}
