@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 
 	"perfeval/sheet"
 )
@@ -106,13 +107,10 @@ func parkValue(b []byte, v reflect.Value) ([]byte, error) {
 		}
 		return b, nil
 	case reflect.Struct:
-		t := v.Type()
 		var err error
-		for i := range v.NumField() {
-			if parked(t.Field(i)) {
-				if b, err = parkValue(b, v.Field(i)); err != nil {
-					return nil, err
-				}
+		for _, i := range parkedFields(v.Type()) {
+			if b, err = parkValue(b, v.Field(i)); err != nil {
+				return nil, err
 			}
 		}
 		return b, nil
@@ -120,9 +118,23 @@ func parkValue(b []byte, v reflect.Value) ([]byte, error) {
 	return nil, fmt.Errorf("cannot park a %s", v.Type())
 }
 
-// parked reports whether parkValue keeps the field: JSON writes it.
-func parked(f reflect.StructField) bool {
-	return f.IsExported() && f.Tag.Get("json") != "-"
+// parkedFieldCache holds each struct type's parkedFields.
+var parkedFieldCache sync.Map
+
+// parkedFields are the indexes of the fields of t that parkValue keeps:
+// those JSON writes.
+func parkedFields(t reflect.Type) []int {
+	if l, ok := parkedFieldCache.Load(t); ok {
+		return l.([]int)
+	}
+	l := []int{}
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() && f.Tag.Get("json") != "-" {
+			l = append(l, i)
+		}
+	}
+	parkedFieldCache.Store(t, l)
+	return l
 }
 
 // unparkAll reads into v (settable) what parkValue wrote, all of b.
@@ -178,13 +190,10 @@ func unparkValue(b []byte, v reflect.Value) ([]byte, error) {
 		v.Set(s)
 		return b, nil
 	case reflect.Struct:
-		t := v.Type()
 		var err error
-		for i := range v.NumField() {
-			if parked(t.Field(i)) {
-				if b, err = unparkValue(b, v.Field(i)); err != nil {
-					return nil, err
-				}
+		for _, i := range parkedFields(v.Type()) {
+			if b, err = unparkValue(b, v.Field(i)); err != nil {
+				return nil, err
 			}
 		}
 		return b, nil
