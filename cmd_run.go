@@ -258,7 +258,7 @@ func runRun(ctx context.Context, opts runOptions, args []string) error {
 	// it prints the lines of every workbook done up to the first not
 	// done, in input order.
 	handIn := func(i int, o outcome) {
-		o = o.settled(lang)
+		o = o.settled(opts)
 		mu.Lock()
 		o.settings = settings.of(o.settings)
 		outcomes[i], done[i] = o, true
@@ -528,7 +528,9 @@ type outcome struct {
 	splitDir    string                  // its per-department folder, written once the run's ranks are known
 	modified    time.Time               // the input's modification time
 	sha256      string
-	took        time.Duration
+	took        time.Duration // from its start to its result in place
+	input       string        // its path, as given to processFile
+	started     time.Time
 	openErr     error         // why the file could not be read
 	writeErr    error         // an output could not be written
 	splitFailed bool          // its per-department workbooks could not be written
@@ -693,8 +695,10 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	start := time.Now()
 	lang := opts.Lang
 	defer func() {
-		o.took = time.Since(start)
-		opts.Log.Debug().Str("file", in).Str("status", o.report.Status).Int64("took_ms", o.took.Milliseconds()).Msg("processed")
+		o.input, o.started = in, start
+		if o.settling == nil { // else once its result is in place (settled)
+			o.processed(opts)
+		}
 	}()
 	if ctx.Err() != nil {
 		return interrupted(in, lang)
@@ -776,6 +780,10 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 		return ins.Book.WriteResult(names.result, sheet.Output{Mark: source, Lang: lang, Settings: o.settings, Results: o.results, Blocked: o.blocked, Problems: ins.sheetProblems(lang), Settle: settle})
 	})
 	if err != nil {
+		// A cleanup that failed after the result was handed off: its
+		// sync and rename end before the file is called failed, as they
+		// did when they ran in line.
+		settle.Wait()
 		return o.fail(lang, names.result, err)
 	}
 	o.report.Output, o.settling = names.result, settle
@@ -797,18 +805,26 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 // leave the result's sync and rename running (settleLater), and a file
 // is printed, logged and counted only once they are done. When they
 // failed the outcome is failed, as when the write itself fails.
-func (o outcome) settled(lang string) outcome {
+func (o outcome) settled(opts runOptions) outcome {
 	if o.settling == nil {
 		return o
 	}
 	err := o.settling.Wait()
 	o.settling = nil
-	if err == nil {
-		return o
+	if err != nil {
+		path := o.report.Output
+		o.report.Output, o.splitDir, o.batch, o.parked, o.blocked = "", "", nil, nil, nil
+		o = o.fail(opts.Lang, path, err)
 	}
-	path := o.report.Output
-	o.report.Output, o.splitDir, o.batch, o.parked, o.blocked = "", "", nil, nil, nil
-	return o.fail(lang, path, err)
+	o.processed(opts)
+	return o
+}
+
+// processed records how long the workbook took, to its outputs in place,
+// and logs it (--log-level debug).
+func (o *outcome) processed(opts runOptions) {
+	o.took = time.Since(o.started)
+	opts.Log.Debug().Str("file", o.input).Str("status", o.report.Status).Int64("took_ms", o.took.Milliseconds()).Msg("processed")
 }
 
 // refuse is the outcome of an output that turned out to be the input

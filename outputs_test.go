@@ -547,9 +547,19 @@ func TestWriteFailures(t *testing.T) {
 				testHookWrite = hook
 			}
 			defer func() { testHookWrite, testHookSettle = nil, nil }()
-			code, stdout, stderr := runIn(t, dir, "run", "in", "--out", "out", "--split", "--report", "out/r.json")
+			code, stdout, stderr := runIn(t, dir, "--log-level", "debug", "run", "in", "--out", "out", "--split", "--report", "out/r.json")
 			if code != exitFailure {
 				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			// The debug log tells each file's status once its outputs are
+			// in place (or not).
+			for i, in := range []string{"in/a.xlsx", "in/b.xlsx"} {
+				if want := "processed file=" + in + " status=" + tc.wantFiles[i]; !strings.Contains(stderr, want) {
+					if tc.failOn == "a" { // the split folder fails at the end of the run, after
+						continue
+					}
+					t.Errorf("no %q in the log:\n%s", want, stderr)
+				}
 			}
 			if !strings.Contains(stderr, tc.message) || !strings.Contains(stderr, "1 个工作簿的输出无法写入") {
 				t.Errorf("stderr %s", stderr)
