@@ -107,8 +107,12 @@ func parkValue(b []byte, v reflect.Value) ([]byte, error) {
 		}
 		return b, nil
 	case reflect.Struct:
+		fields, ok := parkedFields(v.Type())
+		if !ok {
+			break
+		}
 		var err error
-		for _, i := range parkedFields(v.Type()) {
+		for _, i := range fields {
 			if b, err = parkValue(b, v.Field(i)); err != nil {
 				return nil, err
 			}
@@ -122,19 +126,30 @@ func parkValue(b []byte, v reflect.Value) ([]byte, error) {
 var parkedFieldCache sync.Map
 
 // parkedFields are the indexes of the fields of t that parkValue keeps:
-// those JSON writes.
-func parkedFields(t reflect.Type) []int {
+// those JSON writes. A struct with an embedded field (JSON writes the
+// fields it promotes) or with none to keep (it would take no bytes, and
+// unparkValue takes a byte per element at least to bound a list) is not
+// parked: false.
+func parkedFields(t reflect.Type) ([]int, bool) {
 	if l, ok := parkedFieldCache.Load(t); ok {
-		return l.([]int)
+		return l.([]int), l.([]int) != nil
 	}
 	l := []int{}
 	for i := range t.NumField() {
-		if f := t.Field(i); f.IsExported() && f.Tag.Get("json") != "-" {
+		f := t.Field(i)
+		if f.Anonymous {
+			l = nil
+			break
+		}
+		if f.IsExported() && f.Tag.Get("json") != "-" {
 			l = append(l, i)
 		}
 	}
+	if len(l) == 0 {
+		l = nil
+	}
 	parkedFieldCache.Store(t, l)
-	return l
+	return l, l != nil
 }
 
 // unparkAll reads into v (settable) what parkValue wrote, all of b.
@@ -190,8 +205,12 @@ func unparkValue(b []byte, v reflect.Value) ([]byte, error) {
 		v.Set(s)
 		return b, nil
 	case reflect.Struct:
+		fields, ok := parkedFields(v.Type())
+		if !ok {
+			break
+		}
 		var err error
-		for _, i := range parkedFields(v.Type()) {
+		for _, i := range fields {
 			if b, err = unparkValue(b, v.Field(i)); err != nil {
 				return nil, err
 			}

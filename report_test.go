@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"perfeval/sheet"
 )
@@ -506,6 +507,18 @@ func TestParkValue(t *testing.T) {
 	if _, err := parkValue(nil, reflect.ValueOf(struct{ F float64 }{1})); err == nil {
 		t.Error("a float parked")
 	}
+	// JSON writes the fields an embedded struct promotes; a struct with
+	// none to keep would take no bytes: neither is parked.
+	type inner struct{ A string }
+	if _, err := parkValue(nil, reflect.ValueOf(struct {
+		inner
+		B string
+	}{inner{"a"}, "b"})); err == nil {
+		t.Error("an embedded struct parked")
+	}
+	if _, err := parkValue(nil, reflect.ValueOf([]struct{ a string }{{"x"}})); err == nil {
+		t.Error("a struct with no field to keep parked")
+	}
 	var skip struct {
 		A string
 		B string `json:"-"`
@@ -579,6 +592,8 @@ func TestIndentJSON(t *testing.T) {
 	same("empty, nil and omitted", full)
 	same("none set", FileReport{})
 	same("a department", full.Departments[0])
+	full.Split, full.Layout = []string{}, []TableLayout{} // omitted: empty, not only nil
+	same("empty lists omitted", full)
 
 	// Every byte alone, and beside text, and the runes JSON escapes.
 	for c := range 256 {
@@ -602,7 +617,22 @@ func TestIndentJSON(t *testing.T) {
 	if _, ok := indentJSON(nil, bad, "    "); ok {
 		t.Error("a number with a space written as it is")
 	}
-	if _, ok := indentJSON(nil, struct{ M map[string]int }{}, "    "); ok {
-		t.Error("a map written")
+	type inner struct{ A string }
+	for name, v := range map[string]any{
+		"a map":             struct{ M map[string]int }{},
+		"an embedded field": struct{ inner }{inner{"a"}},
+		"a tag option": struct {
+			N int `json:",string"`
+		}{1},
+		"a key to escape": struct {
+			N int `json:"<n>"`
+		}{1},
+		"a marshaler": struct{ T time.Time }{},
+		"bytes":       struct{ B []byte }{[]byte("x")},
+		"a pointer":   struct{ P *int }{},
+	} {
+		if _, ok := indentJSON(nil, v, "    "); ok {
+			t.Errorf("%s written: it is left to json", name)
+		}
 	}
 }
