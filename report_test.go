@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -634,5 +635,56 @@ func TestIndentJSON(t *testing.T) {
 		if _, ok := indentJSON(nil, v, "    "); ok {
 			t.Errorf("%s written: it is left to json", name)
 		}
+	}
+}
+
+// TestReportNameNotUTF8: a department whose name holds bytes that are not
+// UTF-8 (a workbook written by a tool that does not check) keeps the
+// run's rank and its sent-twice status in the report, as any other
+// does. The report used to read its parked departments back through
+// JSON, which made those bytes U+FFFD, and the run's ranks no longer
+// found the department by its name (helper-33).
+func TestReportNameNotUTF8(t *testing.T) {
+	dir := t.TempDir()
+	for i, n := range []string{"a", "b"} {
+		p := filepath.Join(dir, "in", n+".xlsx")
+		book(t, p, "部门")
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The name as an inline string: shared strings are read as XML,
+		// which must be UTF-8; a sheet's cells are scanned as they are.
+		data = editParts(t, data, func(name string, part []byte) []byte {
+			if !strings.HasPrefix(name, "xl/worksheets/") {
+				return part
+			}
+			return regexp.MustCompile(`<c r="C1"[^>]*>.*?</c>`).ReplaceAll(part, []byte("<c r=\"C1\" t=\"inlineStr\"><is><t>\xca\xd0部门</t></is></c>"))
+		})
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 12, 1+i, 9, 0, 0, 0, time.UTC) // b is the later copy: it counts
+		if err := os.Chtimes(p, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr := runIn(t, dir, "run", "in", "--out", "out", "--report", "out/r.json")
+	if code == exitFailure || code == exitUsage {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	r := readReport(t, filepath.Join(dir, "out/r.json"))
+	if len(r.Files) != 2 || len(r.Files[0].Departments) != 1 || len(r.Files[1].Departments) != 1 {
+		t.Fatalf("report files %+v", r.Files)
+	}
+	a, b := r.Files[0].Departments[0], r.Files[1].Departments[0]
+	if a.Name != "\ufffd\ufffd部门" || b.Name != a.Name {
+		t.Errorf("names %q %q", a.Name, b.Name)
+	}
+	if a.Status != "duplicate" || !strings.HasSuffix(a.CountedIn, "b.xlsx") {
+		t.Errorf("the earlier copy: status %q, counted in %q", a.Status, a.CountedIn)
+	}
+	if b.Status != "ok" || b.BatchRank != 1 || b.BatchOf != 1 {
+		t.Errorf("the later copy: status %q, batch rank %d of %d", b.Status, b.BatchRank, b.BatchOf)
 	}
 }
