@@ -107,19 +107,29 @@ func parkValue(b []byte, v reflect.Value) ([]byte, error) {
 		}
 		return b, nil
 	case reflect.Struct:
-		fields, ok := parkedFields(v.Type())
-		if !ok {
-			break
-		}
 		var err error
-		for _, i := range fields {
-			if b, err = parkValue(b, v.Field(i)); err != nil {
-				return nil, err
-			}
+		ok := eachParked(v, func(f reflect.Value) bool {
+			b, err = parkValue(b, f)
+			return err == nil
+		})
+		if ok || err != nil {
+			return b, err
 		}
-		return b, nil
 	}
 	return nil, fmt.Errorf("cannot park a %s", v.Type())
+}
+
+// eachParked calls fn with each field of the struct v that parkValue
+// keeps, in order, until fn returns false; false when it did, or when the
+// struct is not parked (parkedFields).
+func eachParked(v reflect.Value, fn func(f reflect.Value) bool) bool {
+	fields, ok := parkedFields(v.Type())
+	for _, i := range fields {
+		if !fn(v.Field(i)) {
+			return false
+		}
+	}
+	return ok
 }
 
 // parkedFieldCache holds each struct type's parkedFields.
@@ -205,17 +215,14 @@ func unparkValue(b []byte, v reflect.Value) ([]byte, error) {
 		v.Set(s)
 		return b, nil
 	case reflect.Struct:
-		fields, ok := parkedFields(v.Type())
-		if !ok {
-			break
-		}
 		var err error
-		for _, i := range fields {
-			if b, err = unparkValue(b, v.Field(i)); err != nil {
-				return nil, err
-			}
+		ok := eachParked(v, func(f reflect.Value) bool {
+			b, err = unparkValue(b, f)
+			return err == nil
+		})
+		if ok || err != nil {
+			return b, err
 		}
-		return b, nil
 	}
 	return nil, fmt.Errorf("cannot read back a %s", v.Type())
 }

@@ -441,33 +441,7 @@ func TestProblemEncoding(t *testing.T) {
 // never a panic; a kind parkValue does not know is an error (the file's
 // departments then stay in memory).
 func TestParkValue(t *testing.T) {
-	n := 0
-	var fill func(v reflect.Value)
-	fill = func(v reflect.Value) {
-		n++
-		switch v.Kind() {
-		case reflect.String:
-			v.SetString(fmt.Sprintf("%d \xca\xd0 <&> \u2028 甲", n))
-		case reflect.Int:
-			v.SetInt(int64(n * 1000))
-		case reflect.Bool:
-			v.SetBool(true)
-		case reflect.Slice:
-			s := reflect.MakeSlice(v.Type(), 2, 2)
-			for i := range 2 {
-				fill(s.Index(i))
-			}
-			v.Set(s)
-		case reflect.Struct:
-			for i := range v.NumField() {
-				if v.Type().Field(i).IsExported() {
-					fill(v.Field(i))
-				}
-			}
-		default:
-			t.Fatalf("%s: a kind parkValue does not know", v.Type())
-		}
-	}
+	fill := filler(t)
 	depts := make([]DepartmentReport, 3)
 	for i := range depts {
 		fill(reflect.ValueOf(&depts[i]).Elem())
@@ -553,38 +527,7 @@ func TestIndentJSON(t *testing.T) {
 			t.Errorf("%s:\n%s\nwant\n%s", name, got, want)
 		}
 	}
-	n := 0
-	var fill func(v reflect.Value)
-	fill = func(v reflect.Value) {
-		n++
-		switch {
-		case v.Type() == reflect.TypeFor[Number]():
-			v.SetString([]string{"87.96", "-0.5", "100", "1e3", ""}[n%5])
-			return
-		}
-		switch v.Kind() {
-		case reflect.String:
-			v.SetString(fmt.Sprintf("%d \xca\xd0 <&> \u2028\u2029 \"q\" \\ \x00\x1f\x7f\b\f\n\r\t 甲", n))
-		case reflect.Int:
-			v.SetInt(int64(n*1000 - 5000))
-		case reflect.Bool:
-			v.SetBool(true)
-		case reflect.Slice:
-			s := reflect.MakeSlice(v.Type(), 2, 2)
-			for i := range 2 {
-				fill(s.Index(i))
-			}
-			v.Set(s)
-		case reflect.Struct:
-			for i := range v.NumField() {
-				if v.Type().Field(i).IsExported() {
-					fill(v.Field(i))
-				}
-			}
-		default:
-			t.Fatalf("%s: a kind the test does not fill", v.Type())
-		}
-	}
+	fill := filler(t)
 	var full FileReport
 	fill(reflect.ValueOf(&full).Elem())
 	same("every field", full)
@@ -687,4 +630,44 @@ func TestReportNameNotUTF8(t *testing.T) {
 	if b.Status != "ok" || b.BatchRank != 1 || b.BatchOf != 1 {
 		t.Errorf("the later copy: status %q, batch rank %d of %d", b.Status, b.BatchRank, b.BatchOf)
 	}
+}
+
+// filler gives a function that sets every exported field below a value,
+// each to a value of its own: text with bytes that are not UTF-8, the
+// characters JSON escapes and Chinese; numbers and null Numbers; lists of
+// two.
+func filler(t *testing.T) func(v reflect.Value) {
+	t.Helper()
+	n := 0
+	var fill func(v reflect.Value)
+	fill = func(v reflect.Value) {
+		n++
+		if v.Type() == reflect.TypeFor[Number]() {
+			v.SetString([]string{"87.96", "-0.5", "100", "1e3", ""}[n%5])
+			return
+		}
+		switch v.Kind() {
+		case reflect.String:
+			v.SetString(fmt.Sprintf("%d \xca\xd0 <&> \u2028\u2029 \"q\" \\ \x00\x1f\x7f\b\f\n\r\t 甲", n))
+		case reflect.Int:
+			v.SetInt(int64(n*1000 - 5000))
+		case reflect.Bool:
+			v.SetBool(true)
+		case reflect.Slice:
+			s := reflect.MakeSlice(v.Type(), 2, 2)
+			for i := range 2 {
+				fill(s.Index(i))
+			}
+			v.Set(s)
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					fill(v.Field(i))
+				}
+			}
+		default:
+			t.Fatalf("%s: a kind the test does not fill", v.Type())
+		}
+	}
+	return fill
 }
