@@ -1152,8 +1152,17 @@ type ratesBlock struct {
 // blocks of departments that fit Excel's columns; blocks are laid down the
 // rows.
 func ratesBlocks(results []calc.Result) (blocks []ratesBlock, groups int) {
+	// Results of one table (a per-department workbook, most workbooks)
+	// are one group: their tree is not written out to be compared.
+	one := true
+	for _, r := range results {
+		one = one && r.Table == results[0].Table
+	}
 	sigs := map[*calc.Table]string{}
 	sig := func(t *calc.Table) string {
+		if one {
+			return ""
+		}
 		s, ok := sigs[t]
 		if !ok {
 			s = treeSignature(t)
