@@ -873,7 +873,6 @@ func writeCause(lang string, err error) string {
 	return err.Error()
 }
 
-// writeHint says what to do about a failed write.
 // outputHint is writeHint for a workbook's own outputs: an error that
 // is not the system's (a file, the disk) comes from the workbook writer,
 // on this workbook (excelize refusing a part of it), and checking the
@@ -894,6 +893,7 @@ func fromOS(err error) bool {
 	return errors.As(err, &pathErr) || errors.As(err, &linkErr) || errors.As(err, &errno)
 }
 
+// writeHint says what to do about a failed write.
 func writeHint(lang string, err error) string {
 	switch {
 	case errors.Is(err, syscall.ENAMETOOLONG):
