@@ -529,7 +529,6 @@ type outcome struct {
 	modified    time.Time               // the input's modification time
 	sha256      string
 	took        time.Duration // from its start to its result in place
-	input       string        // its path, as given to processFile
 	started     time.Time
 	openErr     error         // why the file could not be read
 	writeErr    error         // an output could not be written
@@ -695,7 +694,7 @@ func processFile(ctx context.Context, in string, names plannedNames, opts runOpt
 	start := time.Now()
 	lang := opts.Lang
 	defer func() {
-		o.input, o.started = in, start
+		o.started = start
 		if o.settling == nil { // else once its result is in place (settled)
 			o.processed(opts)
 		}
@@ -824,7 +823,7 @@ func (o outcome) settled(opts runOptions) outcome {
 // and logs it (--log-level debug).
 func (o *outcome) processed(opts runOptions) {
 	o.took = time.Since(o.started)
-	opts.Log.Debug().Str("file", o.input).Str("status", o.report.Status).Int64("took_ms", o.took.Milliseconds()).Msg("processed")
+	opts.Log.Debug().Str("file", o.report.Path).Str("status", o.report.Status).Int64("took_ms", o.took.Milliseconds()).Msg("processed")
 }
 
 // refuse is the outcome of an output that turned out to be the input
