@@ -514,17 +514,22 @@ func encodeReport(w io.Writer, r *Report) error {
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	// value writes v as a member of an object or array indented by
-	// prefix, then a comma unless it is the last.
+	// prefix, then a comma unless it is the last: by indentJSON, or by
+	// json what indentJSON does not write.
+	var buf []byte
 	value := func(prefix string, v any, last bool) error {
-		b, err := json.MarshalIndent(v, prefix, "  ")
-		if err != nil {
-			return err
+		var ok bool
+		if buf, ok = indentJSON(buf[:0], v, prefix); !ok {
+			b, err := json.MarshalIndent(v, prefix, "  ")
+			if err != nil {
+				return err
+			}
+			buf = append(buf[:0], b...)
 		}
-		bw.Write(b)
 		if !last {
-			bw.WriteByte(',')
+			buf = append(buf, ',')
 		}
-		bw.WriteByte('\n')
+		bw.Write(append(buf, '\n'))
 		return nil
 	}
 	bw.WriteString("{\n  \"summary\": ")
@@ -538,24 +543,15 @@ func encodeReport(w io.Writer, r *Report) error {
 		}
 	} else {
 		bw.WriteString("[\n")
-		var buf []byte
 		for i := range r.Files {
 			f, err := r.Files[i].whole() // its departments read back, when parked
 			if err != nil {
 				return err
 			}
 			bw.WriteString("    ")
-			var ok bool
-			if buf, ok = indentJSON(buf[:0], f, "    "); !ok { // what indentJSON does not write, json does
-				if err := value("    ", f, i == len(r.Files)-1); err != nil {
-					return err
-				}
-				continue
+			if err := value("    ", f, i == len(r.Files)-1); err != nil {
+				return err
 			}
-			if i < len(r.Files)-1 {
-				buf = append(buf, ',')
-			}
-			bw.Write(append(buf, '\n'))
 		}
 		bw.WriteString("  ],\n")
 	}
