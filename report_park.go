@@ -24,9 +24,9 @@ var errParkedLost = errors.New("report departments not read back")
 // parkedDepartments is where a file report's departments wait, and the
 // run's ranks to give them when they come back (setBatchRanks).
 type parkedDepartments struct {
-	store    *sheet.SpillFile
-	at, size int64
-	ranks    *sheet.BatchFile
+	store *sheet.SpillFile
+	depts span // where the departments are
+	ranks *sheet.BatchFile
 	// The problems found at the end of the run (a department sent
 	// twice: in a batch of copies, one per department of every file),
 	// in order: those that wait in store, then any kept once store
@@ -239,7 +239,7 @@ func (fr *FileReport) park(p *sheet.SpillFile) {
 		return
 	}
 	if at, err := p.Append(b); err == nil {
-		fr.parked = &parkedDepartments{store: p, at: at, size: int64(len(b))}
+		fr.parked = &parkedDepartments{store: p, depts: span{at, int64(len(b))}}
 	}
 }
 
@@ -256,10 +256,19 @@ func (fr *FileReport) dropParked() {
 	fr.Departments = nil
 }
 
-// problem reads back the problem written at sp.
-func (pk *parkedDepartments) problem(sp span) (ProblemReport, error) {
+// read reads back the bytes written at sp.
+func (pk *parkedDepartments) read(sp span) ([]byte, error) {
 	b := make([]byte, sp.size)
 	if _, err := pk.store.ReadAt(b, sp.at); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// problem reads back the problem written at sp.
+func (pk *parkedDepartments) problem(sp span) (ProblemReport, error) {
+	b, err := pk.read(sp)
+	if err != nil {
 		return ProblemReport{}, err
 	}
 	return decodeProblem(b)
@@ -305,8 +314,8 @@ func (fr *FileReport) whole() (FileReport, error) {
 	lost := func(cause error) (FileReport, error) {
 		return FileReport{}, fmt.Errorf("%w: %s: %w", errParkedLost, fr.Path, cause)
 	}
-	b := make([]byte, p.size)
-	if _, err := p.store.ReadAt(b, p.at); err != nil {
+	b, err := p.read(p.depts)
+	if err != nil {
 		return lost(err)
 	}
 	var depts []DepartmentReport
