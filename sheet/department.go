@@ -93,19 +93,16 @@ func MeanRatesOf(results []calc.Result) MeanRates {
 // sheets of one workbook are ranked together, spec §6.5); it gives each
 // table its means.
 func MeanRatesByTree(results []calc.Result) map[*calc.Table]MeanRates {
+	sig := treeSignatures(results)
 	bySig := map[string][]calc.Result{}
-	sigs := map[*calc.Table]string{}
 	for _, r := range results {
-		sig, ok := sigs[r.Table]
-		if !ok {
-			sig = treeSignature(r.Table)
-			sigs[r.Table] = sig
-		}
-		bySig[sig] = append(bySig[sig], r)
+		bySig[sig(r.Table)] = append(bySig[sig(r.Table)], r)
 	}
 	out := map[*calc.Table]MeanRates{}
-	for t, sig := range sigs {
-		out[t] = MeanRatesOf(bySig[sig])
+	for _, r := range results {
+		if _, ok := out[r.Table]; !ok {
+			out[r.Table] = MeanRatesOf(bySig[sig(r.Table)])
+		}
 	}
 	return out
 }

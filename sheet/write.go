@@ -1134,6 +1134,29 @@ func treeSignature(t *calc.Table) string {
 	return sb.String()
 }
 
+// treeSignatures gives the treeSignature of each of results' tables,
+// worked out once per table. Results of one table (a per-department
+// workbook, most workbooks) all get "": their tree is not written out to
+// be compared.
+func treeSignatures(results []calc.Result) func(t *calc.Table) string {
+	one := true
+	for _, r := range results {
+		one = one && r.Table == results[0].Table
+	}
+	sigs := map[*calc.Table]string{}
+	return func(t *calc.Table) string {
+		if one {
+			return ""
+		}
+		s, ok := sigs[t]
+		if !ok {
+			s = treeSignature(t)
+			sigs[t] = s
+		}
+		return s
+	}
+}
+
 func preorder(t *calc.Table) []*calc.Indicator {
 	var out []*calc.Indicator
 	t.Walk(func(n *calc.Indicator) { out = append(out, n) })
@@ -1152,24 +1175,7 @@ type ratesBlock struct {
 // blocks of departments that fit Excel's columns; blocks are laid down the
 // rows.
 func ratesBlocks(results []calc.Result) (blocks []ratesBlock, groups int) {
-	// Results of one table (a per-department workbook, most workbooks)
-	// are one group: their tree is not written out to be compared.
-	one := true
-	for _, r := range results {
-		one = one && r.Table == results[0].Table
-	}
-	sigs := map[*calc.Table]string{}
-	sig := func(t *calc.Table) string {
-		if one {
-			return ""
-		}
-		s, ok := sigs[t]
-		if !ok {
-			s = treeSignature(t)
-			sigs[t] = s
-		}
-		return s
-	}
+	sig := treeSignatures(results)
 	type group struct {
 		tables  []*calc.Table
 		results []calc.Result
