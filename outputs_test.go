@@ -982,38 +982,14 @@ func replacePart(t *testing.T, path, name, content string) {
 	}
 }
 
-// editParts is the package data written anew, each part unpacked and
-// given to edit, in order, with what edit returns as its content.
+// editParts is ziptest.Edit, failing t on an error.
 func editParts(t *testing.T, data []byte, edit func(name string, part []byte) []byte) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	out, err := ziptest.Edit(data, edit)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		part, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		w, err := zw.Create(f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write(edit(f.Name, part)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return out
 }
 
 // TestFolderEntries: a workbook whose zip holds a folder entry the way

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"perfeval/internal/ziptest"
 )
 
 // chunky reads from r at most n bytes at a time, then fails with err
@@ -160,22 +162,13 @@ func TestLargePartsAhead(t *testing.T) {
 // content, read through archive/zip (which checks every CRC-32).
 func partsInOrder(t *testing.T, data []byte) []string {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	var parts []string
+	err := ziptest.Each(data, func(f *zip.File, content []byte) error {
+		parts = append(parts, fmt.Sprintf("%s %d %d %d %x %v %q %s", f.Name, f.Flags, f.CreatorVersion, f.ReaderVersion, f.Extra, f.Modified, f.Comment, content))
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	var parts []string
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		content, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
-		}
-		parts = append(parts, fmt.Sprintf("%s %d %d %d %x %v %q %s", f.Name, f.Flags, f.CreatorVersion, f.ReaderVersion, f.Extra, f.Modified, f.Comment, content))
 	}
 	return parts
 }
