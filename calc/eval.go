@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -477,8 +478,14 @@ func deductionsOf(t *Table, r *Result) []Deduction {
 // space (full-width too) and invisible characters removed, full-width
 // letters and digits made half-width. 决　策 is 决策.
 func NameKey(s string) string {
+	i := strings.IndexFunc(s, keyChanges)
+	if i < 0 {
+		return s // most names: nothing to change, nothing to make
+	}
 	var b strings.Builder
-	for _, r := range s {
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E:
 			r -= 0xFEE0
@@ -488,6 +495,18 @@ func NameKey(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// keyChanges reports whether NameKey changes or drops r. Bytes that are
+// not UTF-8 come as utf8.RuneError, which NameKey writes as U+FFFD.
+func keyChanges(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return r == ' ' || r >= '\t' && r <= '\r'
+	case r >= 0x4E00 && r <= 0x9FFF: // CJK ideographs, most of a name
+		return false
+	}
+	return r >= 0xFF01 && r <= 0xFF5E || r == utf8.RuneError || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r)
 }
 
 // GroupKey is what decides which departments are ranked together (spec

@@ -316,7 +316,7 @@ func WriteBatchSummary(path, lang string, b *Batch) (err error) {
 			headers := []string{L.Rank, L.Department}
 			l1 := make([]level1Column, len(g.Level1))
 			for i, c := range g.Level1 {
-				l1[i] = level1Column{name: c.Name, weight: c.Weight}
+				l1[i] = level1Column{name: c.Name, key: calc.NameKey(c.Name), weight: c.Weight}
 				headers = append(headers, c.Name+L.ScoreSuffix, c.Name+L.RateSuffix)
 			}
 			headers = append(headers, L.Total, L.Rate, L.Grade, L.File, L.Sheet, L.WorkbookRank, L.Status)

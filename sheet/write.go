@@ -580,6 +580,7 @@ func displayWidth(s string) float64 {
 // level1Column is one level-1 indicator of the summary.
 type level1Column struct {
 	name   string
+	key    string // calc.NameKey(name), which a row's level-1 score is matched by
 	weight decimal.Decimal
 }
 
@@ -600,7 +601,7 @@ func level1Columns(results []calc.Result) []level1Column {
 				continue
 			}
 			seen[root.Name] = true
-			out = append(out, level1Column{name: root.Name, weight: root.ShownWeight()})
+			out = append(out, level1Column{name: root.Name, key: calc.NameKey(root.Name), weight: root.ShownWeight()})
 		}
 	}
 	return out
@@ -726,10 +727,15 @@ func (w *writer) extraCells(sheet string, row, col int, x extraColumns, r scoreR
 // no such indicator, 不适用 where all its leaves are), then its total,
 // rate and coloured grade. It returns the next column.
 func (w *writer) scoreCells(sheet string, row, col int, l1 []level1Column, r scoreRow) (int, error) {
+	var kept [8]string
+	keys := kept[:0]
+	for _, l := range r.level1 {
+		keys = append(keys, calc.NameKey(l.name))
+	}
 	for _, c := range l1 {
 		var nr *level1Score
-		for i := range r.level1 {
-			if calc.NameKey(r.level1[i].name) == calc.NameKey(c.name) {
+		for i, key := range keys {
+			if key == c.key {
 				nr = &r.level1[i]
 			}
 		}
