@@ -406,8 +406,8 @@ feed:
 		}
 	}
 	// The rest (the batch summary, below endGC; the report, whole) is
-	// collected as a large workbook is.
-	defer tightGC()()
+	// collected with a large workbook's GOGC, within roomyGC's room.
+	defer lowerGC(tightGCPercent, true)()
 	if lost != nil {
 		removed, err := dropRanked(opts, outcomes, plan.Summary)
 		if err != nil && auditErr == nil {

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"math"
+	"os"
+	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 )
 
 // TestTightGC: GOGC is lowered while any large workbook is processed and
 // put back once the last one is done; a GOGC set lower, or off, is kept.
 func TestTightGC(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer setGCPercent(setGCPercent(100))
 	a := tightGC()
 	b := tightGC()
 	if got := currentGOGC(); got != tightGCPercent {
@@ -22,7 +26,7 @@ func TestTightGC(t *testing.T) {
 	if got := currentGOGC(); got != 100 {
 		t.Fatalf("none left: GOGC %d, want 100", got)
 	}
-	debug.SetGCPercent(20)
+	setGCPercent(20)
 	c := tightGC()
 	if got := currentGOGC(); got != 20 {
 		t.Errorf("a lower GOGC: %d, want 20 kept", got)
@@ -31,7 +35,7 @@ func TestTightGC(t *testing.T) {
 	if got := currentGOGC(); got != 20 {
 		t.Errorf("after: GOGC %d, want 20", got)
 	}
-	debug.SetGCPercent(-1) // GOGC=off
+	setGCPercent(-1) // GOGC=off
 	d := tightGC()
 	if got := currentGOGC(); got != -1 {
 		t.Errorf("GOGC=off: %d, want off kept", got)
@@ -44,7 +48,7 @@ func TestTightGC(t *testing.T) {
 
 // TestTightGCFor: only a workbook of largeInput bytes or more lowers GOGC.
 func TestTightGCFor(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer setGCPercent(setGCPercent(100))
 	small := tightGCFor(largeInput - 1)
 	if got := currentGOGC(); got != 100 {
 		t.Errorf("a small workbook: GOGC %d, want 100", got)
@@ -63,9 +67,9 @@ func TestTightGCFor(t *testing.T) {
 // TestEndGC: the end of a run is collected with endGCPercent and GOGC is
 // put back after; a GOGC set lower, or off, is kept.
 func TestEndGC(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer setGCPercent(setGCPercent(100))
 	for _, c := range []struct{ set, during int }{{100, endGCPercent}, {400, endGCPercent}, {5, 5}, {-1, -1}} {
-		debug.SetGCPercent(c.set)
+		setGCPercent(c.set)
 		restore := endGC()
 		if got := currentGOGC(); got != c.during {
 			t.Errorf("GOGC %d: %d at the end of the run, want %d", c.set, got, c.during)
@@ -82,7 +86,7 @@ func TestEndGC(t *testing.T) {
 // endGCPercent and the report with tightGCPercent, and the GOGC the run
 // started with is back after it; a lower one is kept where it is lower.
 func TestEndOfRunGC(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer setGCPercent(setGCPercent(100))
 	dir := bureauAndSeed(t)
 	for _, c := range []struct{ start, splits, summary, report int }{
 		{100, 100, endGCPercent, tightGCPercent},
@@ -91,7 +95,7 @@ func TestEndOfRunGC(t *testing.T) {
 	} {
 		seen := map[string]int{}
 		testHookEndGC = func(stage string) { seen[stage] = currentGOGC() }
-		debug.SetGCPercent(c.start)
+		setGCPercent(c.start)
 		code, _, stderr := runIn(t, dir, "run", "in", "--out", "out", "--split", "--report", "out/r.json")
 		testHookEndGC = nil
 		if code != exitOK {
@@ -109,9 +113,146 @@ func TestEndOfRunGC(t *testing.T) {
 	}
 }
 
-// currentGOGC is the collector's GOGC, unchanged.
-func currentGOGC() int {
+// currentGOGC is the GOGC asked for (askedGCPercent), without roomyGC's
+// room.
+func currentGOGC() int { return askedGCPercent() }
+
+// runtimeGOGC is the collector's GOGC as the runtime has it, unchanged.
+func runtimeGOGC() int {
+	collector.Lock()
+	defer collector.Unlock()
 	v := debug.SetGCPercent(-1)
 	debug.SetGCPercent(v)
 	return v
+}
+
+// TestRoomyPercent: the GOGC that lets the heap fill heapRoom (with the
+// stacks and globals the runtime counts), never below the one asked for,
+// bounded, and none while a large workbook is processed or GOGC is off.
+func TestRoomyPercent(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		percent     int
+		live, roots uint64
+		roomy       bool
+		want        int
+	}{
+		{100, 8 * mb, 0, true, 700},      // 8 MB live: room for 56 more
+		{100, 6 * mb, 2 * mb, true, 725}, // 58 MB of room over 8 counted
+		{100, 16 * mb, 0, true, 300},     //
+		{100, 40 * mb, 0, true, 100},     // 60 % room is less than asked
+		{100, heapRoom, 0, true, 100},    // nothing left
+		{100, 200 * mb, 0, true, 100},    // a large workbook
+		{100, 0, 0, true, 1600},          // nothing seen yet: the runtime's minimum heap bounds it
+		{100, 2 * mb, mb / 2, true, 1600},
+		{100, 4 * mb, 0, true, 1500},
+		{100, 8 * mb, 0, false, 100},    // a large workbook, or roomyGC not running
+		{50, 8 * mb, 0, false, 50},      //
+		{20, 16 * mb, 0, true, 300},     // a lower GOGC still gets the room
+		{-1, 8 * mb, 0, true, -1},       // off stays off
+		{12000, 8 * mb, 0, true, 12000}, // a higher GOGC is kept
+	} {
+		if got := roomyPercent(c.percent, c.live, c.roots, c.roomy); got != c.want {
+			t.Errorf("roomyPercent(%d, %d, %d, %v) = %d, want %d", c.percent, c.live, c.roots, c.roomy, got, c.want)
+		}
+	}
+	// The goal the runtime computes from what is set stays within the room.
+	for _, live := range []uint64{0, mb / 4, mb, 3 * mb, 10 * mb, 50 * mb} {
+		for _, roots := range []uint64{0, mb / 8, mb, 4 * mb} {
+			p := roomyPercent(100, live, roots, true)
+			goal := max(live+(live+roots)*uint64(p)/100, 4*mb*uint64(p)/100) // the runtime's minimum heap
+			if p > 100 && goal > heapRoom {
+				t.Errorf("%d live, %d in roots: GOGC %d makes a goal of %d, over %d", live, roots, p, goal, heapRoom)
+			}
+		}
+	}
+}
+
+// TestRoomyGC: once roomyGC runs, a collection that leaves little live
+// raises the runtime's GOGC so that the heap may fill heapRoom, with a
+// soft memory limit; endGC keeps the room, tightGC (a large workbook)
+// takes it away while it is in effect, and the GOGC asked for is
+// unchanged throughout.
+func TestRoomyGC(t *testing.T) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("GOGC or GOMEMLIMIT is set: roomyGC leaves the collector alone")
+	}
+	defer setGCPercent(setGCPercent(100))
+	roomyGC()
+	collector.Lock()
+	roomy := collector.roomy
+	collector.Unlock()
+	if !roomy {
+		t.Fatal("roomyGC did not start")
+	}
+	// Wait for a collection's cleanup to apply what it left live.
+	var live uint64
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		collector.Lock()
+		collector.live = 0
+		collector.Unlock()
+		runtime.GC()
+		time.Sleep(20 * time.Millisecond)
+		collector.Lock()
+		live = collector.live
+		collector.Unlock()
+		if live != 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no collection seen in 10 s")
+		}
+	}
+	if live >= heapRoom/2 {
+		t.Skipf("%d bytes live in the test process: no room to see", live)
+	}
+	// check: the runtime has the GOGC and memory limit the collector's
+	// state calls for (read under its lock: a collection may change it).
+	check := func(when string) {
+		t.Helper()
+		collector.Lock()
+		defer collector.Unlock()
+		want := roomyPercent(collector.percent, collector.live, collector.roots, collector.roomy && collector.roomless == 0)
+		wantLimit := int64(math.MaxInt64)
+		if want != collector.percent {
+			wantLimit = roomLimit
+		}
+		got := debug.SetGCPercent(-1)
+		debug.SetGCPercent(got)
+		if got != want {
+			t.Errorf("%s: runtime GOGC %d, want %d", when, got, want)
+		}
+		if got := debug.SetMemoryLimit(-1); got != wantLimit {
+			t.Errorf("%s: memory limit %d, want %d", when, got, wantLimit)
+		}
+	}
+	if got := runtimeGOGC(); got <= 100 {
+		t.Errorf("after a collection with %d bytes live: runtime GOGC %d, want above 100", live, got)
+	}
+	check("roomy")
+	e := endGC()
+	if got := runtimeGOGC(); got <= 100 {
+		t.Errorf("the end of a run: runtime GOGC %d, want the room kept", got)
+	}
+	check("the end")
+	e()
+	r := tightGC()
+	if got := runtimeGOGC(); got != tightGCPercent {
+		t.Errorf("a large workbook: runtime GOGC %d, want %d", got, tightGCPercent)
+	}
+	check("a large workbook")
+	e = endGC()
+	if got := runtimeGOGC(); got != endGCPercent {
+		t.Errorf("the end inside a large workbook: runtime GOGC %d, want %d", got, endGCPercent)
+	}
+	check("the end inside a large workbook")
+	e()
+	r()
+	if got := currentGOGC(); got != 100 {
+		t.Errorf("after: GOGC %d asked, want 100", got)
+	}
+	if got := runtimeGOGC(); got <= 100 {
+		t.Errorf("after: runtime GOGC %d, want the room back", got)
+	}
+	check("after")
 }

@@ -38,6 +38,7 @@ const (
 )
 
 func main() {
+	roomyGC()
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
 
