@@ -35,15 +35,15 @@ const tightGCPercent = 50
 // doubles the time of --split, and 50 makes it about a tenth slower).
 const endGCPercent = 10
 
-// heapRoom is the heap a run may fill between two collections while
-// nothing lowers its GOGC (roomyGC): a small workbook leaves 8–10 MB
+// heapRoom is the heap a run may fill between two collections while no
+// large workbook is processed (roomyGC): a small workbook leaves 8–10 MB
 // live and makes about ten times that in garbage, so with the default
-// GOGC a batch is collected after every megabyte or so it makes, a
-// fifth of its time with two jobs. With 64 MiB of room, 500 workbooks
-// take 10–20 % less time and peak at about 70 MB however many a batch
-// has. Where more is live (a large workbook, or many small ones at
-// once) the run's own GOGC governs, as without it.
-const heapRoom = 64 << 20
+// GOGC a batch was collected after every 10 MB or so it made (260 times
+// in 500 workbooks, against 25). With 48 MiB of room, 500 workbooks take
+// 10–20 % less time with two jobs and peak at about 65 MB, as 50 do
+// (64 MiB was no faster; 40 MiB left 50 workbooks short of the room).
+// Where more is live the run's own GOGC governs, as without it.
+const heapRoom = 48 << 20
 
 // roomLimit is the soft memory limit while the heap has heapRoom: the
 // room and what the runtime takes besides the heap (stacks, the

@@ -131,24 +131,27 @@ func runtimeGOGC() int {
 // bounded, and none while a large workbook is processed or GOGC is off.
 func TestRoomyPercent(t *testing.T) {
 	const mb = 1 << 20
+	if heapRoom != 48*mb {
+		t.Fatalf("the cases below are worked out for 48 MiB of room, not %d bytes", heapRoom)
+	}
 	for _, c := range []struct {
 		percent     int
 		live, roots uint64
 		roomy       bool
 		want        int
 	}{
-		{100, 8 * mb, 0, true, 700},      // 8 MB live: room for 56 more
-		{100, 6 * mb, 2 * mb, true, 725}, // 58 MB of room over 8 counted
-		{100, 16 * mb, 0, true, 300},     //
-		{100, 40 * mb, 0, true, 100},     // 60 % room is less than asked
+		{100, 8 * mb, 0, true, 500},      // 8 MB live: room for 40 more
+		{100, 6 * mb, 2 * mb, true, 525}, // 42 MB of room over 8 counted
+		{100, 16 * mb, 0, true, 200},     //
+		{100, 30 * mb, 0, true, 100},     // 60 % room is less than asked
 		{100, heapRoom, 0, true, 100},    // nothing left
 		{100, 200 * mb, 0, true, 100},    // a large workbook
-		{100, 0, 0, true, 1600},          // nothing seen yet: the runtime's minimum heap bounds it
-		{100, 2 * mb, mb / 2, true, 1600},
-		{100, 4 * mb, 0, true, 1500},
+		{100, 0, 0, true, 1200},          // nothing seen yet: the runtime's minimum heap bounds it
+		{100, 2 * mb, mb / 2, true, 1200},
+		{100, 4 * mb, 0, true, 1100},
 		{100, 8 * mb, 0, false, 100},    // a large workbook, or roomyGC not running
 		{50, 8 * mb, 0, false, 50},      //
-		{20, 16 * mb, 0, true, 300},     // a lower GOGC still gets the room
+		{20, 16 * mb, 0, true, 200},     // a lower GOGC still gets the room
 		{-1, 8 * mb, 0, true, -1},       // off stays off
 		{12000, 8 * mb, 0, true, 12000}, // a higher GOGC is kept
 	} {
