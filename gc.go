@@ -97,11 +97,14 @@ func askedGCPercent() int {
 // caller holds collector's lock.
 func applyGC() {
 	p := roomyPercent(collector.percent, collector.live, collector.roots, collector.roomy && collector.roomless == 0)
+	debug.SetGCPercent(p)
+	if !collector.roomy {
+		return // the memory limit is the user's (GOMEMLIMIT), or none
+	}
 	limit := int64(math.MaxInt64)
 	if p != collector.percent {
 		limit = roomLimit
 	}
-	debug.SetGCPercent(p)
 	debug.SetMemoryLimit(limit)
 }
 

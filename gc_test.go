@@ -258,4 +258,61 @@ func TestRoomyGC(t *testing.T) {
 		t.Errorf("after: runtime GOGC %d, want the room back", got)
 	}
 	check("after")
+
+	// A run's end keeps the room: at each stage the runtime has what the
+	// collector's state calls for, above the GOGC asked for while little
+	// is live.
+	dir := bureauAndSeed(t)
+	seen := map[string]bool{}
+	testHookEndGC = func(stage string) {
+		collector.Lock()
+		defer collector.Unlock()
+		want := roomyPercent(collector.percent, collector.live, collector.roots, collector.roomy && collector.roomless == 0)
+		got := debug.SetGCPercent(-1)
+		debug.SetGCPercent(got)
+		if got != want {
+			t.Errorf("%s: runtime GOGC %d, want %d", stage, got, want)
+		}
+		if collector.live < heapRoom/4 && got <= collector.percent {
+			t.Errorf("%s: runtime GOGC %d, asked %d, with %d bytes live: no room", stage, got, collector.percent, collector.live)
+		}
+		seen[stage] = true
+	}
+	defer func() { testHookEndGC = nil }()
+	if code, _, stderr := runIn(t, dir, "run", "in", "--out", "out", "--split", "--report", "out/r.json"); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if len(seen) != 3 {
+		t.Errorf("stages seen: %v, want splits, summary and report", seen)
+	}
+}
+
+// TestUserMemoryLimitKept: without roomyGC (the user set GOGC or
+// GOMEMLIMIT), lowering GOGC and putting it back leaves the memory limit
+// as it was.
+func TestUserMemoryLimitKept(t *testing.T) {
+	collector.Lock()
+	roomy := collector.roomy
+	collector.roomy = false
+	collector.Unlock()
+	defer func() {
+		collector.Lock()
+		collector.roomy = roomy
+		applyGC()
+		collector.Unlock()
+	}()
+	const limit = 40 << 20
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+	defer setGCPercent(setGCPercent(-1)) // GOGC=off GOMEMLIMIT=40MiB
+	r := tightGC()
+	e := endGC()
+	e()
+	r()
+	lowerGC(tightGCPercent, true)()
+	if got := debug.SetMemoryLimit(-1); got != limit {
+		t.Errorf("memory limit %d after a large workbook and a run's end, want the user's %d", got, limit)
+	}
+	if got := runtimeGOGC(); got != -1 {
+		t.Errorf("runtime GOGC %d, want off kept", got)
+	}
 }
