@@ -155,14 +155,23 @@ func TestRoomyPercent(t *testing.T) {
 		{-1, 8 * mb, 0, true, -1},       // off stays off
 		{12000, 8 * mb, 0, true, 12000}, // a higher GOGC is kept
 	} {
-		if got := roomyPercent(c.percent, c.live, c.roots, c.roomy); got != c.want {
+		if got := roomyPercent(c.percent, c.live, c.roots, heapRoom, c.roomy); got != c.want {
 			t.Errorf("roomyPercent(%d, %d, %d, %v) = %d, want %d", c.percent, c.live, c.roots, c.roomy, got, c.want)
+		}
+	}
+	// A room a large workbook left: 100 MB.
+	for _, c := range []struct {
+		live uint64
+		want int
+	}{{36 * mb, 177}, {8 * mb, 1150}, {2 * mb, 1200}, {100 * mb, 100}, {80 * mb, 100}} {
+		if got := roomyPercent(100, c.live, 0, 100*mb, true); got != c.want {
+			t.Errorf("100 MB of room, %d live: GOGC %d, want %d", c.live, got, c.want)
 		}
 	}
 	// The goal the runtime computes from what is set stays within the room.
 	for _, live := range []uint64{0, mb / 4, mb, 3 * mb, 10 * mb, 50 * mb} {
 		for _, roots := range []uint64{0, mb / 8, mb, 4 * mb} {
-			p := roomyPercent(100, live, roots, true)
+			p := roomyPercent(100, live, roots, heapRoom, true)
 			goal := max(live+(live+roots)*uint64(p)/100, 4*mb*uint64(p)/100) // the runtime's minimum heap
 			if p > 100 && goal > heapRoom {
 				t.Errorf("%d live, %d in roots: GOGC %d makes a goal of %d, over %d", live, roots, p, goal, heapRoom)
@@ -188,24 +197,31 @@ func TestRoomyGC(t *testing.T) {
 	if !roomy {
 		t.Fatal("roomyGC did not start")
 	}
-	// Wait for a collection's cleanup to apply what it left live.
-	var live uint64
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		collector.Lock()
-		collector.live = 0
-		collector.Unlock()
-		runtime.GC()
-		time.Sleep(20 * time.Millisecond)
-		collector.Lock()
-		live = collector.live
-		collector.Unlock()
-		if live != 0 {
-			break
+	// collect collects and waits for the collection's cleanup to apply
+	// what it left live, and returns that.
+	collect := func() uint64 {
+		t.Helper()
+		var live uint64
+		for seen, deadline := 0, time.Now().Add(10*time.Second); seen < 2; {
+			// Twice: a cleanup of an earlier collection may come late.
+			collector.Lock()
+			collector.live = 0
+			collector.Unlock()
+			runtime.GC()
+			time.Sleep(20 * time.Millisecond)
+			collector.Lock()
+			live = collector.live
+			collector.Unlock()
+			if live != 0 {
+				seen++
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("no collection seen in 10 s")
+			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("no collection seen in 10 s")
-		}
+		return live
 	}
+	live := collect()
 	if live >= heapRoom/2 {
 		t.Skipf("%d bytes live in the test process: no room to see", live)
 	}
@@ -215,10 +231,10 @@ func TestRoomyGC(t *testing.T) {
 		t.Helper()
 		collector.Lock()
 		defer collector.Unlock()
-		want := roomyPercent(collector.percent, collector.live, collector.roots, collector.roomy && collector.roomless == 0)
+		want := roomyPercent(collector.percent, collector.live, collector.roots, collector.room(), collector.roomy && collector.roomless == 0)
 		wantLimit := int64(math.MaxInt64)
 		if want != collector.percent {
-			wantLimit = roomLimit
+			wantLimit = int64(collector.room()) + roomSlack
 		}
 		got := debug.SetGCPercent(-1)
 		debug.SetGCPercent(got)
@@ -259,6 +275,45 @@ func TestRoomyGC(t *testing.T) {
 	}
 	check("after")
 
+	// A large workbook's heap is the room after it.
+	defer func() {
+		collector.Lock()
+		collector.high = 0
+		applyGC()
+		collector.Unlock()
+	}()
+	r = tightGC()
+	released := false
+	defer func() {
+		if !released {
+			r()
+		}
+	}()
+	var kept [][]byte
+	for range 48 {
+		kept = append(kept, make([]byte, 1<<20))
+	}
+	if live := collect(); live < 48<<20 {
+		t.Fatalf("%d bytes live with 48 MB kept", live)
+	}
+	collect() // the goal the last collection set is read by the next one's cleanup
+	r()
+	released = true
+	collector.Lock()
+	high, room := collector.high, collector.room()
+	collector.Unlock()
+	if high < 72<<20 || room != high {
+		t.Errorf("after 48 MB live at GOGC %d: highest goal %d, room %d; want at least 72 MB, and the room that", tightGCPercent, high, room)
+	}
+	runtime.KeepAlive(kept)
+	kept = nil
+	if live := collect(); live < heapRoom/2 {
+		if got, small := runtimeGOGC(), roomyPercent(100, live, 0, heapRoom, true); got <= small {
+			t.Errorf("after a large workbook, %d bytes live: runtime GOGC %d, no more than heapRoom gives (%d)", live, got, small)
+		}
+	}
+	check("after a large workbook")
+
 	// A run's end keeps the room: at each stage the runtime has what the
 	// collector's state calls for, above the GOGC asked for while little
 	// is live.
@@ -267,7 +322,7 @@ func TestRoomyGC(t *testing.T) {
 	testHookEndGC = func(stage string) {
 		collector.Lock()
 		defer collector.Unlock()
-		want := roomyPercent(collector.percent, collector.live, collector.roots, collector.roomy && collector.roomless == 0)
+		want := roomyPercent(collector.percent, collector.live, collector.roots, collector.room(), collector.roomy && collector.roomless == 0)
 		got := debug.SetGCPercent(-1)
 		debug.SetGCPercent(got)
 		if got != want {
