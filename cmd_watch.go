@@ -230,9 +230,11 @@ func (w *watcher) processReady(ctx context.Context, now time.Time) {
 		w.process(ctx, path)
 	}
 	if len(ready) > 0 {
-		// Waiting again: the garbage the heap's room (roomyGC) let
-		// build up goes back to the system now, not at the runtime's
-		// next forced collection minutes later.
+		// Waiting again: the room a large workbook gave the heap goes
+		// (roomyGC), and the garbage the room let build up goes back to
+		// the system now, not at the runtime's next forced collection
+		// minutes later.
+		forgetRoom()
 		debug.FreeOSMemory()
 	}
 }

@@ -302,17 +302,30 @@ func TestRoomyGC(t *testing.T) {
 	collector.Lock()
 	high, room := collector.high, collector.room()
 	collector.Unlock()
-	if high < 72<<20 || room != high {
-		t.Errorf("after 48 MB live at GOGC %d: highest goal %d, room %d; want at least 72 MB, and the room that", tightGCPercent, high, room)
+	if high < 72<<20 {
+		t.Errorf("after 48 MB live at GOGC %d: highest goal %d, want at least 72 MB", tightGCPercent, high)
 	}
-	runtime.KeepAlive(kept)
-	kept = nil
+	if want := high - roomSlack; room != want {
+		t.Errorf("after a large workbook whose highest goal was %d: room %d, want %d", high, room, want)
+	}
+	// 8 MB stay live, so that neither room is bounded by maxRoomyPercent.
+	kept = kept[:8]
 	if live := collect(); live < heapRoom/2 {
 		if got, small := runtimeGOGC(), roomyPercent(100, live, 0, heapRoom, true); got <= small {
 			t.Errorf("after a large workbook, %d bytes live: runtime GOGC %d, no more than heapRoom gives (%d)", live, got, small)
 		}
 	}
 	check("after a large workbook")
+	runtime.KeepAlive(kept)
+	kept = nil
+	forgetRoom()
+	collector.Lock()
+	room = collector.room()
+	collector.Unlock()
+	if room != heapRoom {
+		t.Errorf("forgetRoom: room %d, want %d", room, heapRoom)
+	}
+	check("forgotten")
 
 	// A run's end keeps the room: at each stage the runtime has what the
 	// collector's state calls for, above the GOGC asked for while little
