@@ -140,6 +140,25 @@ func emptyJSON(v reflect.Value) bool {
 	return false
 }
 
+// jsonWritten lists the indexes of the fields of struct type t that
+// encoding/json writes (exported, not tagged "-"), in order; false, and
+// none, when t has an embedded field (JSON writes the fields it promotes,
+// which neither indentJSON nor parkValue does). The report's parked
+// departments keep these fields, and indentJSON writes them.
+func jsonWritten(t reflect.Type) ([]int, bool) {
+	var l []int
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			return nil, false
+		}
+		if f.IsExported() && f.Tag.Get("json") != "-" {
+			l = append(l, i)
+		}
+	}
+	return l, true
+}
+
 // jsonField is a struct field as JSON writes it.
 type jsonField struct {
 	index     int
@@ -162,21 +181,11 @@ func jsonFieldsOf(t reflect.Type) ([]jsonField, bool) {
 	if l, ok := jsonFieldCache.Load(t); ok {
 		return l.(jsonFieldList).fields, l.(jsonFieldList).ok
 	}
-	l := jsonFieldList{ok: true}
-	for i := range t.NumField() {
+	written, ok := jsonWritten(t)
+	l := jsonFieldList{ok: ok}
+	for _, i := range written {
 		f := t.Field(i)
-		if f.Anonymous {
-			l = jsonFieldList{}
-			break
-		}
-		if !f.IsExported() {
-			continue
-		}
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if opts != "" && opts != "omitempty" {
 			l = jsonFieldList{}
 			break

@@ -136,26 +136,16 @@ func eachParked(v reflect.Value, fn func(f reflect.Value) bool) bool {
 var parkedFieldCache sync.Map
 
 // parkedFields are the indexes of the fields of t that parkValue keeps:
-// those JSON writes. A struct with an embedded field (JSON writes the
-// fields it promotes) or with none to keep (it would take no bytes, and
-// unparkValue takes a byte per element at least to bound a list) is not
-// parked: false.
+// those JSON writes (jsonWritten). A struct with an embedded field (JSON
+// writes the fields it promotes) or with none to keep (it would take no
+// bytes, and unparkValue takes a byte per element at least to bound a
+// list) is not parked: false.
 func parkedFields(t reflect.Type) ([]int, bool) {
 	if l, ok := parkedFieldCache.Load(t); ok {
 		return l.([]int), l.([]int) != nil
 	}
-	l := []int{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Anonymous {
-			l = nil
-			break
-		}
-		if f.IsExported() && f.Tag.Get("json") != "-" {
-			l = append(l, i)
-		}
-	}
-	if len(l) == 0 {
+	l, ok := jsonWritten(t)
+	if !ok || len(l) == 0 {
 		l = nil
 	}
 	parkedFieldCache.Store(t, l)
