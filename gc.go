@@ -98,24 +98,6 @@ func init() {
 	debug.SetGCPercent(collector.percent)
 }
 
-// setGCPercent asks for GOGC percent (-1 off) and returns what was
-// asked before.
-func setGCPercent(percent int) (prev int) {
-	collector.Lock()
-	defer collector.Unlock()
-	prev = collector.percent
-	collector.percent = percent
-	applyGC()
-	return prev
-}
-
-// askedGCPercent is the GOGC asked for, before roomyGC's room.
-func askedGCPercent() int {
-	collector.Lock()
-	defer collector.Unlock()
-	return collector.percent
-}
-
 // applyGC gives the collector the GOGC asked for or, while roomyGC runs
 // and no large workbook is processed, the one that lets the heap fill
 // the room if that is higher. With that one it also sets a soft memory
@@ -124,7 +106,7 @@ func askedGCPercent() int {
 // jobs starting new workbooks) the limit, not GOGC, bounds the heap
 // until GOGC is set again. The caller holds collector's lock.
 func applyGC() {
-	p := roomyPercent(collector.percent, collector.live, collector.roots, collector.room(), collector.roomy && collector.roomless == 0)
+	p := collector.gogc()
 	debug.SetGCPercent(p)
 	if !collector.roomy {
 		return // the memory limit is the user's (GOMEMLIMIT), or none
@@ -134,6 +116,12 @@ func applyGC() {
 		limit = int64(collector.room()) + roomSlack
 	}
 	debug.SetMemoryLimit(limit)
+}
+
+// gogc is the GOGC applyGC gives the collector. The caller holds the
+// lock.
+func (c *collectorState) gogc() int {
+	return roomyPercent(c.percent, c.live, c.roots, c.room(), c.roomy && c.roomless == 0)
 }
 
 // roomyPercent is the GOGC that lets the heap fill room bytes before its

@@ -113,9 +113,23 @@ func TestEndOfRunGC(t *testing.T) {
 	}
 }
 
-// currentGOGC is the GOGC asked for (askedGCPercent), without roomyGC's
-// room.
-func currentGOGC() int { return askedGCPercent() }
+// setGCPercent asks for GOGC percent (-1 off), as a GOGC the user set
+// would, and returns what was asked before.
+func setGCPercent(percent int) (prev int) {
+	collector.Lock()
+	defer collector.Unlock()
+	prev = collector.percent
+	collector.percent = percent
+	applyGC()
+	return prev
+}
+
+// currentGOGC is the GOGC asked for, without roomyGC's room.
+func currentGOGC() int {
+	collector.Lock()
+	defer collector.Unlock()
+	return collector.percent
+}
 
 // runtimeGOGC is the collector's GOGC as the runtime has it, unchanged.
 func runtimeGOGC() int {
@@ -231,7 +245,7 @@ func TestRoomyGC(t *testing.T) {
 		t.Helper()
 		collector.Lock()
 		defer collector.Unlock()
-		want := roomyPercent(collector.percent, collector.live, collector.roots, collector.room(), collector.roomy && collector.roomless == 0)
+		want := collector.gogc()
 		wantLimit := int64(math.MaxInt64)
 		if want != collector.percent {
 			wantLimit = int64(collector.room()) + roomSlack
@@ -335,7 +349,7 @@ func TestRoomyGC(t *testing.T) {
 	testHookEndGC = func(stage string) {
 		collector.Lock()
 		defer collector.Unlock()
-		want := roomyPercent(collector.percent, collector.live, collector.roots, collector.room(), collector.roomy && collector.roomless == 0)
+		want := collector.gogc()
 		got := debug.SetGCPercent(-1)
 		debug.SetGCPercent(got)
 		if got != want {
