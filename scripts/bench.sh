@@ -5,8 +5,10 @@
 # repository); generates the stress workbook (200 leaf indicators × N
 # departments) at each size and batches of small workbooks; runs perfeval
 # and the floor alternately, RUNS times each, and prints the median wall
-# time (the clock around each run) and peak RSS (/usr/bin/time) of each,
-# and their ratios; and the
+# time (the clock around each run), peak RSS and CPU time (/usr/bin/time)
+# of each, and their ratios (the cores a run kept busy are its median CPU
+# time over its median wall time; --split's cost per file is given in
+# both, the CPU time varying far less from run to run); and the
 # openpyxl peer when /usr/bin/python3 has openpyxl. Timings are measured
 # here, never asserted in tests.
 #
@@ -61,7 +63,8 @@ cp go.sum "$work/floor/go.sum"
 python=0
 if [ "$peer" = 1 ] && [ -f "$shared/openpyxl_peer.py" ] && /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then python=1; fi
 
-# measure NAME CMD...: runs CMD, appends "seconds kilobytes" to $work/m/NAME.
+# measure NAME CMD...: runs CMD, appends "seconds kilobytes cpu-seconds"
+# to $work/m/NAME (the CPU time is user and system together).
 mkdir -p "$work/m"
 # The wall time is taken from the clock's nanoseconds around the run, not
 # from /usr/bin/time, whose 10 ms steps were 0.42 ms per file in the
@@ -70,30 +73,31 @@ measure() {
   local name=$1; shift
   local out="$work/m/$name.out" start end
   start=$(date +%s%N)
-  if ! /usr/bin/time -f '%M' -o "$work/m/$name.time" "$@" >"$out" 2>&1; then
+  if ! /usr/bin/time -f '%M %U %S' -o "$work/m/$name.time" "$@" >"$out" 2>&1; then
     echo "bench.sh: $name failed: $*" >&2; tail -5 "$out" >&2
   fi
   end=$(date +%s%N)
-  echo "$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }') $(tail -1 "$work/m/$name.time")" >> "$work/m/$name"
+  echo "$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }') $(tail -1 "$work/m/$name.time" | awk '{ printf "%s %.2f", $1, $2 + $3 }')" >> "$work/m/$name"
 }
-# median NAME: "seconds MB" medians of the runs of NAME.
+# median NAME: "seconds MB cpu-seconds" medians of the runs of NAME.
 median() {
   local n; n=$(wc -l < "$work/m/$1")
-  local t m
+  local t m c
   t=$(cut -d' ' -f1 "$work/m/$1" | sort -n | sed -n "$(( (n + 1) / 2 ))p")
   m=$(cut -d' ' -f2 "$work/m/$1" | sort -n | sed -n "$(( (n + 1) / 2 ))p")
-  echo "$t $(( m / 1024 ))"
+  c=$(cut -d' ' -f3 "$work/m/$1" | sort -n | sed -n "$(( (n + 1) / 2 ))p")
+  echo "$t $(( m / 1024 )) $c"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
-row() { # LABEL NAME [BASE]: one line of the table
-  local label=$1 a b
-  read -r a b < <(median "$2")
+row() { # LABEL NAME [BASE]: one line of the table; cores is CPU time over wall time
+  local label=$1 a b u
+  read -r a b u < <(median "$2")
   if [ -n "${3:-}" ]; then
-    local c d; read -r c d < <(median "$3")
-    printf '%-34s %9ss %7s MB   %6s× time %6s× memory\n' "$label" "$a" "$b" "$(ratio "$a" "$c")" "$(ratio "$b" "$d")"
+    local c d; read -r c d _ < <(median "$3")
+    printf '%-34s %9ss %7s MB %5s cores   %6s× time %6s× memory\n' "$label" "$a" "$b" "$(ratio "$u" "$a")" "$(ratio "$a" "$c")" "$(ratio "$b" "$d")"
   else
-    printf '%-34s %9ss %7s MB\n' "$label" "$a" "$b"
+    printf '%-34s %9ss %7s MB %5s cores\n' "$label" "$a" "$b" "$(ratio "$u" "$a")"
   fi
 }
 
@@ -184,7 +188,7 @@ for n in $batches; do
       /usr/bin/time -f %M -o "$m.b" "$f" "${@:h+1}"; r=$?
       wait "$p" || r=1; exit "$r"' _ "$bin/floor" "$(( ${#files[@]} / 2 ))" "$work/m/floor2p" "${files[@]}"
     kb=$(( $(tail -1 "$work/m/floor2p.a") + $(tail -1 "$work/m/floor2p.b") ))
-    sed -i '$ s/ [0-9]*$/ '"$kb"'/' "$work/m/batchfloor2p$n"
+    sed -i '$ s/^\([0-9.]*\) [0-9]* /\1 '"$kb"' /' "$work/m/batchfloor2p$n"
   done
 done
 
@@ -205,11 +209,13 @@ for n in $sizes; do
   fi
   if [ -f "$work/m/split$n" ]; then
     row "perfeval run --split" "split$n" "floor$n"
-    read -r st _ < <(median "split$n"); read -r rt _ < <(median "run$n")
-    read -r s24 _ < <(median split24); read -r r24 _ < <(median run24)
+    read -r st _ sc < <(median "split$n"); read -r rt _ rc < <(median "run$n")
+    read -r s24 _ c24 < <(median split24); read -r r24 _ rc24 < <(median run24)
+    perfile() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.2f", (a - b) * 1000 / n }'; }
     printf '%-34s %9s ms per department file (24-department workbook: %s ms)\n' "--split cost" \
-      "$(awk -v a="$st" -v b="$rt" -v n="$n" 'BEGIN { printf "%.2f", (a - b) * 1000 / n }')" \
-      "$(awk -v a="$s24" -v b="$r24" 'BEGIN { printf "%.2f", (a - b) * 1000 / 24 }')"
+      "$(perfile "$st" "$rt" "$n")" "$(perfile "$s24" "$r24" 24)"
+    printf '%-34s %9s ms per department file (24-department workbook: %s ms)\n' "--split CPU time" \
+      "$(perfile "$sc" "$rc" "$n")" "$(perfile "$c24" "$rc24" 24)"
   fi
 done
 for k in $shapes; do
@@ -219,7 +225,7 @@ for k in $shapes; do
 done
 first=${sizes%% *} last=${sizes##* }
 if [ "$first" != "$last" ]; then
-  read -r t1 m1 < <(median "run$first"); read -r t2 m2 < <(median "run$last")
+  read -r t1 m1 _ < <(median "run$first"); read -r t2 m2 _ < <(median "run$last")
   printf 'growth %s → %s departments: %s× time, %s× memory (%s KB per department)\n' "$first" "$last" \
     "$(ratio "$t2" "$t1")" "$(ratio "$m2" "$m1")" "$(awk -v a="$m1" -v b="$m2" -v x="$first" -v y="$last" 'BEGIN { printf "%.1f", (b - a) * 1024 / (y - x) }')"
 fi
@@ -240,11 +246,11 @@ done
 set -- $batches
 if [ $# -ge 2 ]; then
   for j in 1 2; do
-    read -r _ m1 < <(median "batch${1}j$j"); read -r _ m2 < <(median "batch${!#}j$j")
+    read -r _ m1 _ < <(median "batch${1}j$j"); read -r _ m2 _ < <(median "batch${!#}j$j")
     printf 'batch memory %s → %s workbooks, --jobs %s: %s×\n' "$1" "${!#}" "$j" "$(ratio "$m2" "$m1")"
   done
   for k in rep:"run --jobs 2 --report" chk:check; do
-    read -r _ m1 < <(median "batch${1}${k%%:*}"); read -r _ m2 < <(median "batch${!#}${k%%:*}")
+    read -r _ m1 _ < <(median "batch${1}${k%%:*}"); read -r _ m2 _ < <(median "batch${!#}${k%%:*}")
     printf 'batch memory %s → %s workbooks, %s: %s×\n' "$1" "${!#}" "${k#*:}" "$(ratio "$m2" "$m1")"
   done
 fi
