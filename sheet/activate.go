@@ -552,7 +552,8 @@ func fastDeflate(w io.Writer) (io.WriteCloser, error) { return fastWriters.get(w
 // zipDeflate compresses every other part at level 6, with its
 // compressors kept by keptWriters rather than archive/zip's sync.Pool,
 // which the collector empties: in a batch, most workbooks made a new
-// one.
+// one. A small part already compressed in this run is not compressed
+// again (packedParts).
 //
 // Both levels are klauspost/compress's deflate rather than the standard
 // library's: on the parts of a batch's result workbook it takes a third
@@ -561,7 +562,7 @@ func fastDeflate(w io.Writer) (io.WriteCloser, error) { return fastWriters.get(w
 // 640 KB of hash tables, as compress/flate's does at every part. Any
 // deflate reader unpacks them; the bytes are the same from one run to
 // the next.
-func zipDeflate(w io.Writer) (io.WriteCloser, error) { return zipWriters.get(w) }
+func zipDeflate(w io.Writer) (io.WriteCloser, error) { return newCachingWriter(w), nil }
 
 // newZipWriter is zip.NewWriter compressing with zipDeflate: every zip
 // the sheet package writes but the sheet parts compressed side by side
