@@ -45,8 +45,9 @@ func saveCarrying(f *excelize.File, carried *carrying, path, first string, m Mar
 	}, settle)
 }
 
-// carrying is the input's sheet parts a result carries (openCarrying),
-// by name, and those of them already being compressed anew (startHeads).
+// carrying is the input's parts a result carries (openCarrying: its
+// sheets and its theme), by name, and those of them already being
+// compressed anew (startHeads: large sheets).
 type carrying struct {
 	parts map[string]*zip.File
 	heads map[string]*compressed
@@ -72,7 +73,7 @@ func (c *carrying) startHeads(tmpDir string) {
 		return
 	}
 	for name, f := range c.parts {
-		if f.UncompressedSize64 < largePart {
+		if f.UncompressedSize64 < largePart || name == themePart {
 			continue
 		}
 		if c.heads == nil {

@@ -512,10 +512,11 @@ func (b *Book) openForWrite() (*excelize.File, error) {
 }
 
 // openCarrying is openForWrite for a result, which carries every input
-// sheet as it is: excelize gets each worksheet part as an empty stub (so
-// it neither unpacks nor compresses sheets it never changes), and carried
-// names the input's parts, to be copied byte for byte in their place when
-// the result is saved (firstActive).
+// sheet and the theme as they are: excelize gets each worksheet part as
+// an empty stub (so it neither unpacks nor compresses sheets it never
+// changes) and a stub theme (stubTheme), and carried names the input's
+// parts, to be copied byte for byte in their place when the result is
+// saved (firstActive).
 func (b *Book) openCarrying() (*excelize.File, *carrying, error) {
 	if b.data == nil {
 		return nil, nil, errors.New("the workbook is closed")
@@ -545,8 +546,20 @@ func (b *Book) openCarrying() (*excelize.File, *carrying, error) {
 const stubSheet = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
 	`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>`
 
+// themePart is the theme excelize reads: it parses it when it opens a
+// package and writes it back when it saves one (Office's theme, 7 KB, is
+// half a millisecond of a small result's 6 ms), though a result never
+// asks it for a colour.
+const themePart = "xl/theme/theme1.xml"
+
+// stubTheme is the theme excelize gets in place of the input's, which the
+// result carries as it is.
+const stubTheme = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+	`<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="Office Theme"><a:themeElements/></a:theme>`
+
 // stubSheets is the package with each worksheet part replaced by
-// stubSheet, and those parts as they were, by name.
+// stubSheet and the theme by stubTheme, and those parts as they were, by
+// name.
 func stubSheets(data []byte) ([]byte, map[string]*zip.File, error) {
 	p, err := openLayout(data)
 	if err != nil {
@@ -564,7 +577,11 @@ func stubSheets(data []byte) ([]byte, map[string]*zip.File, error) {
 	var out bytes.Buffer
 	zw := newZipWriter(&out)
 	for _, f := range zr.File {
-		if !parts[f.Name] {
+		stub := stubSheet
+		switch {
+		case f.Name == themePart:
+			stub = stubTheme
+		case !parts[f.Name]:
 			if err := copyRaw(zw, f); err != nil {
 				return nil, nil, err
 			}
@@ -575,7 +592,7 @@ func stubSheets(data []byte) ([]byte, map[string]*zip.File, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if _, err := io.WriteString(w, stubSheet); err != nil {
+		if _, err := io.WriteString(w, stub); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -1,0 +1,127 @@
+package sheet
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"perfeval/calc"
+	"perfeval/internal/ziptest"
+)
+
+// rawPart is the part named name of the zip at path, as stored
+// (compressed), and its method; nil when there is none.
+func rawPart(t *testing.T, path, name string) ([]byte, uint16) {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name == name {
+			r, err := f.OpenRaw()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b, f.Method
+		}
+	}
+	return nil, 0
+}
+
+// TestResultCarriesTheme: a result carries the input's theme byte for
+// byte, as stored, with what excelize would drop when it reads and
+// writes a theme again (a comment, an element it does not know), and
+// never the stub excelize is given in its place; the result opens, and
+// its styles keep working.
+func TestResultCarriesTheme(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.xlsx")
+	s, err := SheetFromText("指标", "一级指标\t分值\t部门A\n管理\t40\t35.5\n产出\t60\t59\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Build(in, Spec{Sheets: []SheetSpec{s}}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mark = "<!-- the input's own theme -->"
+	edited := false
+	data, err = ziptest.Edit(data, func(name string, part []byte) []byte {
+		if name != themePart {
+			return part
+		}
+		edited = true
+		theme := strings.Replace(string(part), "<a:themeElements>", mark+`<a:themeElements><a:unknownToExcelize val="1"/>`, 1)
+		return []byte(strings.Replace(theme, `name="Office Theme"`, `name="Bureau Theme"`, 1))
+	})
+	if err != nil || !edited {
+		t.Fatalf("no theme to edit (%v)", err)
+	}
+	if err := os.WriteFile(in, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inTheme, inMethod := rawPart(t, in, themePart)
+
+	b, err := Open(context.Background(), in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	tab := &calc.Table{Sheet: "指标"}
+	tab.Add(nil, "管理", decimal.NewFromInt(40), 2)
+	tab.Add(nil, "产出", decimal.NewFromInt(60), 3)
+	tab.Departments = []calc.Department{{Name: "部门A", Scores: []calc.Score{{Value: decimal.RequireFromString("35.5")}, {Value: decimal.NewFromInt(59)}}}}
+	settings := calc.DefaultSettings()
+	out := filepath.Join(dir, "out.xlsx")
+	if err := b.WriteResult(out, Output{Lang: "zh", Settings: settings, Results: calc.Evaluate([]*calc.Table{tab}, settings)}); err != nil {
+		t.Fatal(err)
+	}
+
+	outTheme, outMethod := rawPart(t, out, themePart)
+	if !bytes.Equal(outTheme, inTheme) || outMethod != inMethod {
+		t.Errorf("the result's theme is %d bytes stored with method %d, the input's %d bytes with method %d", len(outTheme), outMethod, len(inTheme), inMethod)
+	}
+	outData, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, err := ziptest.Parts(outData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theme := string(parts[themePart])
+	if !strings.Contains(theme, mark) || !strings.Contains(theme, "unknownToExcelize") || !strings.Contains(theme, "Bureau Theme") {
+		t.Errorf("the result's theme is not the input's: %.200s", theme)
+	}
+	if theme == stubTheme {
+		t.Error("the result carries the stub theme")
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.Theme == nil || f.Theme.Name != "Bureau Theme" {
+		t.Errorf("excelize reads the result's theme as %+v", f.Theme)
+	}
+	if v, _ := f.GetCellValue("汇总", "C3"); v != "35.50" {
+		t.Errorf("汇总!C3 %q, want 35.50", v)
+	}
+}
