@@ -133,17 +133,13 @@ func WriteDepartment(path string, d Department) (err error) {
 	if d.Rank > 0 {
 		r.Rank = d.Rank // the rank in the run
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	w, err := newWriter(f, lang, s)
+	f, w, carried, err := newBlankBook(lang, s)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
 	defer w.close()
 	w.tmpDir = d.TmpDir
-	if err := setFont(f, w.L.Font); err != nil {
-		return err
-	}
 	L := w.L
 	sheet := L.DeptSheet
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
@@ -343,7 +339,7 @@ func WriteDepartment(path string, d Department) (err error) {
 	}
 	source := d.Source
 	source.Kind, source.Department, source.facts = KindDepartment, r.Department, string(facts)
-	return saveMarkedCols(f, path, source, w.streamed, w.tmpDir)
+	return saveCarrying(f, carried, path, "", source, w.streamed, w.tmpDir, nil)
 }
 
 // spanRow is a row whose text in column A spans the table: a title, a

@@ -1,0 +1,131 @@
+package sheet
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"sync"
+
+	"github.com/xuri/excelize/v2"
+
+	"perfeval/calc"
+)
+
+// A per-department workbook starts as excelize's new file with perfeval's
+// styles and font. Making it so for each of 5,000 departments parsed
+// excelize's theme each time (excelize.NewFile does) and made every
+// style again (NewStyle compares each with those before it): a tenth of
+// what a department's workbook cost. blankBook makes that start once per
+// language and number of decimals, saved with a stub theme (stubTheme),
+// and each department's workbook is opened from it; the theme excelize
+// writes is compressed once and carried into every file (as a result
+// carries its input's theme). The files are the same bytes as those
+// made from excelize.NewFile.
+
+// blankKey is what a blank workbook's styles and font depend on.
+type blankKey struct {
+	lang     string
+	decimals int32
+}
+
+// blank is a blank workbook, saved: its package (theme stubbed), its
+// writer (the style ids in it; no file, no sheets), and excelize's theme
+// as written (nil when it wrote none).
+type blank struct {
+	data  []byte
+	w     writer
+	theme *zip.File
+}
+
+var blanks struct {
+	mu   sync.Mutex
+	made map[blankKey]*blank
+}
+
+// newBlankBook is a new workbook for a department, with its writer: as
+// excelize.NewFile, newWriter and setFont would make them, and the
+// carrying that gives the file its theme when it is saved.
+func newBlankBook(lang string, s calc.Settings) (*excelize.File, *writer, *carrying, error) {
+	b, err := blankFor(blankKey{lang, s.Decimals})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b.data))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	w := b.w
+	w.f, w.s = f, s
+	w.widths, w.streamed = map[string]map[int]float64{}, map[string]*streamedSheet{}
+	carried := &carrying{parts: map[string]*zip.File{}}
+	if b.theme != nil {
+		carried.parts[themePart] = b.theme
+	}
+	return f, &w, carried, nil
+}
+
+// blankFor is the blank workbook for k, made the first time it is asked
+// for.
+func blankFor(k blankKey) (*blank, error) {
+	blanks.mu.Lock()
+	defer blanks.mu.Unlock()
+	if b := blanks.made[k]; b != nil {
+		return b, nil
+	}
+	b, err := makeBlank(k)
+	if err != nil {
+		return nil, err
+	}
+	if blanks.made == nil {
+		blanks.made = map[blankKey]*blank{}
+	}
+	blanks.made[k] = b
+	return b, nil
+}
+
+func makeBlank(k blankKey) (*blank, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	s := calc.DefaultSettings()
+	s.Decimals = k.decimals
+	w, err := newWriter(f, k.lang, s)
+	if err != nil {
+		return nil, err
+	}
+	if err := setFont(f, w.L.Font); err != nil {
+		return nil, err
+	}
+	full, err := writeBuffer(f)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(full.Bytes()), int64(full.Len()))
+	if err != nil {
+		return nil, err
+	}
+	b := &blank{w: *w}
+	b.w.f, b.w.widths, b.w.streamed = nil, nil, nil
+	var out bytes.Buffer
+	zw := newZipWriter(&out)
+	for _, zf := range zr.File {
+		if zf.Name != themePart {
+			if err := copyRaw(zw, zf); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		b.theme = zf
+		part, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.WriteString(part, stubTheme); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	b.data = out.Bytes()
+	return b, nil
+}

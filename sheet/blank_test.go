@@ -1,0 +1,111 @@
+package sheet
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"perfeval/calc"
+	"perfeval/internal/ziptest"
+)
+
+// TestBlankBook: a workbook started from the blank (newBlankBook) and one
+// started as a per-department workbook was before it (excelize.NewFile,
+// newWriter, setFont), given the same cells, are the same bytes, for two
+// languages and two numbers of decimals, made in turn so that each blank
+// is used twice; the blank's styles are the file's own (a score shows
+// with its decimals, in the language's font) and its theme is the one
+// excelize writes.
+func TestBlankBook(t *testing.T) {
+	dir := t.TempDir()
+	var themes [][]byte
+	for round := range 2 {
+		for _, k := range []blankKey{{"zh", 2}, {"en", 1}, {"zh", 3}} {
+			s := calc.DefaultSettings()
+			s.Decimals = k.decimals
+			s.Evaluator = "某市财政局"
+			fill := func(f *excelize.File, w *writer) {
+				t.Helper()
+				if err := f.SetSheetName("Sheet1", "分数"); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.set("分数", 1, 1, "部门A", w.header); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.set("分数", 2, 1, decimal.RequireFromString("87.5"), w.points); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.set("分数", 3, 1, decimal.RequireFromString("0.875"), w.percent); err != nil {
+					t.Fatal(err)
+				}
+			}
+			m := Mark{Kind: KindDepartment, Department: "部门A"}
+
+			f, w, carried, err := newBlankBook(k.lang, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fill(f, w)
+			fromBlank := filepath.Join(dir, "blank.xlsx")
+			if err := saveCarrying(f, carried, fromBlank, "", m, w.streamed, "", nil); err != nil {
+				t.Fatal(err)
+			}
+			w.close()
+			f.Close()
+
+			f = excelize.NewFile()
+			w, err = newWriter(f, k.lang, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := setFont(f, w.L.Font); err != nil {
+				t.Fatal(err)
+			}
+			fill(f, w)
+			fromNew := filepath.Join(dir, "new.xlsx")
+			if err := saveMarkedCols(f, fromNew, m, w.streamed, ""); err != nil {
+				t.Fatal(err)
+			}
+			w.close()
+			f.Close()
+
+			a, _ := os.ReadFile(fromBlank)
+			b, _ := os.ReadFile(fromNew)
+			if len(a) == 0 || !bytes.Equal(a, b) {
+				t.Errorf("round %d, %v: the workbook from the blank is %d bytes, from a new file %d, not the same", round, k, len(a), len(b))
+			}
+
+			got, err := excelize.OpenFile(fromBlank)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, _ := got.GetCellValue("分数", "B1"); v != decimal.RequireFromString("87.5").StringFixed(k.decimals) {
+				t.Errorf("%v: B1 shows %q", k, v)
+			}
+			if font, _ := got.GetDefaultFont(); font != LabelsFor(k.lang).Font {
+				t.Errorf("%v: default font %q, want %q", k, font, LabelsFor(k.lang).Font)
+			}
+			got.Close()
+			parts, err := ziptest.Parts(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(parts[themePart]) < 1000 || bytes.Contains(parts[themePart], []byte("<a:themeElements/>")) {
+				t.Errorf("%v: the theme is %d bytes: %.100s", k, len(parts[themePart]), parts[themePart])
+			}
+			themes = append(themes, parts[themePart])
+		}
+	}
+	for _, th := range themes[1:] {
+		if !bytes.Equal(th, themes[0]) {
+			t.Error("the files' themes differ")
+		}
+	}
+	if n := len(blanks.made); n < 3 {
+		t.Errorf("%d blanks made, want one per language and decimals", n)
+	}
+}
