@@ -142,7 +142,7 @@ func firstActive(data []byte, first string, cols map[string]*streamedSheet, carr
 	if err != nil {
 		return err
 	}
-	if len(p.sheets) == 0 {
+	if len(p.sheets) == 0 && (carried == nil || len(carried.parts) == 0) { // else below, so that no stub is left in place of a carried part
 		return stableZip(data, out)
 	}
 	wbPath := p.workbook

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bytes"
+	"errors"
 	"hash/maphash"
 	"io"
 	"sync"
@@ -112,10 +113,13 @@ func (c *partCache) packed(raw []byte) ([]byte, error) {
 // at most cachedPartMax and writes its compressed bytes (packedParts)
 // when closed; a larger part goes to a compressor as it comes.
 type cachingWriter struct {
-	dst io.Writer
-	buf *[]byte        // the part so far, from partBuffers
-	fw  io.WriteCloser // once the part is larger
+	dst    io.Writer
+	buf    *[]byte        // the part so far, from partBuffers
+	fw     io.WriteCloser // once the part is larger
+	closed bool
 }
+
+var errPartClosed = errors.New("sheet: a part written after it was closed")
 
 var partBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
@@ -124,6 +128,9 @@ func newCachingWriter(dst io.Writer) *cachingWriter {
 }
 
 func (c *cachingWriter) Write(p []byte) (int, error) {
+	if c.closed {
+		return 0, errPartClosed
+	}
 	if c.fw != nil {
 		return c.fw.Write(p)
 	}
@@ -145,6 +152,10 @@ func (c *cachingWriter) Write(p []byte) (int, error) {
 }
 
 func (c *cachingWriter) Close() error {
+	if c.closed {
+		return errPartClosed
+	}
+	c.closed = true
 	if c.fw != nil {
 		return c.fw.Close()
 	}

@@ -209,3 +209,28 @@ func TestCachingWriter(t *testing.T) {
 		}
 	}
 }
+
+// TestCachingWriterClosed: a part written to or closed again once closed
+// is an error, small or large, not a panic.
+func TestCachingWriterClosed(t *testing.T) {
+	for _, n := range []int{10, cachedPartMax + 1} {
+		var b bytes.Buffer
+		w, err := zipDeflate(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(somePart(30, n))
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte("x")); err != errPartClosed {
+			t.Errorf("%d bytes: a write after Close: %v", n, err)
+		}
+		if err := w.Close(); err != errPartClosed {
+			t.Errorf("%d bytes: Close twice: %v", n, err)
+		}
+		if !bytes.Equal(inflated(t, b.Bytes()), somePart(30, n)) {
+			t.Errorf("%d bytes: not the part", n)
+		}
+	}
+}

@@ -553,7 +553,13 @@ const stubSheet = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\
 const themePart = "xl/theme/theme1.xml"
 
 // stubTheme is the theme excelize gets in place of the input's, which the
-// result carries as it is.
+// result carries as it is (checked well-formed by checkTheme). It has no
+// colours: excelize takes every theme colour of such a file for black.
+// Nothing that writes a result or a per-department workbook may ask
+// excelize for a colour: GetStyle, a time value given to SetCellValue
+// (which makes a date style from the cell's style), AutoFitColWidth or
+// the conditional formats' getters; what it writes of the styles it
+// was given is not touched.
 const stubTheme = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
 	`<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="Office Theme"><a:themeElements/></a:theme>`
 
@@ -580,6 +586,9 @@ func stubSheets(data []byte) ([]byte, map[string]*zip.File, error) {
 		stub := stubSheet
 		switch {
 		case f.Name == themePart:
+			if err := checkTheme(f); err != nil {
+				return nil, nil, err
+			}
 			stub = stubTheme
 		case !parts[f.Name]:
 			if err := copyRaw(zw, f); err != nil {

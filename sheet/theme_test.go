@@ -4,6 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
@@ -123,5 +126,80 @@ func TestResultCarriesTheme(t *testing.T) {
 	}
 	if v, _ := f.GetCellValue("汇总", "C3"); v != "35.50" {
 		t.Errorf("汇总!C3 %q, want 35.50", v)
+	}
+}
+
+// TestResultThemeMalformed: a theme that is not well-formed XML (cut off
+// inside a tag, cut off with an element left open, a closing tag that
+// does not match) makes the result fail as a damaged workbook naming the
+// theme, as it did when excelize parsed it; a well-formed theme is
+// remembered once checked.
+func TestResultThemeMalformed(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base.xlsx")
+	s, err := SheetFromText("指标", "一级指标\t分值\t部门A\n管理\t40\t35.5\n产出\t60\t59\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Build(base, Spec{Sheets: []SheetSpec{s}}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := &calc.Table{Sheet: "指标"}
+	tab.Add(nil, "管理", decimal.NewFromInt(40), 2)
+	tab.Add(nil, "产出", decimal.NewFromInt(60), 3)
+	tab.Departments = []calc.Department{{Name: "部门A", Scores: []calc.Score{{Value: decimal.RequireFromString("35.5")}, {Value: decimal.NewFromInt(59)}}}}
+	settings := calc.DefaultSettings()
+	results := calc.Evaluate([]*calc.Table{tab}, settings)
+	write := func(name string, edit func(theme string) string) error {
+		t.Helper()
+		in := filepath.Join(dir, name+".xlsx")
+		edited, err := ziptest.Edit(data, func(part string, b []byte) []byte {
+			if part == themePart {
+				return []byte(edit(string(b)))
+			}
+			return b
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(in, edited, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b, err := Open(context.Background(), in, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		defer b.Close()
+		return b.WriteResult(filepath.Join(dir, name+"_out.xlsx"), Output{Lang: "zh", Settings: settings, Results: results})
+	}
+	for name, edit := range map[string]func(string) string{
+		"in-a-tag":  func(th string) string { return th[:len(th)/2] + "<a:srgbClr val=" },
+		"left-open": func(th string) string { return th[:strings.LastIndex(th, "</a:theme>")] },
+		"mismatch":  func(th string) string { return strings.Replace(th, "</a:themeElements>", "</a:themeElement>", 1) },
+	} {
+		err := write(name, edit)
+		if !errors.Is(err, ErrCorrupt) || !strings.Contains(fmt.Sprint(err), themePart) {
+			t.Errorf("%s: %v, want a damaged workbook naming %s", name, err, themePart)
+		}
+		if _, statErr := os.Stat(filepath.Join(dir, name+"_out.xlsx")); statErr == nil {
+			t.Errorf("%s: a result was written", name)
+		}
+	}
+	mark := "<!-- checked -->"
+	if err := write("fine", func(th string) string { return th + mark }); err != nil {
+		t.Fatalf("a well-formed theme: %v", err)
+	}
+	stored, method := rawPart(t, filepath.Join(dir, "fine.xlsx"), themePart)
+	stored = append(stored, byte(method), byte(method>>8))
+	found := false
+	for _, k := range themesChecked.ok[maphash.Bytes(themesChecked.seed, stored)] {
+		found = found || bytes.Equal(k, stored)
+	}
+	if !found {
+		t.Error("the well-formed theme is not remembered")
 	}
 }
