@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -108,4 +109,43 @@ func TestBlankBook(t *testing.T) {
 	if n := len(blanks.made); n < 3 {
 		t.Errorf("%d blanks made, want one per language and decimals", n)
 	}
+}
+
+// TestBlankBookOwnStyles: each workbook opened from a blank has styles of
+// its own: a style one adds is in no other, nor in the blank, also when
+// jobs open and add at once (run with -race).
+func TestBlankBookOwnStyles(t *testing.T) {
+	s := calc.DefaultSettings()
+	f, _, _, err := newBlankBook("zh", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(f.Styles.CellXfs.Xf)
+	if _, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"123456"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Styles.CellXfs.Xf) != n+1 {
+		t.Fatalf("%d styles after one was added to %d", len(f.Styles.CellXfs.Xf), n)
+	}
+	f.Close()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for k := range 20 {
+				f, _, _, err := newBlankBook("zh", s)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if got := len(f.Styles.CellXfs.Xf); got != n {
+					t.Errorf("job %d: a new workbook has %d styles, want %d", g, got, n)
+				}
+				if _, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Size: float64(9 + k)}}); err != nil {
+					t.Error(err)
+				}
+				f.Close()
+			}
+		})
+	}
+	wg.Wait()
 }
