@@ -45,46 +45,43 @@ func rawPart(t *testing.T, path, name string) ([]byte, uint16) {
 	return nil, 0
 }
 
-// TestResultCarriesTheme: a result carries the input's theme byte for
-// byte, as stored, with what excelize would drop when it reads and
-// writes a theme again (a comment, an element it does not know), and
-// never the stub excelize is given in its place; the result opens, and
-// its styles keep working.
-func TestResultCarriesTheme(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in.xlsx")
-	s, err := SheetFromText("指标", "一级指标\t分值\t部门A\n管理\t40\t35.5\n产出\t60\t59\n")
+// withTheme writes, in dir, a small scored workbook named name whose
+// theme edit makes of excelize's, and returns the path of its result
+// and what writing the result gave.
+func withTheme(t *testing.T, dir, name string, edit func(theme string) string) (string, error) {
+	t.Helper()
+	base := filepath.Join(dir, "base.xlsx")
+	if _, err := os.Stat(base); err != nil {
+		s, err := SheetFromText("指标", "一级指标\t分值\t部门A\n管理\t40\t35.5\n产出\t60\t59\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Build(base, Spec{Sheets: []SheetSpec{s}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Build(in, Spec{Sheets: []SheetSpec{s}}); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const mark = "<!-- the input's own theme -->"
 	edited := false
-	data, err = ziptest.Edit(data, func(name string, part []byte) []byte {
-		if name != themePart {
-			return part
+	data, err = ziptest.Edit(data, func(part string, b []byte) []byte {
+		if part != themePart {
+			return b
 		}
 		edited = true
-		theme := strings.Replace(string(part), "<a:themeElements>", mark+`<a:themeElements><a:unknownToExcelize val="1"/>`, 1)
-		return []byte(strings.Replace(theme, `name="Office Theme"`, `name="Bureau Theme"`, 1))
+		return []byte(edit(string(b)))
 	})
 	if err != nil || !edited {
 		t.Fatalf("no theme to edit (%v)", err)
 	}
+	in := filepath.Join(dir, name+".xlsx")
 	if err := os.WriteFile(in, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	inTheme, inMethod := rawPart(t, in, themePart)
-
 	b, err := Open(context.Background(), in, Options{})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	defer b.Close()
 	tab := &calc.Table{Sheet: "指标"}
@@ -92,11 +89,26 @@ func TestResultCarriesTheme(t *testing.T) {
 	tab.Add(nil, "产出", decimal.NewFromInt(60), 3)
 	tab.Departments = []calc.Department{{Name: "部门A", Scores: []calc.Score{{Value: decimal.RequireFromString("35.5")}, {Value: decimal.NewFromInt(59)}}}}
 	settings := calc.DefaultSettings()
-	out := filepath.Join(dir, "out.xlsx")
-	if err := b.WriteResult(out, Output{Lang: "zh", Settings: settings, Results: calc.Evaluate([]*calc.Table{tab}, settings)}); err != nil {
+	out := filepath.Join(dir, name+"_out.xlsx")
+	return out, b.WriteResult(out, Output{Lang: "zh", Settings: settings, Results: calc.Evaluate([]*calc.Table{tab}, settings)})
+}
+
+// TestResultCarriesTheme: a result carries the input's theme byte for
+// byte, as stored, with what excelize would drop when it reads and
+// writes a theme again (a comment, an element it does not know), and
+// never the stub excelize is given in its place; the result opens, and
+// its styles keep working.
+func TestResultCarriesTheme(t *testing.T) {
+	dir := t.TempDir()
+	const mark = "<!-- the input's own theme -->"
+	out, err := withTheme(t, dir, "in", func(theme string) string {
+		theme = strings.Replace(theme, "<a:themeElements>", mark+`<a:themeElements><a:unknownToExcelize val="1"/>`, 1)
+		return strings.Replace(theme, `name="Office Theme"`, `name="Bureau Theme"`, 1)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-
+	inTheme, inMethod := rawPart(t, filepath.Join(dir, "in.xlsx"), themePart)
 	outTheme, outMethod := rawPart(t, out, themePart)
 	if !bytes.Equal(outTheme, inTheme) || outMethod != inMethod {
 		t.Errorf("the result's theme is %d bytes stored with method %d, the input's %d bytes with method %d", len(outTheme), outMethod, len(inTheme), inMethod)
@@ -136,45 +148,10 @@ func TestResultCarriesTheme(t *testing.T) {
 // remembered once checked.
 func TestResultThemeMalformed(t *testing.T) {
 	dir := t.TempDir()
-	base := filepath.Join(dir, "base.xlsx")
-	s, err := SheetFromText("指标", "一级指标\t分值\t部门A\n管理\t40\t35.5\n产出\t60\t59\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Build(base, Spec{Sheets: []SheetSpec{s}}); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab := &calc.Table{Sheet: "指标"}
-	tab.Add(nil, "管理", decimal.NewFromInt(40), 2)
-	tab.Add(nil, "产出", decimal.NewFromInt(60), 3)
-	tab.Departments = []calc.Department{{Name: "部门A", Scores: []calc.Score{{Value: decimal.RequireFromString("35.5")}, {Value: decimal.NewFromInt(59)}}}}
-	settings := calc.DefaultSettings()
-	results := calc.Evaluate([]*calc.Table{tab}, settings)
 	write := func(name string, edit func(theme string) string) error {
 		t.Helper()
-		in := filepath.Join(dir, name+".xlsx")
-		edited, err := ziptest.Edit(data, func(part string, b []byte) []byte {
-			if part == themePart {
-				return []byte(edit(string(b)))
-			}
-			return b
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(in, edited, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		b, err := Open(context.Background(), in, Options{})
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		defer b.Close()
-		return b.WriteResult(filepath.Join(dir, name+"_out.xlsx"), Output{Lang: "zh", Settings: settings, Results: results})
+		_, err := withTheme(t, dir, name, edit)
+		return err
 	}
 	for name, edit := range map[string]func(string) string{
 		"in-a-tag":  func(th string) string { return th[:len(th)/2] + "<a:srgbClr val=" },
