@@ -629,7 +629,8 @@ func copyRaw(zw *zip.Writer, f *zip.File) error {
 	if err != nil {
 		return err
 	}
-	w, err := zw.CreateRaw(&f.FileHeader)
+	fh := f.FileHeader // CreateRaw and Close write sizes into it, and one part may be copied into files written at once (a blank's theme)
+	w, err := zw.CreateRaw(&fh)
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,11 @@ package sheet
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -148,4 +151,65 @@ func TestBlankBookOwnStyles(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestBlankBooksSavedTogether: workbooks opened from one blank and saved
+// at once (a --split with jobs) are whole and alike; they share the
+// blank's theme part, which each copies without writing into it (run
+// with -race).
+func TestBlankBooksSavedTogether(t *testing.T) {
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			f, w, carried, err := newBlankBook("zh", calc.DefaultSettings())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer f.Close()
+			defer w.close()
+			if err := w.set("Sheet1", 1, 1, "部门A", w.header); err != nil {
+				t.Error(err)
+				return
+			}
+			m := Mark{Kind: KindDepartment, Department: "部门A"}
+			if err := saveCarrying(f, carried, filepath.Join(dir, fmt.Sprint(i, ".xlsx")), "", m, w.streamed, "", nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	first, err := os.ReadFile(filepath.Join(dir, "0.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < 4; i++ {
+		if b, err := os.ReadFile(filepath.Join(dir, fmt.Sprint(i, ".xlsx"))); err != nil || !bytes.Equal(b, first) {
+			t.Errorf("file %d differs from file 0 (%v)", i, err)
+		}
+	}
+	if _, err := ziptest.Parts(first); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestBlankStylesLayout: the fields of excelize's styles, which each
+// workbook opened from a blank gets copied by go-deepcopy. When an
+// excelize upgrade changes them, check that the copy is still whole
+// (TestBlankBook, TestBlankBookOwnStyles) before updating this list.
+func TestBlankStylesLayout(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	typ := reflect.TypeOf(f.Styles).Elem()
+	var fields []string
+	for i := range typ.NumField() {
+		fields = append(fields, typ.Field(i).Name+" "+typ.Field(i).Type.String())
+	}
+	want := "mu sync.Mutex, XMLName xml.Name, NumFmts *excelize.xlsxNumFmts, Fonts *excelize.xlsxFonts, Fills *excelize.xlsxFills, " +
+		"Borders *excelize.xlsxBorders, CellStyleXfs *excelize.xlsxCellStyleXfs, CellXfs *excelize.xlsxCellXfs, CellStyles *excelize.xlsxCellStyles, " +
+		"Dxfs *excelize.xlsxDxfs, TableStyles *excelize.xlsxTableStyles, Colors *excelize.xlsxStyleColors, ExtLst *excelize.xlsxExtLst"
+	if got := strings.Join(fields, ", "); got != want {
+		t.Errorf("excelize's styles are now\n%s\nwere\n%s", got, want)
+	}
 }

@@ -2,53 +2,51 @@ package sheet
 
 import (
 	"archive/zip"
-	"bytes"
+	"crypto/sha256"
 	"encoding/xml"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"sync"
+
+	"golang.org/x/net/html/charset"
 )
 
 // A result carries its input's theme as it is (stubSheets). excelize used
-// to parse it, and a result whose theme was not well-formed XML failed to
-// be written ("workbook is damaged"), rather than carrying the damage to
-// a file Excel would offer to repair. checkTheme keeps that: the theme
-// is read through once, and a run checks each theme it meets once (a
-// batch made from one template, once in all).
+// to parse it, and a result whose theme it could not parse failed to be
+// written ("workbook is damaged"), rather than carrying the damage to a
+// file Excel would offer to repair. checkTheme keeps that: it reads the
+// theme as excelize did (its declared encoding, up to the end of its
+// root element, which must be a theme), and a run checks each theme it
+// meets once (a batch made from one template, once in all).
 
 // themesKept bounds how many themes checkTheme remembers.
 const themesKept = 64
 
 var themesChecked struct {
-	mu   sync.Mutex
-	seed maphash.Seed
-	ok   map[uint64][][]byte // themes found well-formed, as stored
+	mu sync.Mutex
+	ok map[[sha256.Size]byte]bool // themes found well-formed: their stored bytes and method, hashed
 }
 
-func init() { themesChecked.seed = maphash.MakeSeed() }
-
-// checkTheme is nil when the theme part f is well-formed XML, else what
-// is wrong, naming the part (openCarrying makes it an ErrCorrupt).
+// checkTheme is nil when the theme part f reads as excelize read it, else
+// what is wrong, naming the part (openCarrying makes it an ErrCorrupt).
 func checkTheme(f *zip.File) error {
 	raw, err := f.OpenRaw()
 	if err != nil {
 		return fmt.Errorf("%s: %v", f.Name, err)
 	}
-	stored, err := io.ReadAll(raw)
-	if err != nil {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d:", f.Method) // the same bytes stored another way are another theme
+	if _, err := io.Copy(h, raw); err != nil {
 		return fmt.Errorf("%s: %v", f.Name, err)
 	}
-	stored = append(stored, byte(f.Method), byte(f.Method>>8)) // the same bytes stored another way are another theme
-	h := maphash.Bytes(themesChecked.seed, stored)
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
 	themesChecked.mu.Lock()
-	for _, t := range themesChecked.ok[h] {
-		if bytes.Equal(t, stored) {
-			themesChecked.mu.Unlock()
-			return nil
-		}
-	}
+	known := themesChecked.ok[key]
 	themesChecked.mu.Unlock()
+	if known {
+		return nil
+	}
 
 	rc, err := f.Open()
 	if err != nil {
@@ -56,15 +54,12 @@ func checkTheme(f *zip.File) error {
 	}
 	defer rc.Close()
 	d := xml.NewDecoder(rc)
-	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	for {
-		_, err := d.Token() // checks that every element is closed, and in order
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %v", f.Name, err)
-		}
+	d.CharsetReader = charset.NewReaderLabel
+	var theme struct {
+		XMLName xml.Name `xml:"theme"` // in any namespace: excelize reads a strict workbook's as a transitional one's
+	}
+	if err := d.Decode(&theme); err != nil && err != io.EOF {
+		return fmt.Errorf("%s: %v", f.Name, err)
 	}
 
 	themesChecked.mu.Lock()
@@ -73,8 +68,8 @@ func checkTheme(f *zip.File) error {
 		clear(themesChecked.ok)
 	}
 	if themesChecked.ok == nil {
-		themesChecked.ok = map[uint64][][]byte{}
+		themesChecked.ok = map[[sha256.Size]byte]bool{}
 	}
-	themesChecked.ok[h] = append(themesChecked.ok[h], stored)
+	themesChecked.ok[key] = true
 	return nil
 }

@@ -4,9 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"perfeval/calc"
 	"perfeval/internal/ziptest"
@@ -141,11 +142,12 @@ func TestResultCarriesTheme(t *testing.T) {
 	}
 }
 
-// TestResultThemeMalformed: a theme that is not well-formed XML (cut off
+// TestResultThemeMalformed: a theme excelize could not read (cut off
 // inside a tag, cut off with an element left open, a closing tag that
-// does not match) makes the result fail as a damaged workbook naming the
-// theme, as it did when excelize parsed it; a well-formed theme is
-// remembered once checked.
+// does not match, a root that is not a theme) makes the result fail as a
+// damaged workbook naming the theme, as it did when excelize parsed it;
+// one it read (in GBK, as declared; with bytes after its root element;
+// after a byte-order mark) is carried, and remembered once checked.
 func TestResultThemeMalformed(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, edit func(theme string) string) error {
@@ -157,6 +159,7 @@ func TestResultThemeMalformed(t *testing.T) {
 		"in-a-tag":  func(th string) string { return th[:len(th)/2] + "<a:srgbClr val=" },
 		"left-open": func(th string) string { return th[:strings.LastIndex(th, "</a:theme>")] },
 		"mismatch":  func(th string) string { return strings.Replace(th, "</a:themeElements>", "</a:themeElement>", 1) },
+		"not-theme": func(string) string { return `<?xml version="1.0"?><foo/>` },
 	} {
 		err := write(name, edit)
 		if !errors.Is(err, ErrCorrupt) || !strings.Contains(fmt.Sprint(err), themePart) {
@@ -166,17 +169,52 @@ func TestResultThemeMalformed(t *testing.T) {
 			t.Errorf("%s: a result was written", name)
 		}
 	}
-	mark := "<!-- checked -->"
-	if err := write("fine", func(th string) string { return th + mark }); err != nil {
-		t.Fatalf("a well-formed theme: %v", err)
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String("宋体")
+	if err != nil {
+		t.Fatal(err)
 	}
-	stored, method := rawPart(t, filepath.Join(dir, "fine.xlsx"), themePart)
-	stored = append(stored, byte(method), byte(method>>8))
-	found := false
-	for _, k := range themesChecked.ok[maphash.Bytes(themesChecked.seed, stored)] {
-		found = found || bytes.Equal(k, stored)
+	for name, edit := range map[string]func(string) string{
+		"gbk": func(th string) string {
+			if !strings.Contains(th, `encoding="UTF-8"`) || !strings.Contains(th, `typeface="Arial"`) {
+				t.Error("gbk: nothing to replace in the theme")
+			}
+			th = strings.Replace(th, `encoding="UTF-8"`, `encoding="GBK"`, 1)
+			return strings.Replace(th, `typeface="Arial"`, `typeface="`+gbk+`"`, 1)
+		},
+		"trailing": func(th string) string { return th + "\x00\x00</a:theme><" },
+		"bom":      func(th string) string { return "\ufeff" + th },
+		"fine":     func(th string) string { return th + "<!-- checked -->" },
+	} {
+		if err := write(name, edit); err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		in, _ := rawPart(t, filepath.Join(dir, name+".xlsx"), themePart)
+		out, _ := rawPart(t, filepath.Join(dir, name+"_out.xlsx"), themePart)
+		if !bytes.Equal(in, out) {
+			t.Errorf("%s: the result does not carry the theme", name)
+		}
 	}
-	if !found {
-		t.Error("the well-formed theme is not remembered")
+	zr, err := zip.OpenReader(filepath.Join(dir, "fine.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name != themePart {
+			continue
+		}
+		raw, err := f.OpenRaw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.New()
+		fmt.Fprintf(h, "%d:", f.Method)
+		io.Copy(h, raw)
+		var key [sha256.Size]byte
+		h.Sum(key[:0])
+		if !themesChecked.ok[key] {
+			t.Error("the well-formed theme is not remembered")
+		}
 	}
 }
