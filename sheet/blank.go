@@ -3,7 +3,6 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
-	"io"
 	"sync"
 
 	"github.com/tiendc/go-deepcopy"
@@ -123,31 +122,18 @@ func makeBlank(k blankKey) (*blank, error) {
 	}
 	b := &blank{w: *w, styles: f.Styles}
 	b.w.f, b.w.widths, b.w.streamed = nil, nil, nil
-	stubs := map[string]string{themePart: stubTheme, stylesPart: stubStyles}
-	var out bytes.Buffer
-	zw := newZipWriter(&out)
-	for _, zf := range zr.File {
-		stub, ok := stubs[zf.Name]
-		if !ok {
-			if err := copyRaw(zw, zf); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if zf.Name == themePart {
+	b.data, err = withStubs(zr.File, func(zf *zip.File) (string, error) {
+		switch zf.Name {
+		case themePart:
 			b.theme = zf
+			return stubTheme, nil
+		case stylesPart:
+			return stubStyles, nil
 		}
-		part, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := io.WriteString(part, stub); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
+		return "", nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	b.data = out.Bytes()
 	return b, nil
 }

@@ -580,35 +580,55 @@ func stubSheets(data []byte) ([]byte, map[string]*zip.File, error) {
 		return nil, nil, err
 	}
 	carried := map[string]*zip.File{}
-	var out bytes.Buffer
-	zw := newZipWriter(&out)
-	for _, f := range zr.File {
-		stub := stubSheet
+	stubbed, err := withStubs(zr.File, func(f *zip.File) (string, error) {
 		switch {
 		case f.Name == themePart:
 			if err := checkTheme(f); err != nil {
-				return nil, nil, err
+				return "", err
 			}
-			stub = stubTheme
-		case !parts[f.Name]:
+			carried[f.Name] = f
+			return stubTheme, nil
+		case parts[f.Name]:
+			carried[f.Name] = f
+			return stubSheet, nil
+		}
+		return "", nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return stubbed, carried, nil
+}
+
+// withStubs is the package of files written anew: each part for which
+// stub gives a text is written as that text, every other part copied as
+// it is stored.
+func withStubs(files []*zip.File, stub func(f *zip.File) (string, error)) ([]byte, error) {
+	var out bytes.Buffer
+	zw := newZipWriter(&out)
+	for _, f := range files {
+		text, err := stub(f)
+		if err != nil {
+			return nil, err
+		}
+		if text == "" {
 			if err := copyRaw(zw, f); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			continue
 		}
-		carried[f.Name] = f
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		if _, err := io.WriteString(w, stub); err != nil {
-			return nil, nil, err
+		if _, err := io.WriteString(w, text); err != nil {
+			return nil, err
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return out.Bytes(), carried, nil
+	return out.Bytes(), nil
 }
 
 // sniff tells the real cause from the leading bytes and the extension,
