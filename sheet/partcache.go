@@ -33,13 +33,12 @@ const partsSeenMax = 4096
 
 // partCache keeps the compressed bytes of parts seen twice.
 type partCache struct {
-	mu     sync.Mutex
-	seed   maphash.Seed
-	seen   map[uint64]bool // hashes of parts compressed once, not kept
-	parts  map[uint64][]cachedPart
-	size   int    // bytes held in parts
-	hits   uint64 // for tests
-	misses uint64
+	mu    sync.Mutex
+	seed  maphash.Seed
+	seen  map[uint64]bool // hashes of parts compressed once, not kept
+	parts map[uint64][]cachedPart
+	size  int    // bytes held in parts
+	hits  uint64 // parts given from the cache, for tests
 }
 
 type cachedPart struct {
@@ -61,7 +60,6 @@ func (c *partCache) packed(raw []byte) ([]byte, error) {
 			return p.packed, nil
 		}
 	}
-	c.misses++
 	keep := c.seen[h]
 	c.mu.Unlock()
 
